@@ -220,7 +220,8 @@ class Spec:
                 "properties": {"resources": {"type": "array", "items": sref(name + "Create")}},
             }
             nest = [f for f, spec in m["fields"].items() if "nest" in self.parse_field(spec)[3]]
-            if nest:
+            nested_use = {r["model"] for r in self.t["relations"] if r.get("nested_fk")}
+            if nest and name in nested_use:
                 props, required = self.request_props(m)
                 props.update(ts)
                 required = [r for r in required if r not in nest]
@@ -260,9 +261,9 @@ class Spec:
             "properties": {"data": {"type": "array", "items": sref(name)},
                            "links": sref("PageLinks"), "meta": sref("PageMeta")},
         }
-        self.schemas[name + "Response"] = {
-            "type": "object", "required": ["data"], "properties": {"data": sref(name)}}
         if not m.get("readonly"):
+            self.schemas[name + "Response"] = {
+                "type": "object", "required": ["data"], "properties": {"data": sref(name)}}
             self.schemas[name + "BatchResponse"] = {
                 "type": "object", "required": ["data"],
                 "description": "Result of a batch operation: the affected %s entities, not paginated." % name,
@@ -453,7 +454,7 @@ class Spec:
         P["PerscomId"] = {"name": "X-Perscom-Id", "in": "header", "required": False,
                           "description": "Tenant (PERSCOM ID, digits). Optional when the API key already carries the tenant claim; "
                                          "needed with OAuth client-credentials tokens.",
-                          "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+                          "schema": {"type": "string"}}
         P["Page"] = {"name": "page", "in": "query", "required": False, "description": "1-based page number.",
                      "schema": {"type": "integer", "format": "int64", "minimum": 1, "default": 1}}
         P["Limit"] = {"name": "limit", "in": "query", "required": False,
@@ -546,7 +547,7 @@ class Spec:
         return {"required": True, "content": {"multipart/form-data": {"schema": s}}}
 
     def crud(self, *, base, item, params, item_params, model, tag, prefix, singular, plural,
-             ops, nested_fk=None, note=None, id_optional=False, search_scopes=None, scopes_note=None):
+             ops, nested_fk=None, note=None, id_optional=False, search_scopes=None, scopes_note=None, link=None):
         """Emit an Orion operation set. `ops` is a subset of the route actions."""
         m = self.models[model]
         sc = m["scope"]
@@ -622,9 +623,16 @@ class Spec:
                                      "update action, because PHP does not parse multipart PUT/PATCH bodies.")
                 op["x-perscom-method-override"] = "PUT"
         if "destroy" in ops:
-            self.add(item, "delete", "delete_%s%s" % (pre, singular), tag=tag,
-                     summary=summ("Delete %s%s" % (an(singular), where)),
-                     scope="delete:" + sc, path_params=item_params, query=[inc], ok=model + "Response")
+            op = self.add(item, "delete", "delete_%s%s" % (pre, singular), tag=tag,
+                          summary=summ("Delete %s%s" % (an(singular), where)),
+                          scope="delete:" + sc, path_params=item_params, query=[inc], ok=model + "Response")
+            op["description"] = "Returns the deleted entity."
+            if id_optional:
+                op["description"] = ("Deletes the related %s entity itself (Orion destroy on a to-one relation), "
+                                     "not merely the link; returns it." % singular.replace("_", " "))
+            elif link:
+                op["description"] = ("Deletes the related %s entity itself; use %s to remove only the link. "
+                                     "Returns the deleted entity." % (singular.replace("_", " "), link))
 
     def relation_ops(self, *, base, item_base, params, item_params, pivot_params, tag, prefix, singular, plural,
                      parent_scope, kind, ops, pivot=None, model=None):
@@ -714,7 +722,7 @@ class Spec:
             item = base + "/{%s}" % rel["param"]
             self.crud(base=base, item=item, params=[V, P], item_params=[V, P, C], ops=full,
                       nested_fk=rel.get("nested_fk"), search_scopes=[], scopes_note=rel.get("search_scopes_note"),
-                      **common)
+                      link="dissociate" if kind == "hasMany" else "detach", **common)
             rops = ["associate", "dissociate"] if kind == "hasMany" else ["sync", "toggle", "updatePivot", "attach", "detach"]
             self.relation_ops(base=base, item_base=item, params=[V, P], item_params=[V, P, C], pivot_params=[V, P, C],
                               tag=rel["parent"], prefix=parent["singular"], singular=rel["singular"],

@@ -1,0 +1,584 @@
+//! The adaptation step: fits a faithful vendor OpenAPI document to what progenitor 0.15.1 can
+//! generate, in one place. It works on the document as JSON so that every complaint can name the
+//! JSON pointer it is about.
+//!
+//! The steps are a table ([`STEPS`]), run in order. Each one is small and unit-tested in
+//! `tests/adapt.rs`, which includes this file.
+//!
+//! | step | why |
+//! |---|---|
+//! | `check_version` | progenitor takes OpenAPI 3.0.x only |
+//! | `check_operation_ids` | every operation needs a unique `operationId` |
+//! | `set_aside_multipart` | a `multipart/form-data` body fails generation of the whole spec: the hand layer owns those operations |
+//! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
+//! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
+//! | `open_enums` | string enums become named components replaced by open Rust enums (unknown values decode) |
+//! | `lenient_timestamps` | date-times are read leniently (with or without an offset) |
+//! | `open_objects` | `additionalProperties: false` is dropped, so responses with new fields decode |
+//! | `find_lists` | list operations are found, for the generated `.stream()` glue |
+
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A complaint about a spec: where (a JSON pointer) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    /// RFC 6901 pointer into the document.
+    pub pointer: String,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at {}: {}", self.pointer, self.message)
+    }
+}
+
+fn err(pointer: impl Into<String>, message: impl Into<String>) -> SpecError {
+    SpecError {
+        pointer: pointer.into(),
+        message: message.into(),
+    }
+}
+
+/// How list operations of one API are recognised.
+#[derive(Debug, Clone)]
+pub struct ListRule {
+    /// The query parameter that selects a page or an offset (`page`, `start`).
+    pub page_param: &'static str,
+    /// The array property of the success body that holds the items (`items`, `data`).
+    pub items_field: &'static str,
+}
+
+/// What the adaptation step was told about one API.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Rust path of the module the generated code is included in, e.g. `crate::permission_assist`.
+    pub module_path: String,
+    /// How list operations look.
+    pub list_rule: ListRule,
+}
+
+/// An operation the generator cannot take, left to the hand-written layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetAside {
+    pub operation_id: String,
+    pub method: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// A string enum to be emitted as an open Rust enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenEnum {
+    /// Component (and Rust type) name.
+    pub name: String,
+    /// The vendor's spellings, in spec order.
+    pub values: Vec<String>,
+    /// The schema's description, if any.
+    pub description: Option<String>,
+}
+
+/// A list operation: its builder gets `.stream()` and `.pages()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListOp {
+    pub operation_id: String,
+    /// Component name of the success body.
+    pub envelope: String,
+    /// Component name of one item.
+    pub item: String,
+}
+
+/// The outcome of the adaptation step.
+#[derive(Debug, Default)]
+pub struct Adapted {
+    pub spec: Value,
+    pub set_aside: Vec<SetAside>,
+    pub enums: Vec<OpenEnum>,
+    pub lists: Vec<ListOp>,
+}
+
+/// Working state shared by the steps.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub out: Adapted,
+}
+
+/// One adaptation step.
+pub struct Step {
+    pub name: &'static str,
+    pub run: fn(&mut Ctx<'_>) -> Result<(), SpecError>,
+}
+
+/// The steps, in the order they run.
+pub const STEPS: &[Step] = &[
+    Step { name: "check_version", run: check_version },
+    Step { name: "check_operation_ids", run: check_operation_ids },
+    Step { name: "set_aside_multipart", run: set_aside_multipart },
+    Step { name: "reduce_error_responses", run: reduce_error_responses },
+    Step { name: "reduce_success_responses", run: reduce_success_responses },
+    Step { name: "open_enums", run: open_enums },
+    Step { name: "lenient_timestamps", run: lenient_timestamps },
+    Step { name: "open_objects", run: open_objects },
+    Step { name: "find_lists", run: find_lists },
+];
+
+/// Name of the component every error response is reduced to.
+pub const RAW_ERROR: &str = "PermkitRawError";
+
+/// HTTP methods an OpenAPI path item can hold.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Runs every step over `spec`.
+pub fn adapt(spec: Value, config: &Config) -> Result<Adapted, SpecError> {
+    let mut ctx = Ctx {
+        config,
+        out: Adapted {
+            spec,
+            ..Adapted::default()
+        },
+    };
+    for step in STEPS {
+        (step.run)(&mut ctx).map_err(|e| err(e.pointer, format!("{} ({})", e.message, step.name)))?;
+    }
+    Ok(ctx.out)
+}
+
+/// Escapes one pointer token (RFC 6901).
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Every operation as (pointer, path, method), in document order.
+pub fn operations(spec: &Value) -> Vec<(String, String, String)> {
+    let mut ops = Vec::new();
+    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else { continue };
+            for method in METHODS {
+                if item.contains_key(*method) {
+                    ops.push((format!("/paths/{}/{}", escape(path), method), path.clone(), method.to_string()));
+                }
+            }
+        }
+    }
+    ops
+}
+
+fn check_version(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    match ctx.out.spec.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => Ok(()),
+        Some(v) => Err(err("/openapi", format!("OpenAPI {v} is not supported; the generator takes 3.0.x"))),
+        None => Err(err("/openapi", "missing the `openapi` version field")),
+    }
+}
+
+fn check_operation_ids(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (ptr, _, _) in operations(&ctx.out.spec) {
+        let op = ctx.out.spec.pointer(&ptr).unwrap_or(&Value::Null);
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            return Err(err(ptr, "operation has no operationId"));
+        };
+        if let Some(first) = seen.insert(id.to_string(), ptr.clone()) {
+            return Err(err(ptr, format!("operationId `{id}` is used again (first at {first})")));
+        }
+    }
+    Ok(())
+}
+
+/// Follows a local `$ref` (one level is enough for request bodies and responses).
+fn resolve<'v>(spec: &'v Value, v: &'v Value) -> &'v Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) if r.starts_with('#') => spec.pointer(&r[1..]).unwrap_or(v),
+        _ => v,
+    }
+}
+
+fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    for (ptr, path, method) in operations(&ctx.out.spec) {
+        let op = ctx.out.spec.pointer(&ptr).cloned().unwrap_or(Value::Null);
+        let Some(body) = op.get("requestBody") else { continue };
+        let body = resolve(&ctx.out.spec, body);
+        let multipart = body
+            .get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| c.keys().any(|k| k.starts_with("multipart/")));
+        if multipart {
+            let id = op["operationId"].as_str().unwrap_or_default().to_string();
+            remove_pointer(&mut ctx.out.spec, &ptr);
+            ctx.out.set_aside.push(SetAside {
+                operation_id: id,
+                method: method.to_uppercase(),
+                path,
+                reason: "multipart/form-data request body".into(),
+            });
+        }
+    }
+    // A path item left with no operation is dropped too.
+    if let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|_, item| item.as_object().is_none_or(|o| o.keys().any(|k| METHODS.contains(&k.as_str()))));
+    }
+    Ok(())
+}
+
+fn remove_pointer(spec: &mut Value, ptr: &str) {
+    let (parent, last) = ptr.rsplit_once('/').unwrap_or(("", ptr));
+    let last = last.replace("~1", "/").replace("~0", "~");
+    if let Some(obj) = spec.pointer_mut(parent).and_then(Value::as_object_mut) {
+        obj.remove(&last);
+    }
+}
+
+fn is_error_status(code: &str) -> bool {
+    code == "default" || code.starts_with('4') || code.starts_with('5')
+}
+
+fn reduce_error_responses(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let raw = json!({
+        "description": "Any error. permkit reads the status, headers and raw body and decodes the vendor's error shape itself.",
+        "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{RAW_ERROR}")}}}
+    });
+    for (ptr, _, _) in operations(&ctx.out.spec) {
+        let responses_ptr = format!("{ptr}/responses");
+        let Some(responses) = ctx.out.spec.pointer_mut(&responses_ptr).and_then(Value::as_object_mut) else {
+            return Err(err(responses_ptr, "operation has no responses"));
+        };
+        responses.retain(|code, _| !is_error_status(code));
+        responses.insert("4XX".into(), json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}));
+        responses.insert("5XX".into(), json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}));
+    }
+    components_mut(&mut ctx.out.spec, "responses").insert(RAW_ERROR.into(), raw);
+    schemas_mut(&mut ctx.out.spec).insert(
+        RAW_ERROR.into(),
+        json!({"description": "Replaced by permkit's raw error body.", "type": "object"}),
+    );
+    Ok(())
+}
+
+/// `/components/<section>`, created when missing.
+fn components_mut<'v>(spec: &'v mut Value, section: &str) -> &'v mut Map<String, Value> {
+    let root = spec.as_object_mut().expect("the document is an object");
+    let components = root.entry("components").or_insert_with(|| json!({}));
+    if !components.is_object() {
+        *components = json!({});
+    }
+    let entry = components.as_object_mut().expect("object").entry(section.to_string()).or_insert_with(|| json!({}));
+    if !entry.is_object() {
+        *entry = json!({});
+    }
+    entry.as_object_mut().expect("object")
+}
+
+fn schemas_mut(spec: &mut Value) -> &mut Map<String, Value> {
+    components_mut(spec, "schemas")
+}
+
+/// The schema of a response's JSON body, if it has one (after one `$ref`).
+fn body_schema(spec: &Value, response: &Value) -> Option<Value> {
+    let response = resolve(spec, response);
+    let content = response.get("content")?.as_object()?;
+    content
+        .iter()
+        .find(|(k, _)| k.contains("json"))
+        .or_else(|| content.iter().next())
+        .and_then(|(_, m)| m.get("schema").cloned())
+}
+
+fn reduce_success_responses(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    for (ptr, _, _) in operations(&ctx.out.spec) {
+        let responses_ptr = format!("{ptr}/responses");
+        let responses = ctx.out.spec.pointer(&responses_ptr).cloned().unwrap_or(Value::Null);
+        let Some(responses) = responses.as_object() else { continue };
+        let success: Vec<(&String, Option<Value>)> = responses
+            .iter()
+            .filter(|(code, _)| !is_error_status(code))
+            .map(|(code, r)| (code, body_schema(&ctx.out.spec, r)))
+            .collect();
+        let with_body: Vec<&(&String, Option<Value>)> = success.iter().filter(|(_, s)| s.is_some()).collect();
+        let Some((keep_code, keep_schema)) = with_body.first().map(|(c, s)| ((*c).clone(), s.clone())) else {
+            continue;
+        };
+        // Every other success response with a different (or no) body is dropped: one success type.
+        let drop: Vec<String> = success
+            .iter()
+            .filter(|(code, schema)| **code != keep_code && *schema != keep_schema)
+            .map(|(code, _)| (*code).clone())
+            .collect();
+        if let Some(obj) = ctx.out.spec.pointer_mut(&responses_ptr).and_then(Value::as_object_mut) {
+            for code in drop {
+                obj.remove(&code);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rust type name in the style typify gives a component name.
+pub fn pascal(name: &str) -> String {
+    let mut out = String::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        let boundary = !cur.is_empty()
+            && c.is_uppercase()
+            && (chars[i - 1].is_lowercase()
+                || chars[i - 1].is_ascii_digit()
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+        if boundary {
+            words.push(std::mem::take(&mut cur));
+        }
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    for w in words {
+        let mut cs = w.chars();
+        if let Some(f) = cs.next() {
+            out.extend(f.to_uppercase());
+            out.push_str(&cs.as_str().to_lowercase());
+        }
+    }
+    if out.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+fn is_string_enum(s: &Value) -> bool {
+    s.get("enum").and_then(Value::as_array).is_some_and(|vals| !vals.is_empty() && vals.iter().all(|v| v.is_string() || v.is_null()))
+        && s.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
+}
+
+fn enum_values(s: &Value) -> Vec<String> {
+    s["enum"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Visits every schema position under `v` (depth first), giving the pointer and a name hint.
+fn walk_schemas(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Value, &str, &str)) {
+    f(v, ptr, hint);
+    let Some(obj) = v.as_object_mut() else { return };
+    for (key, child) in obj.iter_mut() {
+        let p = format!("{ptr}/{}", escape(key));
+        match key.as_str() {
+            "properties" => {
+                if let Some(props) = child.as_object_mut() {
+                    for (name, s) in props.iter_mut() {
+                        walk_schemas(s, &format!("{p}/{}", escape(name)), &format!("{hint}{}", pascal(name)), f);
+                    }
+                }
+            }
+            "items" | "additionalProperties" | "not" => walk_schemas(child, &p, hint, f),
+            "allOf" | "anyOf" | "oneOf" => {
+                if let Some(arr) = child.as_array_mut() {
+                    for (i, s) in arr.iter_mut().enumerate() {
+                        walk_schemas(s, &format!("{p}/{i}"), hint, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Visits every schema in the document: components, parameters, bodies and responses.
+fn for_each_schema(spec: &mut Value, f: &mut dyn FnMut(&mut Value, &str, &str)) {
+    let ops = operations(spec);
+    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, s) in schemas.iter_mut() {
+            walk_schemas(s, &format!("/components/schemas/{}", escape(name)), &pascal(name), f);
+        }
+    }
+    for section in ["parameters", "requestBodies", "responses"] {
+        let base = format!("/components/{section}");
+        if let Some(items) = spec.pointer_mut(&base).and_then(Value::as_object_mut) {
+            for (name, item) in items.iter_mut() {
+                walk_container(item, &format!("{base}/{}", escape(name)), &pascal(name), f);
+            }
+        }
+    }
+    for (ptr, _, _) in ops {
+        let Some(op) = spec.pointer_mut(&ptr) else { continue };
+        let hint = pascal(op.get("operationId").and_then(Value::as_str).unwrap_or("op"));
+        walk_container(op, &ptr, &hint, f);
+    }
+    // Path-level parameters.
+    if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            let hint = pascal(path);
+            walk_container(item, &format!("/paths/{}", escape(path)), &hint, f);
+        }
+    }
+}
+
+/// Walks the schemas inside an operation, parameter, request body or response.
+fn walk_container(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Value, &str, &str)) {
+    if let Some(s) = v.get_mut("schema") {
+        walk_schemas(s, &format!("{ptr}/schema"), hint, f);
+    }
+    walk_content(v, ptr, hint, f);
+    if let Some(params) = v.get_mut("parameters").and_then(Value::as_array_mut) {
+        for (i, p) in params.iter_mut().enumerate() {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("param").to_string();
+            if let Some(s) = p.get_mut("schema") {
+                walk_schemas(s, &format!("{ptr}/parameters/{i}/schema"), &format!("{hint}{}", pascal(&name)), f);
+            }
+        }
+    }
+    if let Some(body) = v.get_mut("requestBody") {
+        walk_content(body, &format!("{ptr}/requestBody"), &format!("{hint}Body"), f);
+    }
+    if let Some(responses) = v.get_mut("responses").and_then(Value::as_object_mut) {
+        for (code, r) in responses.iter_mut() {
+            walk_content(r, &format!("{ptr}/responses/{}", escape(code)), &format!("{hint}Response"), f);
+        }
+    }
+}
+
+fn walk_content(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Value, &str, &str)) {
+    if let Some(content) = v.get_mut("content").and_then(Value::as_object_mut) {
+        for (media, m) in content.iter_mut() {
+            if let Some(s) = m.get_mut("schema") {
+                walk_schemas(s, &format!("{ptr}/content/{}/schema", escape(media)), hint, f);
+            }
+        }
+    }
+}
+
+fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let mut enums: Vec<OpenEnum> = Vec::new();
+    let component_names: BTreeSet<String> = ctx
+        .out
+        .spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut hoisted: BTreeMap<String, Value> = BTreeMap::new();
+    let mut taken: BTreeSet<String> = component_names.iter().map(|n| pascal(n)).collect();
+    for_each_schema(&mut ctx.out.spec, &mut |s, ptr, hint| {
+        if !is_string_enum(s) {
+            return;
+        }
+        let values = enum_values(s);
+        let description = s.get("description").and_then(Value::as_str).map(str::to_string);
+        let nullable = s.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(name) = ptr.strip_prefix("/components/schemas/").filter(|n| !n.contains('/')) {
+            // Already a named component: it is replaced as it is.
+            enums.push(OpenEnum { name: pascal(&name.replace("~1", "/").replace("~0", "~")), values, description });
+            return;
+        }
+        // Inline: hoist into a named component, reusing one with the same values and hint.
+        let mut name = hint.to_string();
+        if let Some(existing) = enums.iter().find(|e| e.values == values && e.name.starts_with(hint)) {
+            name = existing.name.clone();
+        } else {
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{hint}{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            enums.push(OpenEnum { name: name.clone(), values: values.clone(), description: description.clone() });
+            let mut component = json!({"type": "string", "enum": values});
+            if let Some(d) = &description {
+                component["description"] = json!(d);
+            }
+            hoisted.insert(name.clone(), component);
+        }
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        *s = if nullable {
+            json!({"allOf": [reference], "nullable": true})
+        } else {
+            reference
+        };
+    });
+    let schemas = schemas_mut(&mut ctx.out.spec);
+    for (name, component) in hoisted {
+        schemas.insert(name, component);
+    }
+    let mut seen = BTreeSet::new();
+    enums.retain(|e| seen.insert(e.name.clone()));
+    ctx.out.enums = enums;
+    Ok(())
+}
+
+/// The schema every date-time is normalised to, so one conversion to `crate::Timestamp` matches.
+pub fn timestamp_schema() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn lenient_timestamps(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    for_each_schema(&mut ctx.out.spec, &mut |s, _, _| {
+        let Some(obj) = s.as_object_mut() else { return };
+        if obj.get("format").and_then(Value::as_str) == Some("date-time") {
+            // Keep only what the conversion match ignores or needs.
+            obj.retain(|k, _| matches!(k.as_str(), "type" | "format" | "nullable" | "description" | "readOnly" | "writeOnly"));
+            obj.insert("type".into(), json!("string"));
+        }
+    });
+    Ok(())
+}
+
+fn open_objects(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    for_each_schema(&mut ctx.out.spec, &mut |s, _, _| {
+        if let Some(obj) = s.as_object_mut()
+            && obj.get("additionalProperties") == Some(&Value::Bool(false))
+        {
+            obj.remove("additionalProperties");
+        }
+    });
+    Ok(())
+}
+
+fn component_name(reference: &Value) -> Option<String> {
+    reference
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .map(str::to_string)
+}
+
+fn find_lists(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let rule = ctx.config.list_rule.clone();
+    let spec = &ctx.out.spec;
+    for (ptr, path, _) in operations(spec) {
+        let op = spec.pointer(&ptr).unwrap_or(&Value::Null);
+        let path_params = spec.pointer(&format!("/paths/{}/parameters", escape(&path))).cloned().unwrap_or(json!([]));
+        let has_page = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(path_params.as_array().into_iter().flatten())
+            .map(|p| resolve(spec, p))
+            .any(|p| p.get("name").and_then(Value::as_str) == Some(rule.page_param) && p.get("in").and_then(Value::as_str) == Some("query"));
+        if !has_page {
+            continue;
+        }
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else { continue };
+        let Some(schema) = responses.iter().find(|(c, _)| c.starts_with('2')).and_then(|(_, r)| body_schema(spec, r)) else {
+            continue;
+        };
+        let Some(envelope) = component_name(&schema) else { continue };
+        let Some(env_schema) = spec.pointer(&format!("/components/schemas/{}", escape(&envelope))) else { continue };
+        let items = env_schema.pointer(&format!("/properties/{}", escape(rule.items_field)));
+        let Some(item) = items.and_then(|i| i.get("items")).and_then(component_name) else { continue };
+        ctx.out.lists.push(ListOp {
+            operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
+            envelope: pascal(&envelope),
+            item: pascal(&item),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Generates one client per enabled API: read `openapi/<api>.yaml`, adapt it for the generator
+//! (`adapt.rs`), run progenitor, write the client and its glue (`emit.rs`) to `OUT_DIR`.
+//! A bad spec stops the build with the file and the JSON pointer it is about.
+
+mod adapt;
+mod emit;
+
+use adapt::{Config, ListRule};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use std::path::{Path, PathBuf};
+
+/// The APIs: cargo feature, spec file stem, Rust module, list rule.
+const APIS: &[(&str, &str, &str, ListRule)] = &[
+    ("PERMISSION_ASSIST", "permission-assist", "permission_assist", ListRule { page_param: "page", items_field: "items" }),
+    ("PERSCOM", "perscom", "perscom", ListRule { page_param: "page", items_field: "data" }),
+    ("INTACCT", "intacct", "intacct", ListRule { page_param: "start", items_field: "ia::result" }),
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=build");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    for (feature, stem, module, rule) in APIS {
+        if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
+            continue;
+        }
+        let file = format!("openapi/{stem}.yaml");
+        println!("cargo:rerun-if-changed={file}");
+        if let Err(message) = generate(Path::new(&file), module, rule, &out_dir) {
+            eprintln!("error: {file}: {message}");
+            println!("cargo:warning={file}: {message}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
+    let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
+    let config = Config { module_path: format!("crate::{module}"), list_rule: rule.clone() };
+    let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
+        .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;
+
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type("crate::transport::Inner".parse::<proc_macro2::TokenStream>().expect("tokens"))
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_replacement(adapt::RAW_ERROR, "crate::error::RawErrorBody", std::iter::empty())
+        .with_conversion(
+            serde_json::from_value::<schemars::schema::SchemaObject>(serde_json::json!({"type": "string", "format": "date-time"}))
+                .expect("schema"),
+            "crate::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    for e in &adapted.enums {
+        settings.with_replacement(
+            &e.name,
+            format!("crate::{module}::enums::{}", e.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    let mut generator = Generator::new(&settings);
+    // progenitor reports some limits by panicking: turn that into a message naming the file.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    std::panic::set_hook(previous);
+    let tokens = match tokens {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => return Err(format!("progenitor rejected the adapted spec: {e}")),
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            return Err(format!("progenitor panicked on the adapted spec: {msg}"));
+        }
+    };
+    let ast = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let code = prettyplease::unparse(&ast);
+    write(out_dir, &format!("{module}_client.rs"), &code)?;
+    write(out_dir, &format!("{module}_enums.rs"), &emit::open_enums(&adapted.enums))?;
+    write(out_dir, &format!("{module}_lists.rs"), &emit::lists(&adapted))?;
+    write(out_dir, &format!("{module}_set_aside.rs"), &emit::set_aside(&adapted))?;
+    Ok(())
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Result<(), String> {
+    let path = dir.join(name);
+    // Unchanged output keeps its timestamp, so nothing downstream rebuilds.
+    if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,607 @@
+//! One error type for all three APIs.
+//!
+//! Every failure a permkit call can meet ends up as an [`Error`]: the vendor's error body
+//! (PERSCOM's `error` object, Permission Assist's error body, Intacct's `ia::error`), an HTML
+//! page from a proxy, an empty or truncated body, a dropped connection, a body that does not
+//! decode, or input the SDK refused before sending. Match on [`Error::kind`]; read the vendor's
+//! details from the accessors.
+//!
+//! ```
+//! use permkit::{Error, ErrorKind};
+//!
+//! fn explain(e: &Error) -> String {
+//!     match e.kind() {
+//!         ErrorKind::RateLimited => format!("slow down for {:?}", e.retry_after()),
+//!         ErrorKind::Validation => e.field_errors().iter().map(|f| f.to_string()).collect(),
+//!         _ => e.to_string(),
+//!     }
+//! }
+//! # let _ = explain;
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+/// `Result` with permkit's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which API an error came from.
+///
+/// ```
+/// assert_eq!(permkit::Api::Intacct.to_string(), "intacct");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Api {
+    /// PERSCOM.
+    Perscom,
+    /// Permission Assist (Sycorr).
+    PermissionAssist,
+    /// Sage Intacct REST.
+    Intacct,
+}
+
+impl Api {
+    /// The tag the transport puts in raw error bodies and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::Perscom => "perscom",
+            Api::PermissionAssist => "permission-assist",
+            Api::Intacct => "intacct",
+        }
+    }
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of failure an [`Error`] is.
+///
+/// ```
+/// use permkit::ErrorKind;
+/// assert!(ErrorKind::RateLimited.is_retryable());
+/// assert!(!ErrorKind::Validation.is_retryable());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 401, or the credentials were refused (including OAuth token errors).
+    Unauthorized,
+    /// 402: the account's plan does not allow this (PERSCOM).
+    PaymentRequired,
+    /// 403: authenticated but not allowed (PERSCOM names the missing scope).
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 400/422 with field errors, or input permkit refused before sending.
+    Validation,
+    /// 409.
+    Conflict,
+    /// 422 without field errors: a precondition is not met.
+    Unprocessable,
+    /// 429 (or a vendor's rate-limit code). [`Error::retry_after`] says when to try again.
+    RateLimited,
+    /// 5xx.
+    Server,
+    /// 503: the service is down or in maintenance.
+    Unavailable,
+    /// Another status the API does not document.
+    UnexpectedStatus,
+    /// The connection failed, was dropped, or the body could not be read.
+    Transport,
+    /// The request timed out.
+    Timeout,
+    /// A response arrived but its body did not decode.
+    Decode,
+    /// A pager met a server that repeated a page or did not advance.
+    Pagination,
+    /// Reading a local file or stream failed (uploads).
+    Io,
+    /// The request could not be built (a bad base URL, a missing required value).
+    InvalidRequest,
+}
+
+impl ErrorKind {
+    /// Whether retrying the same request later may succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Timeout)
+    }
+
+    /// The kind an HTTP status implies when the body says nothing more.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::Validation,
+            401 => ErrorKind::Unauthorized,
+            402 => ErrorKind::PaymentRequired,
+            403 => ErrorKind::Forbidden,
+            404 | 410 => ErrorKind::NotFound,
+            408 => ErrorKind::Timeout,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            503 => ErrorKind::Unavailable,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::UnexpectedStatus,
+        }
+    }
+}
+
+/// One problem with one field (or target) of a request.
+///
+/// ```
+/// let f = permkit::FieldError::new("identity.firstName", "is required");
+/// assert_eq!(f.to_string(), "identity.firstName: is required");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The field path or target (`identity.firstName`, `applicationId`, an Intacct `target`).
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// The vendor's code for this problem, when it gives one.
+    pub code: Option<String>,
+}
+
+impl FieldError {
+    /// A field error with a field name and a message.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: Some(field.into()),
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    /// Sets the vendor's code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.field {
+            Some(field) => write!(f, "{field}: {}", self.message)?,
+            None => f.write_str(&self.message)?,
+        }
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// How much of a non-JSON body an error keeps.
+pub const BODY_EXCERPT_LIMIT: usize = 512;
+
+/// An error from any permkit call. See the [module docs](self).
+///
+/// Its `Display` is one readable line; it never contains a credential.
+///
+/// ```
+/// use permkit::{Error, ErrorKind};
+/// let e = Error::new(ErrorKind::Validation, "size must be at most 4000");
+/// assert_eq!(e.kind(), ErrorKind::Validation);
+/// assert_eq!(e.to_string(), "validation: size must be at most 4000");
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Error {
+    kind: ErrorKind,
+    api: Option<Api>,
+    operation: Option<String>,
+    status: Option<u16>,
+    code: Option<String>,
+    message: String,
+    field_errors: Vec<FieldError>,
+    correlation_id: Option<String>,
+    request_id: Option<String>,
+    support_id: Option<String>,
+    required_scope: Option<String>,
+    retry_after: Option<Duration>,
+    body_excerpt: Option<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl Error {
+    /// A new error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            api: None,
+            operation: None,
+            status: None,
+            code: None,
+            message: message.into(),
+            field_errors: Vec::new(),
+            correlation_id: None,
+            request_id: None,
+            support_id: None,
+            required_scope: None,
+            retry_after: None,
+            body_excerpt: None,
+            source: None,
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The API that answered, when known.
+    pub fn api(&self) -> Option<Api> {
+        self.api
+    }
+    /// The operation (`operationId`) that failed, when known.
+    pub fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The vendor's machine-readable code (`validation_error`, an Intacct `code`, ...).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The vendor's (or permkit's) human-readable message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Field-level problems (Permission Assist `errors`, PERSCOM 422 `errors`, Intacct `details`).
+    pub fn field_errors(&self) -> &[FieldError] {
+        &self.field_errors
+    }
+    /// Permission Assist's `correlationId`.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.correlation_id.as_deref()
+    }
+    /// A request or trace id (PERSCOM `request_id`, Intacct `errorId`, a request-id header).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Intacct's `supportId`, to quote to Sage support.
+    pub fn support_id(&self) -> Option<&str> {
+        self.support_id.as_deref()
+    }
+    /// The scope the call needed (PERSCOM 403s).
+    pub fn required_scope(&self) -> Option<&str> {
+        self.required_scope.as_deref()
+    }
+    /// How long the server asked to wait (`Retry-After` and the vendors' own headers).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes) when it was not the
+    /// vendor's JSON error shape: an HTML page from a proxy, plain text, a truncated body.
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
+    }
+
+    // Builders used by the decoders; public so that users' own layers can build errors too.
+
+    /// Sets the API.
+    pub fn with_api(mut self, api: Api) -> Self {
+        self.api = Some(api);
+        self
+    }
+    /// Sets the operation id.
+    pub fn with_operation(mut self, op: impl Into<String>) -> Self {
+        self.operation = Some(op.into());
+        self
+    }
+    /// Sets the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets the vendor's code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+    /// Replaces the message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+    /// Sets the kind.
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+    /// Adds field errors.
+    pub fn with_field_errors(mut self, errors: impl IntoIterator<Item = FieldError>) -> Self {
+        self.field_errors.extend(errors);
+        self
+    }
+    /// Sets the correlation id.
+    pub fn with_correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+    /// Sets the request id.
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+    /// Sets the support id.
+    pub fn with_support_id(mut self, id: impl Into<String>) -> Self {
+        self.support_id = Some(id.into());
+        self
+    }
+    /// Sets the scope the call needed.
+    pub fn with_required_scope(mut self, scope: impl Into<String>) -> Self {
+        self.required_scope = Some(scope.into());
+        self
+    }
+    /// Sets the retry-after.
+    pub fn with_retry_after(mut self, after: Option<Duration>) -> Self {
+        self.retry_after = after.or(self.retry_after);
+        self
+    }
+    /// Keeps a bounded excerpt of a body that was not the vendor's JSON.
+    pub fn with_body_excerpt(mut self, body: &str) -> Self {
+        self.body_excerpt = Some(excerpt(body));
+        self
+    }
+    /// Sets the underlying cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Whether retrying later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+
+    /// The starting point every decoder refines: kind from the status, retry-after and request
+    /// id from standard headers, and an excerpt when the body is not JSON.
+    pub fn from_response(api: Api, status: u16, headers: &http::HeaderMap, body: &str) -> Self {
+        let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error");
+        let mut e = Error::new(ErrorKind::from_status(status), reason)
+            .with_api(api)
+            .with_status(status)
+            .with_retry_after(retry_after(headers));
+        for h in ["x-request-id", "x-correlation-id", "x-amzn-requestid", "cf-ray"] {
+            if let Some(v) = headers.get(h).and_then(|v| v.to_str().ok()) {
+                e.request_id = Some(v.to_string());
+                break;
+            }
+        }
+        let trimmed = body.trim_start();
+        if trimmed.is_empty() {
+            e.message = format!("{reason} (empty body)");
+        } else if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+            e = e.with_body_excerpt(body);
+        }
+        e
+    }
+}
+
+/// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` (cut on a character boundary), one line.
+pub fn excerpt(body: &str) -> String {
+    let mut end = body.len().min(BODY_EXCERPT_LIMIT);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut s: String = body[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    if end < body.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// Reads `Retry-After` as seconds or as an HTTP date.
+///
+/// ```
+/// let mut h = http::HeaderMap::new();
+/// h.insert("retry-after", "7".parse().unwrap());
+/// assert_eq!(permkit::error::retry_after(&h), Some(std::time::Duration::from_secs(7)));
+/// ```
+pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    parse_retry_after(v)
+}
+
+/// Parses one retry-after value: delta seconds (fractions allowed) or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(api) = self.api {
+            write!(f, "{api}")?;
+            if let Some(op) = &self.operation {
+                write!(f, " {op}")?;
+            }
+            f.write_str(": ")?;
+        }
+        if let Some(status) = self.status {
+            write!(f, "{status} ")?;
+        }
+        match &self.code {
+            Some(code) => write!(f, "{code}: ")?,
+            None => write!(f, "{}: ", kind_label(self.kind))?,
+        }
+        f.write_str(&self.message)?;
+        if !self.field_errors.is_empty() {
+            let fields: Vec<String> = self.field_errors.iter().map(ToString::to_string).collect();
+            write!(f, " ({})", fields.join("; "))?;
+        }
+        if let Some(scope) = &self.required_scope {
+            write!(f, " (needs scope `{scope}`)")?;
+        }
+        if let Some(after) = self.retry_after {
+            write!(f, " (retry after {:.1}s)", after.as_secs_f64())?;
+        }
+        if let Some(body) = &self.body_excerpt {
+            write!(f, " body: {body}")?;
+        }
+        for (label, id) in [
+            ("correlation", &self.correlation_id),
+            ("request", &self.request_id),
+            ("support", &self.support_id),
+        ] {
+            if let Some(id) = id {
+                write!(f, " [{label} {id}]")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn kind_label(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Unauthorized => "unauthorized",
+        ErrorKind::PaymentRequired => "payment required",
+        ErrorKind::Forbidden => "forbidden",
+        ErrorKind::NotFound => "not found",
+        ErrorKind::Validation => "validation",
+        ErrorKind::Conflict => "conflict",
+        ErrorKind::Unprocessable => "unprocessable",
+        ErrorKind::RateLimited => "rate limited",
+        ErrorKind::Server => "server error",
+        ErrorKind::Unavailable => "unavailable",
+        ErrorKind::UnexpectedStatus => "unexpected status",
+        ErrorKind::Transport => "transport",
+        ErrorKind::Timeout => "timeout",
+        ErrorKind::Decode => "decode",
+        ErrorKind::Pagination => "pagination",
+        ErrorKind::Io => "io",
+        ErrorKind::InvalidRequest => "invalid request",
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The body of every error response as the generated clients see it.
+///
+/// permkit's transport reads each non-2xx body itself (bounded) and hands the generated code
+/// this JSON wrapper, so the status, headers and raw body all reach one decoder whatever the
+/// vendor (or a proxy in front of it) sent.
+#[doc(hidden)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+pub struct RawErrorBody {
+    /// Which decoder to use (`Api::as_str`, or `intacct-oauth`).
+    pub api: String,
+    /// The operation that failed.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// The body, lossily UTF-8, at most the transport's bound.
+    pub body: String,
+    /// Whether the body was cut at the bound or by a dropped connection.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// Turns a raw error response into an [`Error`] with the right API's decoder.
+pub(crate) fn decode_raw(status: u16, headers: &http::HeaderMap, raw: &RawErrorBody) -> Error {
+    let e = match raw.api.as_str() {
+        #[cfg(feature = "permission-assist")]
+        "permission-assist" => crate::permission_assist::errors::decode(status, headers, &raw.body),
+        #[cfg(feature = "perscom")]
+        "perscom" => crate::perscom::errors::decode(status, headers, &raw.body),
+        #[cfg(feature = "intacct")]
+        "intacct" => crate::intacct::errors::decode(status, headers, &raw.body),
+        #[cfg(feature = "intacct")]
+        "intacct-oauth" => crate::intacct::errors::decode_oauth(status, headers, &raw.body),
+        _ => Error::from_response(api_from_tag(&raw.api), status, headers, &raw.body),
+    };
+    let e = match &raw.operation {
+        Some(op) => e.with_operation(op.clone()),
+        None => e,
+    };
+    if raw.truncated && e.body_excerpt.is_none() {
+        let msg = format!("{} (body truncated)", e.message);
+        return e.with_message(msg);
+    }
+    e
+}
+
+fn api_from_tag(tag: &str) -> Api {
+    match tag {
+        "perscom" => Api::Perscom,
+        t if t.starts_with("intacct") => Api::Intacct,
+        _ => Api::PermissionAssist,
+    }
+}
+
+impl From<progenitor_client::Error<RawErrorBody>> for Error {
+    fn from(e: progenitor_client::Error<RawErrorBody>) -> Self {
+        use progenitor_client::Error as P;
+        match e {
+            P::ErrorResponse(rv) => {
+                let status = rv.status().as_u16();
+                let headers = rv.headers().clone();
+                decode_raw(status, &headers, &rv.into_inner())
+            }
+            P::UnexpectedResponse(resp) => {
+                let status = resp.status().as_u16();
+                Error::new(ErrorKind::from_status(status), format!("undocumented response status {status}"))
+                    .with_status(status)
+                    .with_kind(if (200..300).contains(&status) { ErrorKind::UnexpectedStatus } else { ErrorKind::from_status(status) })
+                    .with_retry_after(retry_after(resp.headers()))
+            }
+            P::InvalidResponsePayload(bytes, err) => {
+                let text = String::from_utf8_lossy(&bytes);
+                Error::new(ErrorKind::Decode, format!("response body did not decode: {err}"))
+                    .with_body_excerpt(&text)
+                    .with_source(err)
+            }
+            P::CommunicationError(err) | P::ResponseBodyError(err) | P::InvalidUpgrade(err) => from_reqwest(err),
+            P::InvalidRequest(msg) => Error::new(ErrorKind::InvalidRequest, msg),
+            P::Custom(msg) => Error::new(ErrorKind::InvalidRequest, msg),
+        }
+    }
+}
+
+/// A transport failure, with the URL's query string (which could carry data) left out.
+pub(crate) fn from_reqwest(err: reqwest::Error) -> Error {
+    let kind = if err.is_timeout() {
+        ErrorKind::Timeout
+    } else if err.is_decode() {
+        ErrorKind::Decode
+    } else if err.is_builder() {
+        ErrorKind::InvalidRequest
+    } else {
+        ErrorKind::Transport
+    };
+    let what = if err.is_connect() {
+        "connection failed"
+    } else if err.is_timeout() {
+        "timed out"
+    } else if err.is_body() {
+        "the body could not be sent or read (connection dropped?)"
+    } else if err.is_builder() {
+        "the request could not be built"
+    } else {
+        "request failed"
+    };
+    let mut e = Error::new(kind, what);
+    if let Some(s) = err.status() {
+        e = e.with_status(s.as_u16());
+    }
+    e.with_source(err.without_url())
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::new(ErrorKind::Io, err.to_string()).with_source(err)
+    }
+}

@@ -1,0 +1,160 @@
+//! One pagination engine for every paging style: page numbers (Permission Assist, PERSCOM)
+//! and offsets (Intacct `start` + `ia::meta.next`).
+//!
+//! A list operation's builder has `.stream()` (every item of every page, in order) and
+//! `.pages()` (one [`Page`] at a time, with its metadata). Filters set on the builder are sent
+//! with every page. The engine stops at the last page or an empty one, and fails with
+//! [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) instead of looping when a server
+//! repeats a page or does not advance.
+//!
+//! ```
+//! use futures::{StreamExt, TryStreamExt};
+//! use permkit::pagination::{Page, paginate, items};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! // A fake server with 3 pages of 2 numbers.
+//! let pages = paginate(1, |n| async move {
+//!     Ok::<_, permkit::Error>(Page::numbered(vec![n * 10, n * 10 + 1], n, Some(3)))
+//! });
+//! let all: Vec<u64> = items(pages).try_collect().await.unwrap();
+//! assert_eq!(all, [10, 11, 20, 21, 30, 31]);
+//! # });
+//! ```
+
+use crate::{Error, ErrorKind, Result};
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The page number (1-based) or the offset this page was asked for.
+    pub cursor: u64,
+    /// Where the next page starts, if there is one.
+    pub next: Option<u64>,
+    /// The number of pages, when the API says.
+    pub total_pages: Option<u64>,
+    /// The number of items over all pages, when the API says.
+    pub total_count: Option<u64>,
+    /// The page number or offset the server says it returned, when it says.
+    pub reported: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page of a page-numbered list: the next page is `number + 1` while `number < last`.
+    pub fn numbered(items: Vec<T>, number: u64, last: Option<u64>) -> Self {
+        let next = match last {
+            Some(last) if number >= last => None,
+            _ if items.is_empty() => None,
+            _ => Some(number + 1),
+        };
+        Page { items, cursor: number, next, total_pages: last, total_count: None, reported: None }
+    }
+
+    /// A page of an offset list, where the server names the next offset.
+    pub fn offset(items: Vec<T>, start: u64, next: Option<u64>) -> Self {
+        Page { items, cursor: start, next, total_pages: None, total_count: None, reported: None }
+    }
+
+    /// Sets the total item count.
+    pub fn with_total_count(mut self, n: Option<u64>) -> Self {
+        self.total_count = n;
+        self
+    }
+
+    /// Sets the page number or offset the server reported.
+    pub fn with_reported(mut self, n: Option<u64>) -> Self {
+        self.reported = n;
+        self
+    }
+}
+
+/// Limits that stop a pager that would otherwise run forever.
+pub const MAX_PAGES: u64 = 1_000_000;
+
+struct State<F> {
+    fetch: F,
+    next: Option<u64>,
+    fetched: u64,
+    last_fingerprint: Option<u64>,
+}
+
+fn fingerprint<T: serde::Serialize>(items: &[T]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    if let Ok(bytes) = serde_json::to_vec(items) {
+        bytes.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Pages from `first` on, calling `fetch(cursor)` for each. See the [module docs](self).
+pub fn paginate<T, F, Fut>(first: u64, fetch: F) -> impl Stream<Item = Result<Page<T>>>
+where
+    T: serde::Serialize,
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    let state = State { fetch, next: Some(first), fetched: 0, last_fingerprint: None };
+    stream::try_unfold(state, |mut st| async move {
+        let Some(cursor) = st.next else { return Ok(None) };
+        if st.fetched >= MAX_PAGES {
+            return Err(Error::new(ErrorKind::Pagination, format!("stopped after {MAX_PAGES} pages")));
+        }
+        let mut page = (st.fetch)(cursor).await?;
+        page.cursor = cursor;
+        st.fetched += 1;
+        if let Some(reported) = page.reported
+            && reported != cursor
+        {
+            return Err(Error::new(
+                ErrorKind::Pagination,
+                format!("asked for page {cursor}, the server returned page {reported}"),
+            ));
+        }
+        if page.items.is_empty() {
+            st.next = None;
+            return Ok(Some((page, st)));
+        }
+        let fp = fingerprint(&page.items);
+        if st.last_fingerprint == Some(fp) {
+            return Err(Error::new(
+                ErrorKind::Pagination,
+                format!("the server returned the same items for {cursor} as for the page before"),
+            ));
+        }
+        st.last_fingerprint = Some(fp);
+        st.next = match page.next {
+            Some(n) if n <= cursor => {
+                return Err(Error::new(
+                    ErrorKind::Pagination,
+                    format!("the server's next page ({n}) does not advance past {cursor}"),
+                ));
+            }
+            n => n,
+        };
+        Ok(Some((page, st)))
+    })
+}
+
+/// Every item of every page of `pages`, in order.
+pub fn items<T, S>(pages: S) -> impl Stream<Item = Result<T>>
+where
+    S: Stream<Item = Result<Page<T>>>,
+{
+    pages.map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
+}
+
+/// Boxes a stream so it can be named and stored.
+pub type BoxStream<'a, T> = futures::stream::BoxStream<'a, Result<T>>;
+
+/// Pins a pager on the heap.
+pub(crate) fn boxed<'a, T, S>(s: S) -> BoxStream<'a, T>
+where
+    S: Stream<Item = Result<T>> + Send + 'a,
+{
+    s.boxed()
+}

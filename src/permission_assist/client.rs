@@ -1,0 +1,79 @@
+//! Building a Permission Assist [`Client`].
+
+use super::Client;
+use crate::transport::{BearerAuth, ClientOptions, Inner};
+use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds a [`Client`]: the server's base URL, the API token, timeouts, retries, user agent.
+///
+/// ```
+/// use permkit::permission_assist::Client;
+/// let client = Client::builder("https://pa.example.com/api")
+///     .token("pa_abc123")
+///     .user_agent("hr-sync/2.1")
+///     .build()
+///     .unwrap();
+/// assert!(!format!("{client:?}").contains("pa_abc123"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Secret>,
+    options: ClientOptions,
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`] for the server at `base_url` (ending in `/api`).
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder { base_url: base_url.into(), token: None, options: ClientOptions::default() }
+    }
+}
+
+impl ClientBuilder {
+    /// The API token (`Authorization: Bearer`). It never prints.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+    /// All options at once.
+    pub fn options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Time to connect.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.options.connect_timeout = d;
+        self
+    }
+    /// Longest silence while reading a response.
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.options.read_timeout = d;
+        self
+    }
+    /// A limit on each whole request (none by default: uploads may take long).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.options.timeout = Some(d);
+        self
+    }
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = retry;
+        self
+    }
+    /// The `User-Agent`.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.options.user_agent = ua.into();
+        self
+    }
+
+    /// Builds the client. Fails on a bad base URL or a missing token.
+    pub fn build(self) -> Result<Client> {
+        let base = crate::transport::base_url(&self.base_url)?;
+        let token = self.token.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a Permission Assist token is required"))?;
+        let http = self.options.http_client(http::HeaderMap::new())?;
+        let inner = Inner::new(Api::PermissionAssist, Arc::new(BearerAuth(token)), self.options.retry);
+        Ok(Client::new_with_client(&base, http, inner))
+    }
+}

@@ -1,0 +1,58 @@
+//! Credentials that never print.
+
+use std::fmt;
+
+/// A credential (token, API key, client secret, refresh token). Its `Debug` and `Display`
+/// print `[redacted]`; read it with [`Secret::expose`] only where it is sent.
+///
+/// ```
+/// let s = permkit::Secret::new("pa_abc123");
+/// assert_eq!(format!("{s:?} {s}"), "Secret([redacted]) [redacted]");
+/// assert_eq!(s.expose(), "pa_abc123");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The credential itself. Call it only to send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// An `Authorization: Bearer` header value, marked sensitive so that it never prints.
+    pub fn bearer_header(&self) -> Result<http::HeaderValue, crate::Error> {
+        let mut v = http::HeaderValue::from_str(&format!("Bearer {}", self.0))
+            .map_err(|_| crate::Error::new(crate::ErrorKind::InvalidRequest, "the token has characters a header cannot carry"))?;
+        v.set_sensitive(true);
+        Ok(v)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_string())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}

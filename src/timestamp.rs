@@ -1,0 +1,140 @@
+//! Date-times read leniently.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+/// A date-time as the vendors send it: RFC 3339 with an offset (`2025-12-01T02:00:00Z`), without
+/// one (`2026-02-20T08:15:00`, which Permission Assist sends), or a bare date (`2026-03-15`).
+///
+/// Values without an offset are kept as sent (no time zone is invented) and written back the
+/// same way; [`Timestamp::to_utc`] reads them as UTC.
+///
+/// ```
+/// use permkit::Timestamp;
+/// let t: Timestamp = "2026-02-20T08:15:00".parse().unwrap();
+/// assert!(t.offset().is_none());
+/// assert_eq!(t.to_string(), "2026-02-20T08:15:00");
+/// let z: Timestamp = "2025-12-01T02:00:00Z".parse().unwrap();
+/// assert_eq!(z.to_utc().to_rfc3339(), "2025-12-01T02:00:00+00:00");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp {
+    local: NaiveDateTime,
+    offset: Option<FixedOffset>,
+    date_only: bool,
+}
+
+impl Timestamp {
+    /// The wall-clock time as sent.
+    pub fn naive(&self) -> NaiveDateTime {
+        self.local
+    }
+
+    /// The offset, when one was sent.
+    pub fn offset(&self) -> Option<FixedOffset> {
+        self.offset
+    }
+
+    /// The instant, reading a value without an offset as UTC.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        match self.offset {
+            Some(o) => o.from_local_datetime(&self.local).single().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&self.local)),
+            None => Utc.from_utc_datetime(&self.local),
+        }
+    }
+
+    /// Midnight UTC of a date, written as a full date-time (`2026-03-15T00:00:00Z`).
+    pub fn from_date(date: NaiveDate) -> Self {
+        Timestamp { local: date.and_hms_opt(0, 0, 0).expect("midnight"), offset: Some(FixedOffset::east_opt(0).expect("utc")), date_only: false }
+    }
+
+    /// A bare date, written as `2026-03-15`.
+    pub fn date_only(date: NaiveDate) -> Self {
+        Timestamp { local: date.and_hms_opt(0, 0, 0).expect("midnight"), offset: None, date_only: true }
+    }
+
+    /// The current time in UTC.
+    pub fn now() -> Self {
+        Utc::now().into()
+    }
+}
+
+impl<Tz: TimeZone> From<DateTime<Tz>> for Timestamp {
+    fn from(d: DateTime<Tz>) -> Self {
+        let fixed = d.fixed_offset();
+        Timestamp { local: fixed.naive_local(), offset: Some(*fixed.offset()), date_only: false }
+    }
+}
+
+/// The error for a string that is not a date-time in any accepted form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError(String);
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a date-time: {:?}", self.0)
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+impl FromStr for Timestamp {
+    type Err = TimestampError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+            return Ok(d.into());
+        }
+        // A space instead of `T`, or a `+0000` offset.
+        for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+            if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+                return Ok(d.into());
+            }
+        }
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+            if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
+                return Ok(Timestamp { local, offset: None, date_only: false });
+            }
+        }
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return Ok(Timestamp::date_only(d));
+        }
+        Err(TimestampError(s.chars().take(64).collect()))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.date_only {
+            return write!(f, "{}", self.local.format("%Y-%m-%d"));
+        }
+        match self.offset {
+            Some(o) => {
+                let d = o.from_local_datetime(&self.local).single().ok_or(fmt::Error)?;
+                f.write_str(&d.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+            }
+            None => write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S%.f")),
+        }
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
