@@ -55,8 +55,6 @@ pub struct ListRule {
 /// What the adaptation step was told about one API.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Rust path of the module the generated code is included in, e.g. `crate::permission_assist`.
-    pub module_path: String,
     /// How list operations look.
     pub list_rule: ListRule,
 }
@@ -511,11 +509,6 @@ fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     enums.retain(|e| seen.insert(e.name.clone()));
     ctx.out.enums = enums;
     Ok(())
-}
-
-/// The schema every date-time is normalised to, so one conversion to `crate::Timestamp` matches.
-pub fn timestamp_schema() -> Value {
-    json!({"type": "string", "format": "date-time"})
 }
 
 fn lenient_timestamps(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {

@@ -37,7 +37,7 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
     let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
     let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
-    let config = Config { module_path: format!("crate::{module}"), list_rule: rule.clone() };
+    let config = Config { list_rule: rule.clone() };
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;

@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod generated;
 pub mod open_enum;
 pub mod pagination;
 pub mod secret;

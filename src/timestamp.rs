@@ -18,7 +18,7 @@ use std::str::FromStr;
 /// let z: Timestamp = "2025-12-01T02:00:00Z".parse().unwrap();
 /// assert_eq!(z.to_utc().to_rfc3339(), "2025-12-01T02:00:00+00:00");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Timestamp {
     local: NaiveDateTime,
     offset: Option<FixedOffset>,

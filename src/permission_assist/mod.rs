@@ -24,35 +24,9 @@ pub(crate) mod errors;
 mod upload;
 
 pub use client::ClientBuilder;
-pub use generated::{Client, builder, types};
 pub use upload::UploadImport;
 
-/// The open enums of the spec (re-exported in [`types`]).
-pub mod enums {
-    include!(concat!(env!("OUT_DIR"), "/permission_assist_enums.rs"));
-}
-
-#[allow(missing_docs, clippy::all, unused_imports)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/permission_assist_client.rs"));
-}
-
-#[allow(missing_docs)]
-mod set_aside {
-    include!(concat!(env!("OUT_DIR"), "/permission_assist_set_aside.rs"));
-}
-pub use set_aside::SET_ASIDE;
-
-impl progenitor_client::ClientHooks<crate::transport::Inner> for Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &progenitor_client::OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        use progenitor_client::ClientInfo;
-        crate::transport::exec(self.client(), self.inner(), request, info.operation_id).await
-    }
-}
+crate::generated::generated_api!("permission_assist");
 
 /// `.stream()` and `.pages()` for one list operation (page numbers, `totalPages`).
 macro_rules! impl_list {

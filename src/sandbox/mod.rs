@@ -1,0 +1,192 @@
+//! An embedded, stateful mock of every enabled API, built on wiremock: for the tour, for your
+//! own tests, and for trying the SDK without credentials.
+//!
+//! ```
+//! # #[cfg(feature = "permission-assist")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use permkit::sandbox::Sandbox;
+//! use permkit::permission_assist::Client;
+//!
+//! let sandbox = Sandbox::start().await;
+//! let client = Client::builder(sandbox.permission_assist_url())
+//!     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+//!     .build()
+//!     .unwrap();
+//! let page = client.list_identities().send().await.unwrap();
+//! assert_eq!(page.total_count, 230);
+//! # });
+//! ```
+//!
+//! Each API lives under its own prefix on one local server, with seeded data that changes as
+//! you write (stage an import and it is `Pending`; cancel it and it is `Canceling`). Enable the
+//! `sandbox` feature in your `[dev-dependencies]` to use it in your tests.
+
+use std::sync::Arc;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
+
+#[cfg(feature = "intacct")]
+mod intacct;
+#[cfg(feature = "permission-assist")]
+mod permission_assist;
+#[cfg(feature = "perscom")]
+mod perscom;
+
+/// One API's mock: answers every request under its prefix.
+pub(crate) trait Service: Send + Sync + 'static {
+    /// The path prefix this service answers under (`/permission-assist/api`).
+    fn prefix(&self) -> &'static str;
+    /// Answers one request; `path` is the request path without the prefix.
+    fn handle(&self, request: &Request, path: &str) -> ResponseTemplate;
+}
+
+struct Route(Arc<dyn Service>);
+
+impl Respond for Route {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let path = request.url.path().strip_prefix(self.0.prefix()).unwrap_or("");
+        self.0.handle(request, path)
+    }
+}
+
+/// A running sandbox. It stops when dropped.
+pub struct Sandbox {
+    server: MockServer,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("uri", &self.server.uri()).finish()
+    }
+}
+
+impl Sandbox {
+    /// The token the Permission Assist sandbox accepts.
+    pub const PERMISSION_ASSIST_TOKEN: &'static str = "pa_sandbox_token";
+    /// The API key the PERSCOM sandbox accepts with every scope.
+    pub const PERSCOM_API_KEY: &'static str = "perscom_sandbox_key";
+    /// A PERSCOM sandbox key that lacks some scopes (403s name the missing one).
+    pub const PERSCOM_LIMITED_API_KEY: &'static str = "perscom_sandbox_limited_key";
+    /// The Intacct sandbox's OAuth2 client id.
+    pub const INTACCT_CLIENT_ID: &'static str = "sandbox-client";
+    /// The Intacct sandbox's OAuth2 client secret.
+    pub const INTACCT_CLIENT_SECRET: &'static str = "sandbox-secret";
+    /// The Intacct sandbox's user (`user@company`).
+    pub const INTACCT_USERNAME: &'static str = "admin@SANDBOX";
+
+    /// Starts a sandbox on a free local port, seeded for every enabled API.
+    pub async fn start() -> Sandbox {
+        let server = MockServer::start().await;
+        let services: Vec<Arc<dyn Service>> = vec![
+            #[cfg(feature = "permission-assist")]
+            Arc::new(permission_assist::PermissionAssist::seeded()),
+            #[cfg(feature = "perscom")]
+            Arc::new(perscom::Perscom::seeded()),
+            #[cfg(feature = "intacct")]
+            Arc::new(intacct::Intacct::seeded()),
+        ];
+        for service in services {
+            let prefix = regex_escape(service.prefix());
+            Mock::given(matchers::path_regex(format!("^{prefix}(/.*)?$")))
+                .respond_with(Route(service))
+                .mount(&server)
+                .await;
+        }
+        Sandbox { server }
+    }
+
+    /// The server's root URL (`http://127.0.0.1:PORT`).
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Permission Assist's base URL (ending in `/api`).
+    #[cfg(feature = "permission-assist")]
+    pub fn permission_assist_url(&self) -> String {
+        format!("{}{}", self.server.uri(), permission_assist::PREFIX)
+    }
+
+    /// PERSCOM's host URL (the SDK adds the version).
+    #[cfg(feature = "perscom")]
+    pub fn perscom_url(&self) -> String {
+        format!("{}{}", self.server.uri(), perscom::PREFIX)
+    }
+
+    /// Intacct's base URL (ending in `/ia/api/v1`).
+    #[cfg(feature = "intacct")]
+    pub fn intacct_url(&self) -> String {
+        format!("{}{}", self.server.uri(), intacct::PREFIX)
+    }
+
+    /// Every request the sandbox has received, for assertions in tests.
+    pub async fn received_requests(&self) -> Vec<Request> {
+        self.server.received_requests().await.unwrap_or_default()
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
+/// A JSON response.
+pub(crate) fn json(status: u16, body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(body)
+}
+
+/// The request's query parameters.
+pub(crate) fn query(request: &Request) -> std::collections::HashMap<String, String> {
+    request.url.query_pairs().into_owned().collect()
+}
+
+/// The request's bearer token, if any.
+pub(crate) fn bearer(request: &Request) -> Option<String> {
+    request
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+}
+
+/// A small deterministic generator for seed data (no randomness between runs).
+pub(crate) struct Seed(u64);
+
+impl Seed {
+    pub(crate) fn new(seed: u64) -> Self {
+        Seed(seed)
+    }
+    /// The next number in `0..n`.
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+    /// One of `items`.
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    /// A deterministic UUID.
+    pub(crate) fn uuid(&mut self) -> uuid::Uuid {
+        let hi = (self.below(u64::MAX) as u128) << 64;
+        let lo = self.below(u64::MAX) as u128;
+        uuid::Builder::from_random_bytes((hi | lo).to_be_bytes()).into_uuid()
+    }
+}
+
+/// Common first names for seed data.
+pub(crate) const FIRST_NAMES: &[&str] = &[
+    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
+    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen", "Daniel", "Lisa",
+    "Matthew", "Nancy", "Anthony", "Betty", "Mark", "Sandra", "Ana", "Ashley", "Kevin", "Emily", "Brian", "Donna",
+];
+
+/// Common last names for seed data.
+pub(crate) const LAST_NAMES: &[&str] = &[
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
+    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
+    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
+];
