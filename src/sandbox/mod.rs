@@ -171,9 +171,12 @@ impl Seed {
     }
     /// A deterministic UUID.
     pub(crate) fn uuid(&mut self) -> uuid::Uuid {
-        let hi = (self.below(u64::MAX) as u128) << 64;
-        let lo = self.below(u64::MAX) as u128;
-        uuid::Builder::from_random_bytes((hi | lo).to_be_bytes()).into_uuid()
+        let mut bytes = [0u8; 16];
+        for chunk in bytes.chunks_mut(4) {
+            self.below(1);
+            chunk.copy_from_slice(&((self.0 >> 32) as u32).to_be_bytes());
+        }
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
     }
 }
 

@@ -1,0 +1,578 @@
+//! The Permission Assist sandbox: 230 identities, applications with schedules and file-based
+//! connectors, imports, personnel events and access requests, with writes that change state.
+
+use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
+use serde_json::{Value, json};
+use std::sync::Mutex;
+use uuid::Uuid;
+use wiremock::{Request, ResponseTemplate};
+
+/// Path prefix of this API on the sandbox server.
+pub(crate) const PREFIX: &str = "/permission-assist/api";
+
+const PAGE_SIZE: usize = 50;
+
+struct App {
+    json: Value,
+    scheduled: bool,
+    file_groups: Vec<(Uuid, &'static str, bool)>,
+}
+
+struct State {
+    identities: Vec<Value>,
+    apps: Vec<App>,
+    imports: Vec<Value>,
+    events: Vec<Value>,
+    requests: Vec<Value>,
+    next_number: i64,
+    seed: Seed,
+}
+
+/// The Permission Assist mock.
+pub(crate) struct PermissionAssist {
+    state: Mutex<State>,
+}
+
+fn error(status: u16, code: &str, message: &str, seed: &mut Seed) -> ResponseTemplate {
+    let correlation = seed.uuid().simple().to_string();
+    json(status, json!({"error": code, "message": message, "correlationId": correlation}))
+}
+
+fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {
+    let correlation = seed.uuid().simple().to_string();
+    json(
+        400,
+        json!({
+            "error": "validation_error",
+            "message": "One or more fields are invalid.",
+            "correlationId": correlation,
+            "errors": errors.into_iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+fn page_of(items: &[Value], page: usize) -> Value {
+    let total = items.len();
+    let total_pages = total.div_ceil(PAGE_SIZE);
+    let start = (page - 1).saturating_mul(PAGE_SIZE).min(total);
+    let end = (start + PAGE_SIZE).min(total);
+    json!({
+        "items": &items[start..end],
+        "totalCount": total,
+        "page": page,
+        "pageSize": PAGE_SIZE,
+        "totalPages": total_pages,
+    })
+}
+
+fn date(seed: &mut Seed, year: i32, with_offset: bool) -> String {
+    let s = format!("{year}-{:02}-{:02}T{:02}:{:02}:00", 1 + seed.below(12), 1 + seed.below(28), seed.below(24), seed.below(60));
+    if with_offset { format!("{s}Z") } else { s }
+}
+
+fn actor(id: Uuid, name: &str) -> Value {
+    json!({"id": id, "name": name})
+}
+
+impl PermissionAssist {
+    /// A mock with seed data.
+    pub(crate) fn seeded() -> Self {
+        let mut seed = Seed::new(0x5eed_0001);
+        let types = ["Employee", "Employee", "Employee", "Service Account", "Vendor", "Temporary", "Administrator", "Auditor"];
+        let depts = ["Lending", "Deposits", "IT", "Operations", "Compliance", "Marketing", "Branch Services"];
+        let offices = ["Main Street", "Riverside", "Downtown", "North Branch"];
+        let mut identities: Vec<Value> = (0..230)
+            .map(|i| {
+                let first = *seed.pick(FIRST_NAMES);
+                let last = *seed.pick(LAST_NAMES);
+                let status = if i % 23 == 0 { "Disabled" } else if i % 41 == 0 { "Removed" } else { "Active" };
+                json!({
+                    "id": seed.uuid(),
+                    "kind": "Identity",
+                    "firstName": first,
+                    "lastName": last,
+                    "emailAddress": format!("{}.{}{}@valkyrie.example", first.to_lowercase(), last.to_lowercase(), i),
+                    "type": seed.pick(&types),
+                    "title": if i % 5 == 0 { "Teller" } else { "Analyst" },
+                    "company": "First Bank of Valkyrie",
+                    "division": "Retail",
+                    "department": seed.pick(&depts),
+                    "office": seed.pick(&offices),
+                    "supervisorName": "Martinez, Robert",
+                    "createdDate": date(&mut seed, 2019, true),
+                    "updatedDate": date(&mut seed, 2025, i % 2 == 0),
+                    "firstSeenDate": date(&mut seed, 2020, false),
+                    "inactivatedDate": if status == "Active" { Value::Null } else { json!(date(&mut seed, 2025, true)) },
+                    "status": status,
+                })
+            })
+            .collect();
+        identities.sort_by(|a, b| {
+            (a["lastName"].as_str(), a["firstName"].as_str()).cmp(&(b["lastName"].as_str(), b["firstName"].as_str()))
+        });
+
+        let app_specs: [(&str, &str, bool, bool, &[&'static str]); 6] = [
+            ("Jack Henry Silverlake", "Critical", false, true, &[]),
+            ("Active Directory", "High", false, true, &[]),
+            ("Valkyrie Loan Origination", "Moderate", false, false, &["Employees", "Privileges"]),
+            ("Wire Transfer Portal", "High", false, false, &["Users"]),
+            ("Legacy Teller System", "Low", true, true, &[]),
+            ("Document Imaging", "None", false, true, &[]),
+        ];
+        let apps: Vec<App> = app_specs
+            .iter()
+            .map(|(name, priority, archived, scheduled, groups)| {
+                let file_groups: Vec<(Uuid, &'static str, bool)> =
+                    groups.iter().enumerate().map(|(i, g)| (seed.uuid(), *g, i == 0)).collect();
+                let connector = if file_groups.is_empty() {
+                    json!({"type": "Scheduled", "schedule": "Daily 02:00"})
+                } else {
+                    json!({
+                        "type": "File",
+                        "fileGroups": file_groups.iter().map(|(id, n, r)| json!({"id": id, "name": n, "required": r})).collect::<Vec<_>>(),
+                    })
+                };
+                App {
+                    json: json!({
+                        "id": seed.uuid(),
+                        "kind": "Application",
+                        "name": name,
+                        "priority": priority,
+                        "isArchived": archived,
+                        "lastUpdated": date(&mut seed, 2026, false),
+                        "connector": connector,
+                    }),
+                    scheduled: *scheduled,
+                    file_groups,
+                }
+            })
+            .collect();
+
+        let mut imports = Vec::new();
+        for n in 0..60 {
+            let app = &apps[n % apps.len()];
+            let status = ["Finished", "Finished", "Finished", "Failed", "Canceled"][n % 5];
+            imports.push(json!({
+                "id": seed.uuid(),
+                "kind": "Application Import",
+                "number": 1000 + n,
+                "type": (["Scheduled", "Manual", "API", "Api"][n % 4]),
+                "status": status,
+                "createdBy": "scheduler",
+                "buildStart": date(&mut seed, 2025, true),
+                "buildEnd": date(&mut seed, 2025, true),
+                "log": "Import complete.",
+                "files": [],
+                "metrics": if status == "Finished" { json!({"added": n, "removed": 1}) } else { Value::Null },
+                "application": summary(&app.json),
+            }));
+        }
+        imports.reverse();
+
+        let reporter = actor(seed.uuid(), "API Token - HR Integration");
+        let mut events = Vec::new();
+        for n in 0..120 {
+            let identity = identities[(n * 7) % identities.len()].clone();
+            let kind = ["Onboard", "Offboard", "Role Transition", "Absence"][n % 4];
+            events.push(json!({
+                "id": seed.uuid(),
+                "kind": "Personnel Event",
+                "number": 200 + n,
+                "type": kind,
+                "status": (["Pending", "Open", "Resolved", "Completed", "Scheduled", "Snoozed", "Canceled"][n % 7]),
+                "reporter": reporter,
+                "assignee": if n % 3 == 0 { Value::Null } else { actor(seed.uuid(), "Jones, Karen") },
+                "affectedIdentity": identity,
+                "neededOn": date(&mut seed, 2026, n % 2 == 0),
+                "neededUntil": if kind == "Absence" { json!(date(&mut seed, 2026, true)) } else { Value::Null },
+                "completedOn": Value::Null,
+                "stages": [{"name": "Approval", "status": "Completed"}, {"name": "Provision", "status": "Open"}],
+                "activity": [{"message": "Event created", "at": date(&mut seed, 2026, true)}],
+                "comments": [],
+            }));
+        }
+
+        let mut requests = Vec::new();
+        for n in 0..140 {
+            let identity = identities[(n * 3) % identities.len()].clone();
+            let app = &apps[n % apps.len()].json;
+            let group = n % 4 == 0;
+            requests.push(json!({
+                "id": seed.uuid(),
+                "kind": "Access Request",
+                "number": 5000 + n,
+                "action": (["Add", "Change", "Remove", "Suspend", "Restore"][n % 5]),
+                "status": (["Pending", "Open", "Resolved", "Completed", "Canceled", "Scheduled", "Snoozed"][n % 7]),
+                "reporter": reporter,
+                "assignee": Value::Null,
+                "target": if group {
+                    json!({"type": "Group", "name": "Tellers", "nomenclature": "Security Group", "affectedIdentity": null})
+                } else {
+                    json!({"type": "User", "name": format!("{}{}", identity["firstName"].as_str().unwrap_or("u").to_lowercase(), n), "affectedIdentity": identity})
+                },
+                "application": summary(app),
+                "privileges": [{"name": "Wire Approve", "value": "Y"}],
+            }));
+        }
+        PermissionAssist {
+            state: Mutex::new(State { identities, apps, imports, events, requests, next_number: 9000, seed }),
+        }
+    }
+}
+
+fn summary(app: &Value) -> Value {
+    json!({
+        "id": app["id"], "kind": "Application", "name": app["name"], "priority": app["priority"],
+        "isArchived": app["isArchived"], "lastUpdated": app["lastUpdated"],
+    })
+}
+
+fn matches(value: &Value, wanted: Option<&String>) -> bool {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    wanted.is_none_or(|w| value.as_str().is_some_and(|v| norm(v) == norm(w)))
+}
+
+fn page_param(q: &std::collections::HashMap<String, String>) -> Result<usize, String> {
+    match q.get("page") {
+        None => Ok(1),
+        Some(p) => p.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| format!("page must be a positive integer, got {p:?}")),
+    }
+}
+
+impl Service for PermissionAssist {
+    fn prefix(&self) -> &'static str {
+        PREFIX
+    }
+
+    fn handle(&self, request: &Request, path: &str) -> ResponseTemplate {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let st = &mut *st;
+        if bearer(request).as_deref() != Some(Sandbox::PERMISSION_ASSIST_TOKEN) {
+            return error(401, "unauthorized", "Invalid or expired authentication token", &mut st.seed);
+        }
+        let q = query(request);
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let method = request.method.as_str();
+        let page = match page_param(&q) {
+            Ok(p) => p,
+            Err(m) => return validation(vec![("page", m)], &mut st.seed),
+        };
+        match (method, segments.as_slice()) {
+            ("GET", ["identities"]) => json(200, page_of(&st.identities, page)),
+            ("GET", ["identities", id]) => find(&st.identities, id, "Identity", &mut st.seed),
+            ("GET", ["applications"]) => {
+                let apps: Vec<Value> = st.apps.iter().map(|a| a.json.clone()).collect();
+                json(200, page_of(&apps, page))
+            }
+            ("GET", ["applications", id]) => {
+                let apps: Vec<Value> = st.apps.iter().map(|a| a.json.clone()).collect();
+                find(&apps, id, "Application", &mut st.seed)
+            }
+            ("GET", ["personnel-events"]) => {
+                let items: Vec<Value> = st
+                    .events
+                    .iter()
+                    .filter(|e| q.get("identityId").is_none_or(|id| e["affectedIdentity"]["id"].as_str() == Some(id)))
+                    .filter(|e| matches(&e["type"], q.get("type")))
+                    .filter(|e| matches(&e["status"], q.get("status")))
+                    .cloned()
+                    .collect();
+                json(200, page_of(&items, page))
+            }
+            ("GET", ["personnel-events", id]) => find(&st.events, id, "Personnel event", &mut st.seed),
+            ("POST", ["personnel-events", kind]) => create_event(st, kind, request),
+            ("GET", ["application-imports"]) => {
+                let items: Vec<Value> = st
+                    .imports
+                    .iter()
+                    .filter(|i| q.get("applicationId").is_none_or(|id| i["application"]["id"].as_str() == Some(id)))
+                    .map(|i| {
+                        let mut s = i.clone();
+                        if let Some(o) = s.as_object_mut() {
+                            for k in ["createdBy", "log", "files", "metrics"] {
+                                o.remove(k);
+                            }
+                        }
+                        s
+                    })
+                    .collect();
+                json(200, page_of(&items, page))
+            }
+            ("GET", ["application-imports", id]) => find(&st.imports, id, "Application import", &mut st.seed),
+            ("POST", ["application-imports", "stage"]) => stage(st, request),
+            ("POST", ["application-imports", "cancel"]) => cancel(st, request),
+            ("POST", ["application-imports", "upload"]) => upload(st, request, q.get("applicationId").cloned()),
+            ("GET", ["access-requests"]) => {
+                let items: Vec<Value> = st
+                    .requests
+                    .iter()
+                    .filter(|r| q.get("identityId").is_none_or(|id| r["target"]["affectedIdentity"]["id"].as_str() == Some(id)))
+                    .filter(|r| q.get("applicationId").is_none_or(|id| r["application"]["id"].as_str() == Some(id)))
+                    .filter(|r| matches(&r["status"], q.get("status")))
+                    .filter(|r| matches(&r["action"], q.get("type")))
+                    .cloned()
+                    .collect();
+                json(200, page_of(&items, page))
+            }
+            ("GET", ["access-requests", id]) => find(&st.requests, id, "Access request", &mut st.seed),
+            _ => error(404, "not_found", &format!("No route for {method} {path}"), &mut st.seed),
+        }
+    }
+}
+
+fn find(items: &[Value], id: &str, what: &str, seed: &mut Seed) -> ResponseTemplate {
+    if Uuid::parse_str(id).is_err() {
+        return validation(vec![("id", format!("'{id}' is not a valid GUID"))], seed);
+    }
+    match items.iter().find(|i| i["id"].as_str() == Some(id)) {
+        Some(item) => json(200, item.clone()),
+        None => error(404, "not_found", &format!("{what} with id {id} not found"), seed),
+    }
+}
+
+fn body(request: &Request) -> Result<Value, String> {
+    serde_json::from_slice(&request.body).map_err(|e| format!("the body is not JSON: {e}"))
+}
+
+fn check_len(errors: &mut Vec<(&'static str, String)>, obj: &Value, field: &'static str, path: &'static str, max: usize) {
+    if let Some(s) = obj.get(field).and_then(Value::as_str)
+        && s.chars().count() > max
+    {
+        errors.push((path, format!("must be at most {max} characters")));
+    }
+}
+
+fn parse_date(v: &Value) -> Option<chrono::NaiveDate> {
+    let s = v.as_str()?;
+    s.parse::<crate::Timestamp>().ok().map(|t| t.naive().date())
+}
+
+fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTemplate {
+    let (event_type, status) = match kind {
+        "onboard" => ("Onboard", "Pending"),
+        "offboard" => ("Offboard", "Scheduled"),
+        "role-transition" => ("Role Transition", "Pending"),
+        "leave-of-absence" => ("Absence", "Scheduled"),
+        _ => return error(404, "not_found", "No such event type", &mut st.seed),
+    };
+    let b = match body(request) {
+        Ok(b) => b,
+        Err(m) => return validation(vec![("body", m)], &mut st.seed),
+    };
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let today = chrono::Utc::now().date_naive();
+    let effective = parse_date(&b["effectiveDate"]);
+    match effective {
+        None => errors.push(("effectiveDate", "is required and must be an ISO 8601 date".into())),
+        Some(d) if d < today => errors.push(("effectiveDate", "must be today or later".into())),
+        _ => {}
+    }
+    if let Some(end) = b.get("endDate").filter(|v| !v.is_null()) {
+        match (parse_date(end), effective) {
+            (Some(e), Some(s)) if e <= s => errors.push(("endDate", "must be after effectiveDate".into())),
+            (None, _) => errors.push(("endDate", "must be an ISO 8601 date".into())),
+            _ => {}
+        }
+    }
+    let identity_fields = &b["identity"];
+    for (field, path, max) in [
+        ("firstName", "identity.firstName", 256),
+        ("lastName", "identity.lastName", 256),
+        ("email", "identity.email", 256),
+        ("company", "identity.company", 256),
+        ("division", "identity.division", 256),
+        ("department", "identity.department", 128),
+        ("office", "identity.office", 256),
+        ("title", "identity.title", 256),
+        ("identityType", "identity.identityType", 50),
+    ] {
+        check_len(&mut errors, identity_fields, field, path, max);
+    }
+    let affected = if kind == "onboard" {
+        for (field, path) in [("firstName", "identity.firstName"), ("lastName", "identity.lastName")] {
+            if identity_fields.get(field).and_then(Value::as_str).is_none_or(str::is_empty) {
+                errors.push((path, "is required".into()));
+            }
+        }
+        let ty = identity_fields["identityType"].as_str().unwrap_or("Employee");
+        let response_type = if ty.eq_ignore_ascii_case("serviceaccount") { "Service Account" } else { ty };
+        Some(json!({
+            "id": st.seed.uuid(), "kind": "Identity",
+            "firstName": identity_fields["firstName"], "lastName": identity_fields["lastName"],
+            "emailAddress": identity_fields.get("email").cloned().unwrap_or(Value::Null),
+            "type": response_type, "title": identity_fields.get("title").cloned().unwrap_or(Value::Null),
+            "company": identity_fields.get("company").cloned().unwrap_or(Value::Null),
+            "department": identity_fields.get("department").cloned().unwrap_or(Value::Null),
+            "status": "Active", "inactivatedDate": null,
+        }))
+    } else {
+        match b["identityId"].as_str() {
+            None => {
+                errors.push(("identityId", "is required".into()));
+                None
+            }
+            Some(id) => match st.identities.iter().find(|i| i["id"].as_str() == Some(id)) {
+                Some(i) => Some(i.clone()),
+                None => {
+                    errors.push(("identityId", format!("Identity with id {id} not found")));
+                    None
+                }
+            },
+        }
+    };
+    if !errors.is_empty() {
+        return validation(errors, &mut st.seed);
+    }
+    st.next_number += 1;
+    let event = json!({
+        "id": st.seed.uuid(),
+        "kind": "Personnel Event",
+        "number": st.next_number,
+        "type": event_type,
+        "status": status,
+        "reporter": {"id": st.seed.uuid(), "name": "API Token - Sandbox"},
+        "assignee": null,
+        "affectedIdentity": affected,
+        "neededOn": b["effectiveDate"],
+        "neededUntil": b.get("endDate").cloned().unwrap_or(Value::Null),
+        "completedOn": null,
+        "stages": [{"name": "Approval", "status": "Open"}, {"name": "Provision", "status": "Pending"}, {"name": "Verification", "status": "Pending"}],
+        "activity": [],
+        "comments": b.get("comment").map(|c| json!([{"text": c}])).unwrap_or(json!([])),
+    });
+    st.events.insert(0, event.clone());
+    json(201, event)
+}
+
+fn new_import(st: &mut State, app: usize, files: Vec<Value>) -> Value {
+    st.next_number += 1;
+    let import = json!({
+        "id": st.seed.uuid(),
+        "kind": "Application Import",
+        "number": st.next_number,
+        "type": "API",
+        "status": "Pending",
+        "createdBy": "API Token - Sandbox",
+        "buildStart": null,
+        "buildEnd": null,
+        "log": null,
+        "files": files,
+        "metrics": null,
+        "application": summary(&st.apps[app].json),
+    });
+    st.imports.insert(0, import.clone());
+    import
+}
+
+fn find_app(st: &mut State, id: Option<&str>) -> Result<usize, ResponseTemplate> {
+    let Some(id) = id else {
+        return Err(validation(vec![("applicationId", "Application ID is missing".into())], &mut st.seed));
+    };
+    let Some(i) = st.apps.iter().position(|a| a.json["id"].as_str() == Some(id)) else {
+        return Err(error(404, "not_found", &format!("Application with id {id} not found"), &mut st.seed));
+    };
+    if st.apps[i].json["isArchived"] == json!(true) {
+        return Err(validation(vec![("applicationId", "Application is archived".into())], &mut st.seed));
+    }
+    Ok(i)
+}
+
+fn stage(st: &mut State, request: &Request) -> ResponseTemplate {
+    let b = match body(request) {
+        Ok(b) => b,
+        Err(m) => return validation(vec![("body", m)], &mut st.seed),
+    };
+    let app = match find_app(st, b["applicationId"].as_str()) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !st.apps[app].scheduled {
+        return error(422, "unprocessable_entity", "The application has no import schedule configured", &mut st.seed);
+    }
+    json(201, new_import(st, app, Vec::new()))
+}
+
+fn cancel(st: &mut State, request: &Request) -> ResponseTemplate {
+    let b = match body(request) {
+        Ok(b) => b,
+        Err(m) => return validation(vec![("body", m)], &mut st.seed),
+    };
+    let Some(id) = b["applicationImportId"].as_str() else {
+        return validation(vec![("applicationImportId", "is required".into())], &mut st.seed);
+    };
+    let Some(import) = st.imports.iter_mut().find(|i| i["id"].as_str() == Some(id)) else {
+        return error(404, "not_found", &format!("Application import with id {id} not found"), &mut st.seed);
+    };
+    let status = import["status"].as_str().unwrap_or_default().to_string();
+    if !matches!(status.as_str(), "Pending" | "Running") {
+        let message = format!("The import is {status} and cannot be canceled");
+        return error(409, "conflict", &message, &mut st.seed);
+    }
+    import["status"] = json!("Canceling");
+    json(200, import.clone())
+}
+
+/// A minimal multipart/form-data reader: (name, file name, bytes) per part.
+fn multipart_parts(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
+    let ct = request.headers.get("content-type")?.to_str().ok()?;
+    let boundary = ct.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
+    let delim = format!("--{boundary}");
+    let body = &request.body;
+    let mut parts = Vec::new();
+    let positions: Vec<usize> = body.windows(delim.len()).enumerate().filter(|(_, w)| *w == delim.as_bytes()).map(|(i, _)| i).collect();
+    for pair in positions.windows(2) {
+        let chunk = &body[pair[0] + delim.len()..pair[1]];
+        let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
+        let split = chunk.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&chunk[..split]).to_string();
+        let mut data = chunk[split + 4..].to_vec();
+        if data.ends_with(b"\r\n") {
+            data.truncate(data.len() - 2);
+        }
+        let attr = |key: &str| {
+            head.split(';').find_map(|p| p.trim().strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_string()))
+        };
+        parts.push((attr("name")?, attr("filename"), data));
+    }
+    Some(parts)
+}
+
+fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> ResponseTemplate {
+    let Some(parts) = multipart_parts(request) else {
+        return validation(vec![("body", "expected a multipart/form-data body".into())], &mut st.seed);
+    };
+    let form_app = parts
+        .iter()
+        .find(|(n, _, _)| n == "applicationId")
+        .map(|(_, _, d)| String::from_utf8_lossy(d).to_string());
+    let app = match find_app(st, form_app.as_deref().or(query_app.as_deref())) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let groups = st.apps[app].file_groups.clone();
+    if groups.is_empty() {
+        return validation(vec![("applicationId", "The application does not use a file-based connector".into())], &mut st.seed);
+    }
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for (name, file_name, data) in parts.iter().filter(|(n, _, _)| n != "applicationId") {
+        let Some((gid, gname, _)) = groups.iter().find(|(g, _, _)| g.to_string() == *name) else {
+            errors.push(("files", format!("'{name}' is not a file group of this connector")));
+            continue;
+        };
+        if data.is_empty() {
+            errors.push(("files", format!("The file for '{gname}' is empty")));
+            continue;
+        }
+        files.push(json!({"id": st.seed.uuid(), "fileGroupId": gid, "fileGroup": gname, "name": file_name.clone().unwrap_or_default()}));
+    }
+    for (gid, gname, required) in &groups {
+        if *required && !parts.iter().any(|(n, _, _)| *n == gid.to_string()) {
+            errors.push(("files", format!("The required file for '{gname}' is missing")));
+        }
+    }
+    if !errors.is_empty() {
+        return validation(errors, &mut st.seed);
+    }
+    json(201, new_import(st, app, files))
+}
