@@ -1,0 +1,227 @@
+//! Unit tests of the build script's adaptation step (`build/adapt.rs`) and emitter
+//! (`build/emit.rs`), included here because cargo does not run a build script's tests.
+
+#[path = "../build/adapt.rs"]
+#[allow(dead_code)]
+mod adapt;
+#[path = "../build/emit.rs"]
+#[allow(dead_code)]
+mod emit;
+
+use adapt::{Config, ListRule, RAW_ERROR, adapt as run, pascal};
+use serde_json::{Value, json};
+
+fn config() -> Config {
+    Config { list_rule: ListRule { page_param: "page", items_field: "items" } }
+}
+
+fn spec(paths: Value, schemas: Value) -> Value {
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths, "components": {"schemas": schemas}})
+}
+
+fn ok_response(schema: Value) -> Value {
+    json!({"description": "ok", "content": {"application/json": {"schema": schema}}})
+}
+
+#[test]
+fn rejects_openapi_3_1_with_the_pointer() {
+    let mut s = spec(json!({}), json!({}));
+    s["openapi"] = json!("3.1.0");
+    let e = run(s, &config()).unwrap_err();
+    assert_eq!(e.pointer, "/openapi");
+    assert!(e.message.contains("3.1.0"), "{}", e.message);
+    assert!(e.to_string().contains("check_version"));
+}
+
+#[test]
+fn missing_and_duplicate_operation_ids_are_named() {
+    let s = spec(json!({"/a": {"get": {"responses": {"200": {"description": "x"}}}}}), json!({}));
+    let e = run(s, &config()).unwrap_err();
+    assert_eq!(e.pointer, "/paths/~1a/get");
+    let s = spec(
+        json!({
+            "/a": {"get": {"operationId": "x", "responses": {"200": {"description": "x"}}}},
+            "/b/{id}": {"get": {"operationId": "x", "responses": {"200": {"description": "x"}}}}
+        }),
+        json!({}),
+    );
+    let e = run(s, &config()).unwrap_err();
+    assert_eq!(e.pointer, "/paths/~1b~1{id}/get");
+    assert!(e.message.contains("used again"));
+}
+
+#[test]
+fn multipart_operations_are_set_aside() {
+    let s = spec(
+        json!({
+            "/up": {"post": {"operationId": "upload", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                             "responses": {"201": {"description": "x"}}}},
+            "/both": {
+                "get": {"operationId": "keep", "responses": {"200": {"description": "x"}}},
+                "put": {"operationId": "put_file", "requestBody": {"$ref": "#/components/requestBodies/F"}, "responses": {"200": {"description": "x"}}}
+            }
+        }),
+        json!({}),
+    );
+    let mut s = s;
+    s["components"]["requestBodies"] = json!({"F": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}}});
+    let out = run(s, &config()).unwrap();
+    let ids: Vec<&str> = out.set_aside.iter().map(|s| s.operation_id.as_str()).collect();
+    assert_eq!(ids, ["put_file", "upload"]);
+    assert!(out.spec.pointer("/paths/~1up").is_none(), "an empty path item is dropped");
+    assert!(out.spec.pointer("/paths/~1both/get").is_some());
+    assert!(out.spec.pointer("/paths/~1both/put").is_none());
+    assert_eq!(out.set_aside[1].method, "POST");
+}
+
+#[test]
+fn error_responses_become_one_raw_shape() {
+    let s = spec(
+        json!({"/a": {"get": {"operationId": "a", "responses": {
+            "200": ok_response(json!({"type": "string"})),
+            "400": {"description": "bad", "content": {"application/json": {"schema": {"type": "object"}}}},
+            "500": {"description": "boom", "content": {"text/html": {"schema": {"type": "string"}}}},
+            "default": {"description": "other"}
+        }}}}),
+        json!({}),
+    );
+    let out = run(s, &config()).unwrap();
+    let responses = out.spec.pointer("/paths/~1a/get/responses").unwrap().as_object().unwrap();
+    let mut codes: Vec<&String> = responses.keys().collect();
+    codes.sort();
+    assert_eq!(codes, ["200", "4XX", "5XX"]);
+    assert_eq!(responses["4XX"]["$ref"], format!("#/components/responses/{RAW_ERROR}"));
+    assert!(out.spec.pointer(&format!("/components/schemas/{RAW_ERROR}")).is_some());
+    assert!(out.spec.pointer(&format!("/components/responses/{RAW_ERROR}")).is_some());
+}
+
+#[test]
+fn one_success_type_per_operation() {
+    let s = spec(
+        json!({"/h": {"get": {"operationId": "health", "responses": {
+            "200": ok_response(json!({"type": "object"})),
+            "201": ok_response(json!({"type": "object"})),
+            "204": {"description": "empty"}
+        }}}}),
+        json!({}),
+    );
+    let out = run(s, &config()).unwrap();
+    let responses = out.spec.pointer("/paths/~1h/get/responses").unwrap().as_object().unwrap();
+    assert!(responses.contains_key("200"));
+    assert!(responses.contains_key("201"), "the same body is kept");
+    assert!(!responses.contains_key("204"), "a body-less 204 beside a 200 body is dropped");
+}
+
+#[test]
+fn string_enums_are_opened_and_inline_ones_hoisted() {
+    let s = spec(
+        json!({"/e": {"get": {"operationId": "list_events",
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["Open", "Closed"]}}],
+            "responses": {"200": ok_response(json!({"$ref": "#/components/schemas/Event"}))}}}}),
+        json!({
+            "Color": {"type": "string", "enum": ["Red", "Dark Blue"], "description": "A colour."},
+            "Event": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["A", "B"], "nullable": true},
+                "count": {"type": "integer", "enum": [1, 2]}
+            }}
+        }),
+    );
+    let out = run(s, &config()).unwrap();
+    let names: Vec<&str> = out.enums.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"Color"));
+    assert!(names.contains(&"EventKind"));
+    assert!(names.contains(&"ListEventsStatus"));
+    assert_eq!(out.spec.pointer("/paths/~1e/get/parameters/0/schema/$ref").unwrap(), "#/components/schemas/ListEventsStatus");
+    let kind = out.spec.pointer("/components/schemas/Event/properties/kind").unwrap();
+    assert_eq!(kind["nullable"], true, "a nullable inline enum stays nullable");
+    assert_eq!(kind["allOf"][0]["$ref"], "#/components/schemas/EventKind");
+    assert!(out.spec.pointer("/components/schemas/Event/properties/count/enum").is_some(), "integer enums are left alone");
+    let color = out.enums.iter().find(|e| e.name == "Color").unwrap();
+    assert_eq!(color.values, ["Red", "Dark Blue"]);
+    assert_eq!(color.description.as_deref(), Some("A colour."));
+}
+
+#[test]
+fn date_times_are_normalised_and_objects_opened() {
+    let s = spec(
+        json!({}),
+        json!({"T": {"type": "object", "additionalProperties": false, "properties": {
+            "at": {"type": "string", "format": "date-time", "pattern": "^x$", "example": "2020", "nullable": true}
+        }}}),
+    );
+    let out = run(s, &config()).unwrap();
+    let t = out.spec.pointer("/components/schemas/T").unwrap();
+    assert!(t.get("additionalProperties").is_none());
+    assert_eq!(t["properties"]["at"], json!({"type": "string", "format": "date-time", "nullable": true}));
+}
+
+#[test]
+fn list_operations_are_found() {
+    let s = spec(
+        json!({
+            "/things": {"get": {"operationId": "list_things",
+                "parameters": [{"$ref": "#/components/parameters/Page"}],
+                "responses": {"200": ok_response(json!({"$ref": "#/components/schemas/ThingPage"}))}}},
+            "/things/{id}": {"get": {"operationId": "get_thing",
+                "responses": {"200": ok_response(json!({"$ref": "#/components/schemas/Thing"}))}}}
+        }),
+        json!({
+            "Thing": {"type": "object"},
+            "ThingPage": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}
+        }),
+    );
+    let mut s = s;
+    s["components"]["parameters"] = json!({"Page": {"name": "page", "in": "query", "schema": {"type": "integer"}}});
+    let out = run(s, &config()).unwrap();
+    assert_eq!(out.lists.len(), 1);
+    assert_eq!(out.lists[0].operation_id, "list_things");
+    assert_eq!(out.lists[0].envelope, "ThingPage");
+    assert_eq!(out.lists[0].item, "Thing");
+}
+
+#[test]
+fn names_follow_the_generator() {
+    assert_eq!(pascal("list_identities"), "ListIdentities");
+    assert_eq!(pascal("IdentityPage"), "IdentityPage");
+    assert_eq!(pascal("ia::result"), "IaResult");
+    assert_eq!(pascal("APIError"), "ApiError");
+    assert_eq!(pascal("Role Transition"), "RoleTransition");
+    assert_eq!(pascal("view:user"), "ViewUser");
+    assert_eq!(pascal("2fa"), "V2fa");
+}
+
+#[test]
+fn open_enum_source_keeps_spellings_and_avoids_collisions() {
+    let src = emit::open_enums(&[adapt::OpenEnum {
+        name: "Kind".into(),
+        values: vec!["API".into(), "Api".into(), "Role Transition".into(), "UnknownValue".into(), "".into()],
+        description: None,
+    }]);
+    assert!(src.contains("Api = \"API\" | \"api\","), "{src}");
+    assert!(src.contains("Api2 = \"Api\" | \"Api\","), "a second spelling with the same normal form matches exactly: {src}");
+    assert!(src.contains("RoleTransition = \"Role Transition\" | \"roletransition\","));
+    assert!(src.contains("UnknownValueKnown = \"UnknownValue\""), "the fallback variant's name is reserved");
+    assert!(src.contains("Empty = \"\""));
+}
+
+#[test]
+fn every_checked_in_spec_adapts() {
+    for (file, rule) in [
+        ("openapi/permission-assist.yaml", ListRule { page_param: "page", items_field: "items" }),
+        ("openapi/perscom.yaml", ListRule { page_param: "page", items_field: "data" }),
+        ("openapi/intacct.yaml", ListRule { page_param: "start", items_field: "ia::result" }),
+    ] {
+        let text = std::fs::read_to_string(file).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let value = serde_json::to_value(yaml).unwrap();
+        let ops = adapt::operations(&value).len();
+        let out = run(value, &Config { list_rule: rule }).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let left = adapt::operations(&out.spec).len();
+        assert_eq!(left + out.set_aside.len(), ops, "{file}: every operation is generated or set aside");
+        if file.contains("permission-assist") {
+            assert_eq!(ops, 17);
+            assert_eq!(out.set_aside.len(), 1);
+            assert_eq!(out.lists.len(), 5);
+        }
+    }
+}
