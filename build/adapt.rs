@@ -112,22 +112,51 @@ pub struct Step {
 
 /// The steps, in the order they run.
 pub const STEPS: &[Step] = &[
-    Step { name: "check_version", run: check_version },
-    Step { name: "check_operation_ids", run: check_operation_ids },
-    Step { name: "set_aside_multipart", run: set_aside_multipart },
-    Step { name: "reduce_error_responses", run: reduce_error_responses },
-    Step { name: "reduce_success_responses", run: reduce_success_responses },
-    Step { name: "open_enums", run: open_enums },
-    Step { name: "lenient_timestamps", run: lenient_timestamps },
-    Step { name: "open_objects", run: open_objects },
-    Step { name: "find_lists", run: find_lists },
+    Step {
+        name: "check_version",
+        run: check_version,
+    },
+    Step {
+        name: "check_operation_ids",
+        run: check_operation_ids,
+    },
+    Step {
+        name: "set_aside_multipart",
+        run: set_aside_multipart,
+    },
+    Step {
+        name: "reduce_error_responses",
+        run: reduce_error_responses,
+    },
+    Step {
+        name: "reduce_success_responses",
+        run: reduce_success_responses,
+    },
+    Step {
+        name: "open_enums",
+        run: open_enums,
+    },
+    Step {
+        name: "lenient_timestamps",
+        run: lenient_timestamps,
+    },
+    Step {
+        name: "open_objects",
+        run: open_objects,
+    },
+    Step {
+        name: "find_lists",
+        run: find_lists,
+    },
 ];
 
 /// Name of the component every error response is reduced to.
 pub const RAW_ERROR: &str = "PermkitRawError";
 
 /// HTTP methods an OpenAPI path item can hold.
-pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Runs every step over `spec`.
 pub fn adapt(spec: Value, config: &Config) -> Result<Adapted, SpecError> {
@@ -139,7 +168,8 @@ pub fn adapt(spec: Value, config: &Config) -> Result<Adapted, SpecError> {
         },
     };
     for step in STEPS {
-        (step.run)(&mut ctx).map_err(|e| err(e.pointer, format!("{} ({})", e.message, step.name)))?;
+        (step.run)(&mut ctx)
+            .map_err(|e| err(e.pointer, format!("{} ({})", e.message, step.name)))?;
     }
     Ok(ctx.out)
 }
@@ -154,10 +184,16 @@ pub fn operations(spec: &Value) -> Vec<(String, String, String)> {
     let mut ops = Vec::new();
     if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
-            let Some(item) = item.as_object() else { continue };
+            let Some(item) = item.as_object() else {
+                continue;
+            };
             for method in METHODS {
                 if item.contains_key(*method) {
-                    ops.push((format!("/paths/{}/{}", escape(path), method), path.clone(), method.to_string()));
+                    ops.push((
+                        format!("/paths/{}/{}", escape(path), method),
+                        path.clone(),
+                        method.to_string(),
+                    ));
                 }
             }
         }
@@ -168,7 +204,10 @@ pub fn operations(spec: &Value) -> Vec<(String, String, String)> {
 fn check_version(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     match ctx.out.spec.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => Ok(()),
-        Some(v) => Err(err("/openapi", format!("OpenAPI {v} is not supported; the generator takes 3.0.x"))),
+        Some(v) => Err(err(
+            "/openapi",
+            format!("OpenAPI {v} is not supported; the generator takes 3.0.x"),
+        )),
         None => Err(err("/openapi", "missing the `openapi` version field")),
     }
 }
@@ -181,7 +220,10 @@ fn check_operation_ids(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
             return Err(err(ptr, "operation has no operationId"));
         };
         if let Some(first) = seen.insert(id.to_string(), ptr.clone()) {
-            return Err(err(ptr, format!("operationId `{id}` is used again (first at {first})")));
+            return Err(err(
+                ptr,
+                format!("operationId `{id}` is used again (first at {first})"),
+            ));
         }
     }
     Ok(())
@@ -198,7 +240,9 @@ fn resolve<'v>(spec: &'v Value, v: &'v Value) -> &'v Value {
 fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     for (ptr, path, method) in operations(&ctx.out.spec) {
         let op = ctx.out.spec.pointer(&ptr).cloned().unwrap_or(Value::Null);
-        let Some(body) = op.get("requestBody") else { continue };
+        let Some(body) = op.get("requestBody") else {
+            continue;
+        };
         let body = resolve(&ctx.out.spec, body);
         let multipart = body
             .get("content")
@@ -217,7 +261,10 @@ fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     }
     // A path item left with no operation is dropped too.
     if let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.retain(|_, item| item.as_object().is_none_or(|o| o.keys().any(|k| METHODS.contains(&k.as_str()))));
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_none_or(|o| o.keys().any(|k| METHODS.contains(&k.as_str())))
+        });
     }
     Ok(())
 }
@@ -241,12 +288,23 @@ fn reduce_error_responses(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     });
     for (ptr, _, _) in operations(&ctx.out.spec) {
         let responses_ptr = format!("{ptr}/responses");
-        let Some(responses) = ctx.out.spec.pointer_mut(&responses_ptr).and_then(Value::as_object_mut) else {
+        let Some(responses) = ctx
+            .out
+            .spec
+            .pointer_mut(&responses_ptr)
+            .and_then(Value::as_object_mut)
+        else {
             return Err(err(responses_ptr, "operation has no responses"));
         };
         responses.retain(|code, _| !is_error_status(code));
-        responses.insert("4XX".into(), json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}));
-        responses.insert("5XX".into(), json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}));
+        responses.insert(
+            "4XX".into(),
+            json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}),
+        );
+        responses.insert(
+            "5XX".into(),
+            json!({"$ref": format!("#/components/responses/{RAW_ERROR}")}),
+        );
     }
     components_mut(&mut ctx.out.spec, "responses").insert(RAW_ERROR.into(), raw);
     schemas_mut(&mut ctx.out.spec).insert(
@@ -263,7 +321,11 @@ fn components_mut<'v>(spec: &'v mut Value, section: &str) -> &'v mut Map<String,
     if !components.is_object() {
         *components = json!({});
     }
-    let entry = components.as_object_mut().expect("object").entry(section.to_string()).or_insert_with(|| json!({}));
+    let entry = components
+        .as_object_mut()
+        .expect("object")
+        .entry(section.to_string())
+        .or_insert_with(|| json!({}));
     if !entry.is_object() {
         *entry = json!({});
     }
@@ -288,15 +350,25 @@ fn body_schema(spec: &Value, response: &Value) -> Option<Value> {
 fn reduce_success_responses(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     for (ptr, _, _) in operations(&ctx.out.spec) {
         let responses_ptr = format!("{ptr}/responses");
-        let responses = ctx.out.spec.pointer(&responses_ptr).cloned().unwrap_or(Value::Null);
-        let Some(responses) = responses.as_object() else { continue };
+        let responses = ctx
+            .out
+            .spec
+            .pointer(&responses_ptr)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let Some(responses) = responses.as_object() else {
+            continue;
+        };
         let success: Vec<(&String, Option<Value>)> = responses
             .iter()
             .filter(|(code, _)| !is_error_status(code))
             .map(|(code, r)| (code, body_schema(&ctx.out.spec, r)))
             .collect();
-        let with_body: Vec<&(&String, Option<Value>)> = success.iter().filter(|(_, s)| s.is_some()).collect();
-        let Some((keep_code, keep_schema)) = with_body.first().map(|(c, s)| ((*c).clone(), s.clone())) else {
+        let with_body: Vec<&(&String, Option<Value>)> =
+            success.iter().filter(|(_, s)| s.is_some()).collect();
+        let Some((keep_code, keep_schema)) =
+            with_body.first().map(|(c, s)| ((*c).clone(), s.clone()))
+        else {
             continue;
         };
         // Every other success response with a different (or no) body is dropped: one success type.
@@ -305,7 +377,12 @@ fn reduce_success_responses(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
             .filter(|(code, schema)| **code != keep_code && *schema != keep_schema)
             .map(|(code, _)| (*code).clone())
             .collect();
-        if let Some(obj) = ctx.out.spec.pointer_mut(&responses_ptr).and_then(Value::as_object_mut) {
+        if let Some(obj) = ctx
+            .out
+            .spec
+            .pointer_mut(&responses_ptr)
+            .and_then(Value::as_object_mut)
+        {
             for code in drop {
                 obj.remove(&code);
             }
@@ -331,7 +408,8 @@ pub fn pascal(name: &str) -> String {
             && c.is_uppercase()
             && (chars[i - 1].is_lowercase()
                 || chars[i - 1].is_ascii_digit()
-                || chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && chars[i - 1].is_uppercase());
+                || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
+                    && chars[i - 1].is_uppercase());
         if boundary {
             words.push(std::mem::take(&mut cur));
         }
@@ -354,12 +432,23 @@ pub fn pascal(name: &str) -> String {
 }
 
 fn is_string_enum(s: &Value) -> bool {
-    s.get("enum").and_then(Value::as_array).is_some_and(|vals| !vals.is_empty() && vals.iter().all(|v| v.is_string() || v.is_null()))
-        && s.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
+    s.get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|vals| !vals.is_empty() && vals.iter().all(|v| v.is_string() || v.is_null()))
+        && s.get("type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "string")
 }
 
 fn enum_values(s: &Value) -> Vec<String> {
-    s["enum"].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    s["enum"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Visits every schema position under `v` (depth first), giving the pointer and a name hint.
@@ -372,7 +461,12 @@ fn walk_schemas(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Val
             "properties" => {
                 if let Some(props) = child.as_object_mut() {
                     for (name, s) in props.iter_mut() {
-                        walk_schemas(s, &format!("{p}/{}", escape(name)), &format!("{hint}{}", pascal(name)), f);
+                        walk_schemas(
+                            s,
+                            &format!("{p}/{}", escape(name)),
+                            &format!("{hint}{}", pascal(name)),
+                            f,
+                        );
                     }
                 }
             }
@@ -392,9 +486,17 @@ fn walk_schemas(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Val
 /// Visits every schema in the document: components, parameters, bodies and responses.
 fn for_each_schema(spec: &mut Value, f: &mut dyn FnMut(&mut Value, &str, &str)) {
     let ops = operations(spec);
-    if let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, s) in schemas.iter_mut() {
-            walk_schemas(s, &format!("/components/schemas/{}", escape(name)), &pascal(name), f);
+            walk_schemas(
+                s,
+                &format!("/components/schemas/{}", escape(name)),
+                &pascal(name),
+                f,
+            );
         }
     }
     for section in ["parameters", "requestBodies", "responses"] {
@@ -406,8 +508,14 @@ fn for_each_schema(spec: &mut Value, f: &mut dyn FnMut(&mut Value, &str, &str)) 
         }
     }
     for (ptr, _, _) in ops {
-        let Some(op) = spec.pointer_mut(&ptr) else { continue };
-        let hint = pascal(op.get("operationId").and_then(Value::as_str).unwrap_or("op"));
+        let Some(op) = spec.pointer_mut(&ptr) else {
+            continue;
+        };
+        let hint = pascal(
+            op.get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("op"),
+        );
         walk_container(op, &ptr, &hint, f);
     }
     // Path-level parameters.
@@ -427,18 +535,37 @@ fn walk_container(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut V
     walk_content(v, ptr, hint, f);
     if let Some(params) = v.get_mut("parameters").and_then(Value::as_array_mut) {
         for (i, p) in params.iter_mut().enumerate() {
-            let name = p.get("name").and_then(Value::as_str).unwrap_or("param").to_string();
+            let name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("param")
+                .to_string();
             if let Some(s) = p.get_mut("schema") {
-                walk_schemas(s, &format!("{ptr}/parameters/{i}/schema"), &format!("{hint}{}", pascal(&name)), f);
+                walk_schemas(
+                    s,
+                    &format!("{ptr}/parameters/{i}/schema"),
+                    &format!("{hint}{}", pascal(&name)),
+                    f,
+                );
             }
         }
     }
     if let Some(body) = v.get_mut("requestBody") {
-        walk_content(body, &format!("{ptr}/requestBody"), &format!("{hint}Body"), f);
+        walk_content(
+            body,
+            &format!("{ptr}/requestBody"),
+            &format!("{hint}Body"),
+            f,
+        );
     }
     if let Some(responses) = v.get_mut("responses").and_then(Value::as_object_mut) {
         for (code, r) in responses.iter_mut() {
-            walk_content(r, &format!("{ptr}/responses/{}", escape(code)), &format!("{hint}Response"), f);
+            walk_content(
+                r,
+                &format!("{ptr}/responses/{}", escape(code)),
+                &format!("{hint}Response"),
+                f,
+            );
         }
     }
 }
@@ -447,7 +574,12 @@ fn walk_content(v: &mut Value, ptr: &str, hint: &str, f: &mut dyn FnMut(&mut Val
     if let Some(content) = v.get_mut("content").and_then(Value::as_object_mut) {
         for (media, m) in content.iter_mut() {
             if let Some(s) = m.get_mut("schema") {
-                walk_schemas(s, &format!("{ptr}/content/{}/schema", escape(media)), hint, f);
+                walk_schemas(
+                    s,
+                    &format!("{ptr}/content/{}/schema", escape(media)),
+                    hint,
+                    f,
+                );
             }
         }
     }
@@ -469,16 +601,29 @@ fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
             return;
         }
         let values = enum_values(s);
-        let description = s.get("description").and_then(Value::as_str).map(str::to_string);
+        let description = s
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let nullable = s.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        if let Some(name) = ptr.strip_prefix("/components/schemas/").filter(|n| !n.contains('/')) {
+        if let Some(name) = ptr
+            .strip_prefix("/components/schemas/")
+            .filter(|n| !n.contains('/'))
+        {
             // Already a named component: it is replaced as it is.
-            enums.push(OpenEnum { name: pascal(&name.replace("~1", "/").replace("~0", "~")), values, description });
+            enums.push(OpenEnum {
+                name: pascal(&name.replace("~1", "/").replace("~0", "~")),
+                values,
+                description,
+            });
             return;
         }
         // Inline: hoist into a named component, reusing one with the same values and hint.
         let mut name = hint.to_string();
-        if let Some(existing) = enums.iter().find(|e| e.values == values && e.name.starts_with(hint)) {
+        if let Some(existing) = enums
+            .iter()
+            .find(|e| e.values == values && e.name.starts_with(hint))
+        {
             name = existing.name.clone();
         } else {
             let mut n = 2;
@@ -487,7 +632,11 @@ fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
                 n += 1;
             }
             taken.insert(name.clone());
-            enums.push(OpenEnum { name: name.clone(), values: values.clone(), description: description.clone() });
+            enums.push(OpenEnum {
+                name: name.clone(),
+                values: values.clone(),
+                description: description.clone(),
+            });
             let mut component = json!({"type": "string", "enum": values});
             if let Some(d) = &description {
                 component["description"] = json!(d);
@@ -516,7 +665,12 @@ fn lenient_timestamps(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
         let Some(obj) = s.as_object_mut() else { return };
         if obj.get("format").and_then(Value::as_str) == Some("date-time") {
             // Keep only what the conversion match ignores or needs.
-            obj.retain(|k, _| matches!(k.as_str(), "type" | "format" | "nullable" | "description" | "readOnly" | "writeOnly"));
+            obj.retain(|k, _| {
+                matches!(
+                    k.as_str(),
+                    "type" | "format" | "nullable" | "description" | "readOnly" | "writeOnly"
+                )
+            });
             obj.insert("type".into(), json!("string"));
         }
     });
@@ -547,7 +701,10 @@ fn find_lists(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     let spec = &ctx.out.spec;
     for (ptr, path, _) in operations(spec) {
         let op = spec.pointer(&ptr).unwrap_or(&Value::Null);
-        let path_params = spec.pointer(&format!("/paths/{}/parameters", escape(&path))).cloned().unwrap_or(json!([]));
+        let path_params = spec
+            .pointer(&format!("/paths/{}/parameters", escape(&path)))
+            .cloned()
+            .unwrap_or(json!([]));
         let has_page = op
             .get("parameters")
             .and_then(Value::as_array)
@@ -555,18 +712,34 @@ fn find_lists(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
             .flatten()
             .chain(path_params.as_array().into_iter().flatten())
             .map(|p| resolve(spec, p))
-            .any(|p| p.get("name").and_then(Value::as_str) == Some(rule.page_param) && p.get("in").and_then(Value::as_str) == Some("query"));
+            .any(|p| {
+                p.get("name").and_then(Value::as_str) == Some(rule.page_param)
+                    && p.get("in").and_then(Value::as_str) == Some("query")
+            });
         if !has_page {
             continue;
         }
-        let Some(responses) = op.get("responses").and_then(Value::as_object) else { continue };
-        let Some(schema) = responses.iter().find(|(c, _)| c.starts_with('2')).and_then(|(_, r)| body_schema(spec, r)) else {
+        let Some(responses) = op.get("responses").and_then(Value::as_object) else {
             continue;
         };
-        let Some(envelope) = component_name(&schema) else { continue };
-        let Some(env_schema) = spec.pointer(&format!("/components/schemas/{}", escape(&envelope))) else { continue };
+        let Some(schema) = responses
+            .iter()
+            .find(|(c, _)| c.starts_with('2'))
+            .and_then(|(_, r)| body_schema(spec, r))
+        else {
+            continue;
+        };
+        let Some(envelope) = component_name(&schema) else {
+            continue;
+        };
+        let Some(env_schema) = spec.pointer(&format!("/components/schemas/{}", escape(&envelope)))
+        else {
+            continue;
+        };
         let items = env_schema.pointer(&format!("/properties/{}", escape(rule.items_field)));
-        let Some(item) = items.and_then(|i| i.get("items")).and_then(component_name) else { continue };
+        let Some(item) = items.and_then(|i| i.get("items")).and_then(component_name) else {
+            continue;
+        };
         ctx.out.lists.push(ListOp {
             operation_id: op["operationId"].as_str().unwrap_or_default().to_string(),
             envelope: pascal(&envelope),

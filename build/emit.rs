@@ -20,7 +20,11 @@ pub fn variant_name(value: &str) -> String {
 
 /// Lowercase with white space removed: how the vendors' spellings drift.
 pub fn normalize(value: &str) -> String {
-    value.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// One `open_enum!` invocation per enum.
@@ -29,7 +33,10 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
     for e in enums {
         let mut names = BTreeSet::new();
         let mut seen_norm = BTreeSet::new();
-        let doc = e.description.clone().unwrap_or_else(|| format!("The vendor's `{}` values.", e.name));
+        let doc = e
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The vendor's `{}` values.", e.name));
         let _ = writeln!(out, "crate::open_enum::open_enum! {{");
         let _ = writeln!(out, "    #[doc = {:?}]", doc);
         let _ = writeln!(out, "    {} {{", e.name);
@@ -42,7 +49,11 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
             }
             // A normalised form shared by two spellings matches only exactly.
             let norm = normalize(v);
-            let norm = if seen_norm.insert(norm.clone()) { norm } else { v.clone() };
+            let norm = if seen_norm.insert(norm.clone()) {
+                norm
+            } else {
+                v.clone()
+            };
             let _ = writeln!(out, "        {n} = {v:?} | {norm:?},");
         }
         let _ = writeln!(out, "    }}\n}}");
@@ -54,7 +65,13 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
 pub fn lists(adapted: &Adapted) -> String {
     let mut out = String::new();
     for l in &adapted.lists {
-        let _ = writeln!(out, "impl_list!({}, {}, {});", pascal(&l.operation_id), l.envelope, l.item);
+        let _ = writeln!(
+            out,
+            "impl_list!({}, {}, {});",
+            pascal(&l.operation_id),
+            l.envelope,
+            l.item
+        );
     }
     out
 }
@@ -65,7 +82,11 @@ pub fn set_aside(adapted: &Adapted) -> String {
         "/// Operations the generator cannot take (multipart bodies), served by the hand-written layer:\n/// `(operationId, method, path)`.\npub const SET_ASIDE: &[(&str, &str, &str)] = &[\n",
     );
     for s in &adapted.set_aside {
-        let _ = writeln!(out, "    ({:?}, {:?}, {:?}),", s.operation_id, s.method, s.path);
+        let _ = writeln!(
+            out,
+            "    ({:?}, {:?}, {:?}),",
+            s.operation_id, s.method, s.path
+        );
     }
     out.push_str("];\n");
     out

@@ -11,9 +11,33 @@ use std::path::{Path, PathBuf};
 
 /// The APIs: cargo feature, spec file stem, Rust module, list rule.
 const APIS: &[(&str, &str, &str, ListRule)] = &[
-    ("PERMISSION_ASSIST", "permission-assist", "permission_assist", ListRule { page_param: "page", items_field: "items" }),
-    ("PERSCOM", "perscom", "perscom", ListRule { page_param: "page", items_field: "data" }),
-    ("INTACCT", "intacct", "intacct", ListRule { page_param: "start", items_field: "ia::result" }),
+    (
+        "PERMISSION_ASSIST",
+        "permission-assist",
+        "permission_assist",
+        ListRule {
+            page_param: "page",
+            items_field: "items",
+        },
+    ),
+    (
+        "PERSCOM",
+        "perscom",
+        "perscom",
+        ListRule {
+            page_param: "page",
+            items_field: "data",
+        },
+    ),
+    (
+        "INTACCT",
+        "intacct",
+        "intacct",
+        ListRule {
+            page_param: "start",
+            items_field: "ia::result",
+        },
+    ),
 ];
 
 fn main() {
@@ -35,9 +59,12 @@ fn main() {
 
 fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
     let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
-    let config = Config { list_rule: rule.clone() };
+    let config = Config {
+        list_rule: rule.clone(),
+    };
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;
@@ -46,12 +73,22 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_inner_type("crate::transport::Inner".parse::<proc_macro2::TokenStream>().expect("tokens"))
+        .with_inner_type(
+            "crate::transport::Inner"
+                .parse::<proc_macro2::TokenStream>()
+                .expect("tokens"),
+        )
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_replacement(adapt::RAW_ERROR, "crate::error::RawErrorBody", std::iter::empty())
+        .with_replacement(
+            adapt::RAW_ERROR,
+            "crate::error::RawErrorBody",
+            std::iter::empty(),
+        )
         .with_conversion(
-            serde_json::from_value::<schemars::schema::SchemaObject>(serde_json::json!({"type": "string", "format": "date-time"}))
-                .expect("schema"),
+            serde_json::from_value::<schemars::schema::SchemaObject>(
+                serde_json::json!({"type": "string", "format": "date-time"}),
+            )
+            .expect("schema"),
             "crate::Timestamp",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
@@ -66,7 +103,9 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     // progenitor reports some limits by panicking: turn that into a message naming the file.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&spec)));
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&spec)
+    }));
     std::panic::set_hook(previous);
     let tokens = match tokens {
         Ok(Ok(t)) => t,
@@ -83,9 +122,21 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     let ast = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let code = prettyplease::unparse(&ast);
     write(out_dir, &format!("{module}_client.rs"), &code)?;
-    write(out_dir, &format!("{module}_enums.rs"), &emit::open_enums(&adapted.enums))?;
-    write(out_dir, &format!("{module}_lists.rs"), &emit::lists(&adapted))?;
-    write(out_dir, &format!("{module}_set_aside.rs"), &emit::set_aside(&adapted))?;
+    write(
+        out_dir,
+        &format!("{module}_enums.rs"),
+        &emit::open_enums(&adapted.enums),
+    )?;
+    write(
+        out_dir,
+        &format!("{module}_lists.rs"),
+        &emit::lists(&adapted),
+    )?;
+    write(
+        out_dir,
+        &format!("{module}_set_aside.rs"),
+        &emit::set_aside(&adapted),
+    )?;
     Ok(())
 }
 

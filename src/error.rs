@@ -107,7 +107,14 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// Whether retrying the same request later may succeed.
     pub fn is_retryable(self) -> bool {
-        matches!(self, ErrorKind::RateLimited | ErrorKind::Unavailable | ErrorKind::Server | ErrorKind::Transport | ErrorKind::Timeout)
+        matches!(
+            self,
+            ErrorKind::RateLimited
+                | ErrorKind::Unavailable
+                | ErrorKind::Server
+                | ErrorKind::Transport
+                | ErrorKind::Timeout
+        )
     }
 
     /// The kind an HTTP status implies when the body says nothing more.
@@ -364,12 +371,20 @@ impl Error {
     /// The starting point every decoder refines: kind from the status, retry-after and request
     /// id from standard headers, and an excerpt when the body is not JSON.
     pub fn from_response(api: Api, status: u16, headers: &http::HeaderMap, body: &str) -> Self {
-        let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("error");
+        let reason = http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("error");
         let mut e = Error::new(ErrorKind::from_status(status), reason)
             .with_api(api)
             .with_status(status)
             .with_retry_after(retry_after(headers));
-        for h in ["x-request-id", "x-correlation-id", "x-amzn-requestid", "cf-ray"] {
+        for h in [
+            "x-request-id",
+            "x-correlation-id",
+            "x-amzn-requestid",
+            "cf-ray",
+        ] {
             if let Some(v) = headers.get(h).and_then(|v| v.to_str().ok()) {
                 e.request_id = Some(v.to_string());
                 break;
@@ -406,17 +421,25 @@ pub fn excerpt(body: &str) -> String {
 /// assert_eq!(permkit::error::retry_after(&h), Some(std::time::Duration::from_secs(7)));
 /// ```
 pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let v = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     parse_retry_after(v)
 }
 
 /// Parses one retry-after value: delta seconds (fractions allowed) or an HTTP date.
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let when = httpdate::parse_http_date(v).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 impl fmt::Display for Error {
@@ -486,7 +509,9 @@ fn kind_label(kind: ErrorKind) -> &'static str {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -553,18 +578,30 @@ impl From<progenitor_client::Error<RawErrorBody>> for Error {
             }
             P::UnexpectedResponse(resp) => {
                 let status = resp.status().as_u16();
-                Error::new(ErrorKind::from_status(status), format!("undocumented response status {status}"))
-                    .with_status(status)
-                    .with_kind(if (200..300).contains(&status) { ErrorKind::UnexpectedStatus } else { ErrorKind::from_status(status) })
-                    .with_retry_after(retry_after(resp.headers()))
+                Error::new(
+                    ErrorKind::from_status(status),
+                    format!("undocumented response status {status}"),
+                )
+                .with_status(status)
+                .with_kind(if (200..300).contains(&status) {
+                    ErrorKind::UnexpectedStatus
+                } else {
+                    ErrorKind::from_status(status)
+                })
+                .with_retry_after(retry_after(resp.headers()))
             }
             P::InvalidResponsePayload(bytes, err) => {
                 let text = String::from_utf8_lossy(&bytes);
-                Error::new(ErrorKind::Decode, format!("response body did not decode: {err}"))
-                    .with_body_excerpt(&text)
-                    .with_source(err)
+                Error::new(
+                    ErrorKind::Decode,
+                    format!("response body did not decode: {err}"),
+                )
+                .with_body_excerpt(&text)
+                .with_source(err)
             }
-            P::CommunicationError(err) | P::ResponseBodyError(err) | P::InvalidUpgrade(err) => from_reqwest(err),
+            P::CommunicationError(err) | P::ResponseBodyError(err) | P::InvalidUpgrade(err) => {
+                from_reqwest(err)
+            }
             P::InvalidRequest(msg) => Error::new(ErrorKind::InvalidRequest, msg),
             P::Custom(msg) => Error::new(ErrorKind::InvalidRequest, msg),
         }

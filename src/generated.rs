@@ -42,7 +42,8 @@ macro_rules! generated_api {
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 use progenitor_client::ClientInfo;
-                crate::transport::exec(self.client(), self.inner(), request, info.operation_id).await
+                crate::transport::exec(self.client(), self.inner(), request, info.operation_id)
+                    .await
             }
         }
     };

@@ -110,5 +110,8 @@ pub use crate::__open_enum as open_enum;
 /// Lowercase with white space removed.
 #[doc(hidden)]
 pub fn normalize(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }

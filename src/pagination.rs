@@ -52,12 +52,26 @@ impl<T> Page<T> {
             _ if items.is_empty() => None,
             _ => Some(number + 1),
         };
-        Page { items, cursor: number, next, total_pages: last, total_count: None, reported: None }
+        Page {
+            items,
+            cursor: number,
+            next,
+            total_pages: last,
+            total_count: None,
+            reported: None,
+        }
     }
 
     /// A page of an offset list, where the server names the next offset.
     pub fn offset(items: Vec<T>, start: u64, next: Option<u64>) -> Self {
-        Page { items, cursor: start, next, total_pages: None, total_count: None, reported: None }
+        Page {
+            items,
+            cursor: start,
+            next,
+            total_pages: None,
+            total_count: None,
+            reported: None,
+        }
     }
 
     /// Sets the total item count.
@@ -98,11 +112,21 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    let state = State { fetch, next: Some(first), fetched: 0, last_fingerprint: None };
+    let state = State {
+        fetch,
+        next: Some(first),
+        fetched: 0,
+        last_fingerprint: None,
+    };
     stream::try_unfold(state, |mut st| async move {
-        let Some(cursor) = st.next else { return Ok(None) };
+        let Some(cursor) = st.next else {
+            return Ok(None);
+        };
         if st.fetched >= MAX_PAGES {
-            return Err(Error::new(ErrorKind::Pagination, format!("stopped after {MAX_PAGES} pages")));
+            return Err(Error::new(
+                ErrorKind::Pagination,
+                format!("stopped after {MAX_PAGES} pages"),
+            ));
         }
         let mut page = (st.fetch)(cursor).await?;
         page.cursor = cursor;
@@ -145,7 +169,9 @@ pub fn items<T, S>(pages: S) -> impl Stream<Item = Result<T>>
 where
     S: Stream<Item = Result<Page<T>>>,
 {
-    pages.map_ok(|p| stream::iter(p.items.into_iter().map(Ok))).try_flatten()
+    pages
+        .map_ok(|p| stream::iter(p.items.into_iter().map(Ok)))
+        .try_flatten()
 }
 
 /// Boxes a stream so it can be named and stored.

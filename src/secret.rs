@@ -26,8 +26,12 @@ impl Secret {
 
     /// An `Authorization: Bearer` header value, marked sensitive so that it never prints.
     pub fn bearer_header(&self) -> Result<http::HeaderValue, crate::Error> {
-        let mut v = http::HeaderValue::from_str(&format!("Bearer {}", self.0))
-            .map_err(|_| crate::Error::new(crate::ErrorKind::InvalidRequest, "the token has characters a header cannot carry"))?;
+        let mut v = http::HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
+            crate::Error::new(
+                crate::ErrorKind::InvalidRequest,
+                "the token has characters a header cannot carry",
+            )
+        })?;
         v.set_sensitive(true);
         Ok(v)
     }

@@ -39,19 +39,31 @@ impl Timestamp {
     /// The instant, reading a value without an offset as UTC.
     pub fn to_utc(&self) -> DateTime<Utc> {
         match self.offset {
-            Some(o) => o.from_local_datetime(&self.local).single().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| Utc.from_utc_datetime(&self.local)),
+            Some(o) => o
+                .from_local_datetime(&self.local)
+                .single()
+                .map(|d| d.with_timezone(&Utc))
+                .unwrap_or_else(|| Utc.from_utc_datetime(&self.local)),
             None => Utc.from_utc_datetime(&self.local),
         }
     }
 
     /// Midnight UTC of a date, written as a full date-time (`2026-03-15T00:00:00Z`).
     pub fn from_date(date: NaiveDate) -> Self {
-        Timestamp { local: date.and_hms_opt(0, 0, 0).expect("midnight"), offset: Some(FixedOffset::east_opt(0).expect("utc")), date_only: false }
+        Timestamp {
+            local: date.and_hms_opt(0, 0, 0).expect("midnight"),
+            offset: Some(FixedOffset::east_opt(0).expect("utc")),
+            date_only: false,
+        }
     }
 
     /// A bare date, written as `2026-03-15`.
     pub fn date_only(date: NaiveDate) -> Self {
-        Timestamp { local: date.and_hms_opt(0, 0, 0).expect("midnight"), offset: None, date_only: true }
+        Timestamp {
+            local: date.and_hms_opt(0, 0, 0).expect("midnight"),
+            offset: None,
+            date_only: true,
+        }
     }
 
     /// The current time in UTC.
@@ -63,7 +75,11 @@ impl Timestamp {
 impl<Tz: TimeZone> From<DateTime<Tz>> for Timestamp {
     fn from(d: DateTime<Tz>) -> Self {
         let fixed = d.fixed_offset();
-        Timestamp { local: fixed.naive_local(), offset: Some(*fixed.offset()), date_only: false }
+        Timestamp {
+            local: fixed.naive_local(),
+            offset: Some(*fixed.offset()),
+            date_only: false,
+        }
     }
 }
 
@@ -88,14 +104,26 @@ impl FromStr for Timestamp {
             return Ok(d.into());
         }
         // A space instead of `T`, or a `+0000` offset.
-        for fmt in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        for fmt in [
+            "%Y-%m-%d %H:%M:%S%.f%:z",
+            "%Y-%m-%dT%H:%M:%S%.f%z",
+            "%Y-%m-%d %H:%M:%S%.f%z",
+        ] {
             if let Ok(d) = DateTime::parse_from_str(s, fmt) {
                 return Ok(d.into());
             }
         }
-        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ] {
             if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Ok(Timestamp { local, offset: None, date_only: false });
+                return Ok(Timestamp {
+                    local,
+                    offset: None,
+                    date_only: false,
+                });
             }
         }
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
@@ -112,7 +140,10 @@ impl fmt::Display for Timestamp {
         }
         match self.offset {
             Some(o) => {
-                let d = o.from_local_datetime(&self.local).single().ok_or(fmt::Error)?;
+                let d = o
+                    .from_local_datetime(&self.local)
+                    .single()
+                    .ok_or(fmt::Error)?;
                 f.write_str(&d.to_rfc3339_opts(SecondsFormat::AutoSi, true))
             }
             None => write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S%.f")),

@@ -52,7 +52,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
     }
     /// Sets [`RetryPolicy::max_retries`].
     pub fn with_max_retries(mut self, n: u32) -> Self {
@@ -76,9 +79,15 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(self.max_backoff);
+        let base = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
         // Up to 25% jitter, from the clock: no need for a random number generator here.
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         base + base.mul_f64(f64::from(nanos % 1000) / 4000.0)
     }
 }
@@ -148,7 +157,10 @@ impl ClientOptions {
     }
 
     /// The `reqwest::Client` these options describe, with `default_headers` on every request.
-    pub(crate) fn http_client(&self, default_headers: http::HeaderMap) -> Result<reqwest::Client, Error> {
+    pub(crate) fn http_client(
+        &self,
+        default_headers: http::HeaderMap,
+    ) -> Result<reqwest::Client, Error> {
         let mut b = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
@@ -166,7 +178,10 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("not a base URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::new(ErrorKind::InvalidRequest, "the base URL must be http or https"));
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "the base URL must be http or https",
+        ));
     }
     Ok(url.trim_end_matches('/').to_string())
 }
@@ -195,7 +210,10 @@ pub enum AuthFailure {
 /// Puts credentials on each attempt of a request. Implementations never log or print secrets.
 pub trait Authenticate: Send + Sync + fmt::Debug {
     /// Adds the credentials to `request`.
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request) -> BoxFuture<'a, Result<(), AuthFailure>>;
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<(), AuthFailure>>;
 
     /// Called on a 401. Returning `true` (a cached token was dropped and a fresh one may work)
     /// retries the request once.
@@ -209,9 +227,15 @@ pub trait Authenticate: Send + Sync + fmt::Debug {
 pub struct BearerAuth(pub crate::Secret);
 
 impl Authenticate for BearerAuth {
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request) -> BoxFuture<'a, Result<(), AuthFailure>> {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<(), AuthFailure>> {
         Box::pin(async move {
-            let v = self.0.bearer_header().map_err(|e| AuthFailure::Local(e.message().to_string()))?;
+            let v = self
+                .0
+                .bearer_header()
+                .map_err(|e| AuthFailure::Local(e.message().to_string()))?;
             request.headers_mut().insert(http::header::AUTHORIZATION, v);
             Ok(())
         })
@@ -230,18 +254,34 @@ pub struct Inner {
 impl Inner {
     /// Transport state for `api` with `auth` and `retry`.
     pub(crate) fn new(api: Api, auth: Arc<dyn Authenticate>, retry: RetryPolicy) -> Self {
-        Inner { api, auth, retry, retry_after: crate::error::retry_after }
+        Inner {
+            api,
+            auth,
+            retry,
+            retry_after: crate::error::retry_after,
+        }
     }
 }
 
 impl fmt::Debug for Inner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inner").field("api", &self.api).field("auth", &self.auth).field("retry", &self.retry).finish()
+        f.debug_struct("Inner")
+            .field("api", &self.api)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .finish()
     }
 }
 
 fn idempotent(m: &http::Method) -> bool {
-    matches!(*m, http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE | http::Method::OPTIONS)
+    matches!(
+        *m,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::PUT
+            | http::Method::DELETE
+            | http::Method::OPTIONS
+    )
 }
 
 /// Sends `request` with credentials, retries and bounded error bodies. Non-2xx responses come
@@ -256,11 +296,19 @@ pub async fn exec(
     let path = request.url().path().to_string();
     // A request whose body is a stream cannot be cloned, and so is sent once.
     let template = request.try_clone();
-    let mut once = if template.is_none() { Some(request) } else { None };
+    let mut once = if template.is_none() {
+        Some(request)
+    } else {
+        None
+    };
     let mut attempt: u32 = 0;
     let mut reauthorized = false;
     loop {
-        let Some(mut req) = template.as_ref().and_then(reqwest::Request::try_clone).or_else(|| once.take()) else {
+        let Some(mut req) = template
+            .as_ref()
+            .and_then(reqwest::Request::try_clone)
+            .or_else(|| once.take())
+        else {
             unreachable!("a request that cannot be cloned is only sent once")
         };
         if let Err(failure) = inner.auth.authorize(&mut req).await {
@@ -272,7 +320,10 @@ pub async fn exec(
         match result {
             Err(e) => {
                 tracing::debug!(api = %inner.api, operation, %method, path, attempt, error = %e.without_url_ref(), "request failed");
-                if can_retry && (e.is_connect() || idempotent(&method) && (e.is_timeout() || e.is_request() || e.is_body())) {
+                if can_retry
+                    && (e.is_connect()
+                        || idempotent(&method) && (e.is_timeout() || e.is_request() || e.is_body()))
+                {
                     tokio::time::sleep(inner.retry.backoff(attempt)).await;
                     attempt += 1;
                     continue;
@@ -286,15 +337,19 @@ pub async fn exec(
                     status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64,
                     "response"
                 );
-                if status == http::StatusCode::UNAUTHORIZED && !reauthorized && template.is_some() && inner.auth.on_unauthorized() {
+                if status == http::StatusCode::UNAUTHORIZED
+                    && !reauthorized
+                    && template.is_some()
+                    && inner.auth.on_unauthorized()
+                {
                     reauthorized = true;
                     continue;
                 }
                 let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
-                    || idempotent(&method)
-                        && matches!(status.as_u16(), 502..=504);
+                    || idempotent(&method) && matches!(status.as_u16(), 502..=504);
                 if can_retry && retryable {
-                    let wait = (inner.retry_after)(resp.headers()).unwrap_or_else(|| inner.retry.backoff(attempt));
+                    let wait = (inner.retry_after)(resp.headers())
+                        .unwrap_or_else(|| inner.retry.backoff(attempt));
                     if wait <= inner.retry.max_retry_after {
                         tracing::debug!(api = %inner.api, operation, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
                         drop(resp);
@@ -321,7 +376,9 @@ impl WithoutUrlRef for reqwest::Error {
         // reqwest's Display carries the URL; the message alone is enough for a log line.
         let s = self.to_string();
         match self.url() {
-            Some(u) => s.replace(&format!(" ({u})"), "").replace(u.as_str(), "<url>"),
+            Some(u) => s
+                .replace(&format!(" ({u})"), "")
+                .replace(u.as_str(), "<url>"),
             None => s,
         }
     }
@@ -329,7 +386,11 @@ impl WithoutUrlRef for reqwest::Error {
 
 /// Reads at most [`MAX_ERROR_BODY`] bytes of an error response and gives back a response whose
 /// body is the JSON [`RawErrorBody`].
-async fn buffer_error(api: &str, operation: &str, mut resp: reqwest::Response) -> reqwest::Response {
+async fn buffer_error(
+    api: &str,
+    operation: &str,
+    mut resp: reqwest::Response,
+) -> reqwest::Response {
     let status = resp.status();
     let mut headers = resp.headers().clone();
     let mut body = Vec::new();
@@ -372,25 +433,51 @@ fn raw_response(
     headers.remove(http::header::CONTENT_LENGTH);
     headers.remove(http::header::CONTENT_ENCODING);
     headers.remove(http::header::TRANSFER_ENCODING);
-    headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     let mut builder = http::Response::builder().status(status);
     if let Some(h) = builder.headers_mut() {
         *h = headers.clone();
     }
-    let resp = builder.body(json).unwrap_or_else(|_| http::Response::new(Vec::new()));
+    let resp = builder
+        .body(json)
+        .unwrap_or_else(|_| http::Response::new(Vec::new()));
     reqwest::Response::from(resp)
 }
 
-fn auth_failure(inner: &Inner, failure: AuthFailure, operation: &str) -> reqwest::Result<reqwest::Response> {
+fn auth_failure(
+    inner: &Inner,
+    failure: AuthFailure,
+    operation: &str,
+) -> reqwest::Result<reqwest::Response> {
     match failure {
         AuthFailure::Transport(e) => Err(e),
-        AuthFailure::Response { api, status, mut headers, body } => {
-            Ok(raw_response(status, &mut headers, api, operation, &body, false))
-        }
+        AuthFailure::Response {
+            api,
+            status,
+            mut headers,
+            body,
+        } => Ok(raw_response(
+            status,
+            &mut headers,
+            api,
+            operation,
+            &body,
+            false,
+        )),
         AuthFailure::Local(message) => {
             let mut headers = http::HeaderMap::new();
             let body = serde_json::json!({"permkit": message}).to_string();
-            Ok(raw_response(http::StatusCode::UNAUTHORIZED, &mut headers, inner.api.as_str(), operation, body.as_bytes(), false))
+            Ok(raw_response(
+                http::StatusCode::UNAUTHORIZED,
+                &mut headers,
+                inner.api.as_str(),
+                operation,
+                body.as_bytes(),
+                false,
+            ))
         }
     }
 }
@@ -402,24 +489,34 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
     request: reqwest::Request,
     operation: &str,
 ) -> Result<T, Error> {
-    let resp = exec(client, inner, request, operation)
-        .await
-        .map_err(|e| from_reqwest(e).with_api(inner.api).with_operation(operation))?;
+    let resp = exec(client, inner, request, operation).await.map_err(|e| {
+        from_reqwest(e)
+            .with_api(inner.api)
+            .with_operation(operation)
+    })?;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| from_reqwest(e).with_api(inner.api).with_operation(operation))?;
+    let bytes = resp.bytes().await.map_err(|e| {
+        from_reqwest(e)
+            .with_api(inner.api)
+            .with_operation(operation)
+    })?;
     if !(200..300).contains(&status) {
         let raw: RawErrorBody = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::new(ErrorKind::Decode, format!("error body did not decode: {e}")).with_status(status)
+            Error::new(ErrorKind::Decode, format!("error body did not decode: {e}"))
+                .with_status(status)
         })?;
         return Err(crate::error::decode_raw(status, &headers, &raw));
     }
     serde_json::from_slice(&bytes).map_err(|e| {
-        Error::new(ErrorKind::Decode, format!("response body did not decode: {e}"))
-            .with_api(inner.api)
-            .with_operation(operation)
-            .with_status(status)
-            .with_body_excerpt(&String::from_utf8_lossy(&bytes))
-            .with_source(e)
+        Error::new(
+            ErrorKind::Decode,
+            format!("response body did not decode: {e}"),
+        )
+        .with_api(inner.api)
+        .with_operation(operation)
+        .with_status(status)
+        .with_body_excerpt(&String::from_utf8_lossy(&bytes))
+        .with_source(e)
     })
 }

@@ -79,7 +79,10 @@ impl fmt::Debug for FilePart {
 /// The content type for a file name: `text/csv` for `.csv`, a few other common ones, else
 /// `application/octet-stream`.
 pub fn content_type_for(file_name: &str) -> &'static str {
-    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "csv" => "text/csv",
         "txt" => "text/plain",
@@ -100,19 +103,36 @@ impl FilePart {
     /// A part read from a file, with its name and length from the file system.
     pub async fn from_path(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let file = tokio::fs::File::open(path)
-            .await
-            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot open {}: {e}", path.display())).with_source(e))?;
+        let file = tokio::fs::File::open(path).await.map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("cannot open {}: {e}", path.display()),
+            )
+            .with_source(e)
+        })?;
         let length = file.metadata().await?.len();
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".into());
         Ok(FilePart::from_reader(file, length, file_name))
     }
 
     /// A part read from any async reader that yields exactly `length` bytes.
-    pub fn from_reader(reader: impl AsyncRead + Send + Sync + 'static, length: u64, file_name: impl Into<String>) -> Self {
+    pub fn from_reader(
+        reader: impl AsyncRead + Send + Sync + 'static,
+        length: u64,
+        file_name: impl Into<String>,
+    ) -> Self {
         let file_name = file_name.into();
         let content_type = content_type_for(&file_name).to_string();
-        FilePart { reader: Box::pin(reader), length, file_name, content_type, progress: None }
+        FilePart {
+            reader: Box::pin(reader),
+            length,
+            file_name,
+            content_type,
+            progress: None,
+        }
     }
 
     /// A part from bytes in memory (small files, tests).
@@ -161,11 +181,12 @@ impl FilePart {
         if let Some(p) = &progress {
             p.total.fetch_add(self.length, Ordering::Relaxed);
         }
-        let stream = tokio_util::io::ReaderStream::with_capacity(self.reader, 64 * 1024).inspect_ok(move |chunk| {
-            if let Some(p) = &progress {
-                p.sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-            }
-        });
+        let stream = tokio_util::io::ReaderStream::with_capacity(self.reader, 64 * 1024)
+            .inspect_ok(move |chunk| {
+                if let Some(p) = &progress {
+                    p.sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+                }
+            });
         let body = reqwest::Body::wrap_stream(stream);
         reqwest::multipart::Part::stream_with_length(body, self.length)
             .file_name(self.file_name)

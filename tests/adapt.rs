@@ -12,7 +12,12 @@ use adapt::{Config, ListRule, RAW_ERROR, adapt as run, pascal};
 use serde_json::{Value, json};
 
 fn config() -> Config {
-    Config { list_rule: ListRule { page_param: "page", items_field: "items" } }
+    Config {
+        list_rule: ListRule {
+            page_param: "page",
+            items_field: "items",
+        },
+    }
 }
 
 fn spec(paths: Value, schemas: Value) -> Value {
@@ -35,7 +40,10 @@ fn rejects_openapi_3_1_with_the_pointer() {
 
 #[test]
 fn missing_and_duplicate_operation_ids_are_named() {
-    let s = spec(json!({"/a": {"get": {"responses": {"200": {"description": "x"}}}}}), json!({}));
+    let s = spec(
+        json!({"/a": {"get": {"responses": {"200": {"description": "x"}}}}}),
+        json!({}),
+    );
     let e = run(s, &config()).unwrap_err();
     assert_eq!(e.pointer, "/paths/~1a/get");
     let s = spec(
@@ -64,11 +72,19 @@ fn multipart_operations_are_set_aside() {
         json!({}),
     );
     let mut s = s;
-    s["components"]["requestBodies"] = json!({"F": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}}});
+    s["components"]["requestBodies"] =
+        json!({"F": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}}});
     let out = run(s, &config()).unwrap();
-    let ids: Vec<&str> = out.set_aside.iter().map(|s| s.operation_id.as_str()).collect();
+    let ids: Vec<&str> = out
+        .set_aside
+        .iter()
+        .map(|s| s.operation_id.as_str())
+        .collect();
     assert_eq!(ids, ["put_file", "upload"]);
-    assert!(out.spec.pointer("/paths/~1up").is_none(), "an empty path item is dropped");
+    assert!(
+        out.spec.pointer("/paths/~1up").is_none(),
+        "an empty path item is dropped"
+    );
     assert!(out.spec.pointer("/paths/~1both/get").is_some());
     assert!(out.spec.pointer("/paths/~1both/put").is_none());
     assert_eq!(out.set_aside[1].method, "POST");
@@ -86,13 +102,29 @@ fn error_responses_become_one_raw_shape() {
         json!({}),
     );
     let out = run(s, &config()).unwrap();
-    let responses = out.spec.pointer("/paths/~1a/get/responses").unwrap().as_object().unwrap();
+    let responses = out
+        .spec
+        .pointer("/paths/~1a/get/responses")
+        .unwrap()
+        .as_object()
+        .unwrap();
     let mut codes: Vec<&String> = responses.keys().collect();
     codes.sort();
     assert_eq!(codes, ["200", "4XX", "5XX"]);
-    assert_eq!(responses["4XX"]["$ref"], format!("#/components/responses/{RAW_ERROR}"));
-    assert!(out.spec.pointer(&format!("/components/schemas/{RAW_ERROR}")).is_some());
-    assert!(out.spec.pointer(&format!("/components/responses/{RAW_ERROR}")).is_some());
+    assert_eq!(
+        responses["4XX"]["$ref"],
+        format!("#/components/responses/{RAW_ERROR}")
+    );
+    assert!(
+        out.spec
+            .pointer(&format!("/components/schemas/{RAW_ERROR}"))
+            .is_some()
+    );
+    assert!(
+        out.spec
+            .pointer(&format!("/components/responses/{RAW_ERROR}"))
+            .is_some()
+    );
 }
 
 #[test]
@@ -106,10 +138,18 @@ fn one_success_type_per_operation() {
         json!({}),
     );
     let out = run(s, &config()).unwrap();
-    let responses = out.spec.pointer("/paths/~1h/get/responses").unwrap().as_object().unwrap();
+    let responses = out
+        .spec
+        .pointer("/paths/~1h/get/responses")
+        .unwrap()
+        .as_object()
+        .unwrap();
     assert!(responses.contains_key("200"));
     assert!(responses.contains_key("201"), "the same body is kept");
-    assert!(!responses.contains_key("204"), "a body-less 204 beside a 200 body is dropped");
+    assert!(
+        !responses.contains_key("204"),
+        "a body-less 204 beside a 200 body is dropped"
+    );
 }
 
 #[test]
@@ -131,11 +171,27 @@ fn string_enums_are_opened_and_inline_ones_hoisted() {
     assert!(names.contains(&"Color"));
     assert!(names.contains(&"EventKind"));
     assert!(names.contains(&"ListEventsStatus"));
-    assert_eq!(out.spec.pointer("/paths/~1e/get/parameters/0/schema/$ref").unwrap(), "#/components/schemas/ListEventsStatus");
-    let kind = out.spec.pointer("/components/schemas/Event/properties/kind").unwrap();
-    assert_eq!(kind["nullable"], true, "a nullable inline enum stays nullable");
+    assert_eq!(
+        out.spec
+            .pointer("/paths/~1e/get/parameters/0/schema/$ref")
+            .unwrap(),
+        "#/components/schemas/ListEventsStatus"
+    );
+    let kind = out
+        .spec
+        .pointer("/components/schemas/Event/properties/kind")
+        .unwrap();
+    assert_eq!(
+        kind["nullable"], true,
+        "a nullable inline enum stays nullable"
+    );
     assert_eq!(kind["allOf"][0]["$ref"], "#/components/schemas/EventKind");
-    assert!(out.spec.pointer("/components/schemas/Event/properties/count/enum").is_some(), "integer enums are left alone");
+    assert!(
+        out.spec
+            .pointer("/components/schemas/Event/properties/count/enum")
+            .is_some(),
+        "integer enums are left alone"
+    );
     let color = out.enums.iter().find(|e| e.name == "Color").unwrap();
     assert_eq!(color.values, ["Red", "Dark Blue"]);
     assert_eq!(color.description.as_deref(), Some("A colour."));
@@ -152,7 +208,10 @@ fn date_times_are_normalised_and_objects_opened() {
     let out = run(s, &config()).unwrap();
     let t = out.spec.pointer("/components/schemas/T").unwrap();
     assert!(t.get("additionalProperties").is_none());
-    assert_eq!(t["properties"]["at"], json!({"type": "string", "format": "date-time", "nullable": true}));
+    assert_eq!(
+        t["properties"]["at"],
+        json!({"type": "string", "format": "date-time", "nullable": true})
+    );
 }
 
 #[test]
@@ -171,7 +230,8 @@ fn list_operations_are_found() {
         }),
     );
     let mut s = s;
-    s["components"]["parameters"] = json!({"Page": {"name": "page", "in": "query", "schema": {"type": "integer"}}});
+    s["components"]["parameters"] =
+        json!({"Page": {"name": "page", "in": "query", "schema": {"type": "integer"}}});
     let out = run(s, &config()).unwrap();
     assert_eq!(out.lists.len(), 1);
     assert_eq!(out.lists[0].operation_id, "list_things");
@@ -194,22 +254,52 @@ fn names_follow_the_generator() {
 fn open_enum_source_keeps_spellings_and_avoids_collisions() {
     let src = emit::open_enums(&[adapt::OpenEnum {
         name: "Kind".into(),
-        values: vec!["API".into(), "Api".into(), "Role Transition".into(), "UnknownValue".into(), "".into()],
+        values: vec![
+            "API".into(),
+            "Api".into(),
+            "Role Transition".into(),
+            "UnknownValue".into(),
+            "".into(),
+        ],
         description: None,
     }]);
     assert!(src.contains("Api = \"API\" | \"api\","), "{src}");
-    assert!(src.contains("Api2 = \"Api\" | \"Api\","), "a second spelling with the same normal form matches exactly: {src}");
+    assert!(
+        src.contains("Api2 = \"Api\" | \"Api\","),
+        "a second spelling with the same normal form matches exactly: {src}"
+    );
     assert!(src.contains("RoleTransition = \"Role Transition\" | \"roletransition\","));
-    assert!(src.contains("UnknownValueKnown = \"UnknownValue\""), "the fallback variant's name is reserved");
+    assert!(
+        src.contains("UnknownValueKnown = \"UnknownValue\""),
+        "the fallback variant's name is reserved"
+    );
     assert!(src.contains("Empty = \"\""));
 }
 
 #[test]
 fn every_checked_in_spec_adapts() {
     for (file, rule) in [
-        ("openapi/permission-assist.yaml", ListRule { page_param: "page", items_field: "items" }),
-        ("openapi/perscom.yaml", ListRule { page_param: "page", items_field: "data" }),
-        ("openapi/intacct.yaml", ListRule { page_param: "start", items_field: "ia::result" }),
+        (
+            "openapi/permission-assist.yaml",
+            ListRule {
+                page_param: "page",
+                items_field: "items",
+            },
+        ),
+        (
+            "openapi/perscom.yaml",
+            ListRule {
+                page_param: "page",
+                items_field: "data",
+            },
+        ),
+        (
+            "openapi/intacct.yaml",
+            ListRule {
+                page_param: "start",
+                items_field: "ia::result",
+            },
+        ),
     ] {
         let text = std::fs::read_to_string(file).unwrap();
         let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
@@ -217,7 +307,11 @@ fn every_checked_in_spec_adapts() {
         let ops = adapt::operations(&value).len();
         let out = run(value, &Config { list_rule: rule }).unwrap_or_else(|e| panic!("{file}: {e}"));
         let left = adapt::operations(&out.spec).len();
-        assert_eq!(left + out.set_aside.len(), ops, "{file}: every operation is generated or set aside");
+        assert_eq!(
+            left + out.set_aside.len(),
+            ops,
+            "{file}: every operation is generated or set aside"
+        );
         if file.contains("permission-assist") {
             assert_eq!(ops, 17);
             assert_eq!(out.set_aside.len(), 1);

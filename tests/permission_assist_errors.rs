@@ -12,16 +12,28 @@ const TOKEN: &str = "pa_secret_token_value";
 
 async fn setup(retry: RetryPolicy) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/api", server.uri())).token(TOKEN).retry(retry).build().unwrap();
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token(TOKEN)
+        .retry(retry)
+        .build()
+        .unwrap();
     (server, client)
 }
 
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default().with_initial_backoff(Duration::from_millis(5)).with_max_backoff(Duration::from_millis(20))
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(5))
+        .with_max_backoff(Duration::from_millis(20))
 }
 
 async fn get_identity_error(client: &Client) -> permkit::Error {
-    client.get_identity().id(uuid::Uuid::nil()).send().await.map_err(permkit::Error::from).unwrap_err()
+    client
+        .get_identity()
+        .id(uuid::Uuid::nil())
+        .send()
+        .await
+        .map_err(permkit::Error::from)
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -53,7 +65,10 @@ async fn every_documented_code_maps_to_a_kind() {
         assert_eq!(e.operation(), Some("get_identity"));
         let line = e.to_string();
         assert!(!line.contains('\n'), "{line}");
-        assert!(line.contains(code) && line.contains("a1b2c3d4e5f67890abcdef1234567890"), "{line}");
+        assert!(
+            line.contains(code) && line.contains("a1b2c3d4e5f67890abcdef1234567890"),
+            "{line}"
+        );
         assert!(!line.contains(TOKEN));
     }
 }
@@ -72,21 +87,35 @@ async fn field_errors_are_kept() {
         .await;
     let e = client
         .stage_application_import()
-        .body(permkit::permission_assist::types::StageImportRequest { application_id: uuid::Uuid::nil() })
+        .body(permkit::permission_assist::types::StageImportRequest {
+            application_id: uuid::Uuid::nil(),
+        })
         .send()
         .await
         .map_err(permkit::Error::from)
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     let fields: Vec<String> = e.field_errors().iter().map(ToString::to_string).collect();
-    assert_eq!(fields, ["applicationId: Application is archived", "identity.firstName: is required"]);
-    assert!(e.to_string().contains("applicationId: Application is archived"));
+    assert_eq!(
+        fields,
+        [
+            "applicationId: Application is archived",
+            "identity.firstName: is required"
+        ]
+    );
+    assert!(
+        e.to_string()
+            .contains("applicationId: Application is archived")
+    );
 }
 
 #[tokio::test]
 async fn html_from_a_proxy_keeps_status_and_an_excerpt() {
     let (server, client) = setup(RetryPolicy::none()).await;
-    let html = format!("<html><body><h1>503 Service Unavailable</h1>{}</body></html>", "padding ".repeat(200));
+    let html = format!(
+        "<html><body><h1>503 Service Unavailable</h1>{}</body></html>",
+        "padding ".repeat(200)
+    );
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503).set_body_raw(html, "text/html"))
         .mount(&server)
@@ -96,7 +125,11 @@ async fn html_from_a_proxy_keeps_status_and_an_excerpt() {
     assert_eq!(e.status(), Some(503));
     let excerpt = e.body_excerpt().unwrap();
     assert!(excerpt.starts_with("<html><body><h1>503 Service Unavailable</h1>"));
-    assert!(excerpt.len() <= permkit::error::BODY_EXCERPT_LIMIT + 4, "bounded: {}", excerpt.len());
+    assert!(
+        excerpt.len() <= permkit::error::BODY_EXCERPT_LIMIT + 4,
+        "bounded: {}",
+        excerpt.len()
+    );
     assert!(e.is_retryable());
 }
 
@@ -114,7 +147,10 @@ async fn empty_malformed_and_oversized_error_bodies() {
 
     server.reset().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(400).set_body_raw("{\"error\": \"validation_err", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(400)
+                .set_body_raw("{\"error\": \"validation_err", "application/json"),
+        )
         .mount(&server)
         .await;
     let e = get_identity_error(&client).await;
@@ -122,27 +158,44 @@ async fn empty_malformed_and_oversized_error_bodies() {
     assert!(e.body_excerpt().unwrap().contains("validation_err"));
 
     server.reset().await;
-    let huge = format!("{{\"error\": \"server_error\", \"message\": \"{}\"}}", "x".repeat(200_000));
+    let huge = format!(
+        "{{\"error\": \"server_error\", \"message\": \"{}\"}}",
+        "x".repeat(200_000)
+    );
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500).set_body_raw(huge, "application/json"))
         .mount(&server)
         .await;
     let e = get_identity_error(&client).await;
     assert_eq!(e.kind(), ErrorKind::Server);
-    assert!(e.message().contains("truncated") || e.body_excerpt().is_some(), "{e}");
+    assert!(
+        e.message().contains("truncated") || e.body_excerpt().is_some(),
+        "{e}"
+    );
 }
 
 #[tokio::test]
 async fn malformed_success_bodies_are_decode_errors() {
     let (server, client) = setup(RetryPolicy::none()).await;
-    for body in ["", "<html>oops</html>", "{\"items\": [", "{\"items\": 5}", "{\"totalCount\": 1}"] {
+    for body in [
+        "",
+        "<html>oops</html>",
+        "{\"items\": [",
+        "{\"items\": 5}",
+        "{\"totalCount\": 1}",
+    ] {
         server.reset().await;
         Mock::given(method("GET"))
             .and(path("/api/identities"))
             .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
             .mount(&server)
             .await;
-        let e = client.list_identities().send().await.map_err(permkit::Error::from).unwrap_err();
+        let e = client
+            .list_identities()
+            .send()
+            .await
+            .map_err(permkit::Error::from)
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Decode, "{body:?}: {e}");
     }
 }
@@ -160,7 +213,11 @@ async fn a_429_storm_is_retried_then_reported_with_retry_after() {
         .mount(&server)
         .await;
     let e = get_identity_error(&client).await;
-    assert_eq!(e.kind(), ErrorKind::RateLimited, "an unknown code keeps the status's kind");
+    assert_eq!(
+        e.kind(),
+        ErrorKind::RateLimited,
+        "an unknown code keeps the status's kind"
+    );
     assert_eq!(e.retry_after(), Some(Duration::ZERO));
     assert_eq!(e.code(), Some("rate_limited"));
 }
@@ -174,12 +231,18 @@ async fn retry_after_is_honoured_then_success() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [], "totalCount": 0, "page": 1, "pageSize": 50, "totalPages": 0})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"items": [], "totalCount": 0, "page": 1, "pageSize": 50, "totalPages": 0}),
+        ))
         .mount(&server)
         .await;
     let started = Instant::now();
     let page = client.list_identities().send().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(900), "waited {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(page.total_count, 0);
 }
 
@@ -187,13 +250,20 @@ async fn retry_after_is_honoured_then_success() {
 async fn a_long_retry_after_is_not_waited_for() {
     let (server, client) = setup(fast_retry()).await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "Wed, 21 Oct 2099 07:28:00 GMT"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "Wed, 21 Oct 2099 07:28:00 GMT"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let e = get_identity_error(&client).await;
     assert_eq!(e.kind(), ErrorKind::RateLimited);
-    assert!(e.retry_after().unwrap() > Duration::from_secs(86_400), "{:?}", e.retry_after());
+    assert!(
+        e.retry_after().unwrap() > Duration::from_secs(86_400),
+        "{:?}",
+        e.retry_after()
+    );
 }
 
 #[tokio::test]
@@ -206,7 +276,9 @@ async fn posts_are_not_retried_on_503() {
         .await;
     let e = client
         .cancel_application_import()
-        .body(permkit::permission_assist::types::CancelImportRequest { application_import_id: uuid::Uuid::nil() })
+        .body(permkit::permission_assist::types::CancelImportRequest {
+            application_import_id: uuid::Uuid::nil(),
+        })
         .send()
         .await
         .map_err(permkit::Error::from)
@@ -232,10 +304,18 @@ async fn dropping_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicU
 #[tokio::test]
 async fn dropped_connections_are_retried_then_reported() {
     let (url, count) = dropping_server().await;
-    let client = Client::builder(url).token(TOKEN).retry(fast_retry().with_max_retries(2)).build().unwrap();
+    let client = Client::builder(url)
+        .token(TOKEN)
+        .retry(fast_retry().with_max_retries(2))
+        .build()
+        .unwrap();
     let e = get_identity_error(&client).await;
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
-    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 3, "one try and two retries");
+    assert_eq!(
+        count.load(std::sync::atomic::Ordering::SeqCst),
+        3,
+        "one try and two retries"
+    );
     assert!(!e.to_string().contains(TOKEN));
 }
 
@@ -245,7 +325,11 @@ async fn refused_connections_are_transport_errors() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let client = Client::builder(format!("http://127.0.0.1:{port}/api")).token(TOKEN).retry(RetryPolicy::none()).build().unwrap();
+    let client = Client::builder(format!("http://127.0.0.1:{port}/api"))
+        .token(TOKEN)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let e = get_identity_error(&client).await;
     assert_eq!(e.kind(), ErrorKind::Transport);
     assert!(e.to_string().contains("connection failed"), "{e}");
@@ -255,7 +339,10 @@ async fn refused_connections_are_transport_errors() {
 async fn bad_builder_input_is_a_typed_error() {
     let e = Client::builder("not a url").token("t").build().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
-    let e = Client::builder("ftp://host/api").token("t").build().unwrap_err();
+    let e = Client::builder("ftp://host/api")
+        .token("t")
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     let e = Client::builder("https://host/api").build().unwrap_err();
     assert!(e.message().contains("token"));

@@ -13,7 +13,10 @@ const APP: &str = "6f1c1c3e-1d2b-4c59-9a61-2f1c0d9b7a10";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/api", server.uri())).token(TOKEN).build().unwrap();
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token(TOKEN)
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -53,7 +56,12 @@ fn import(kind: &str, status: &str) -> serde_json::Value {
     })
 }
 
-fn page(items: Vec<serde_json::Value>, page: u32, total_pages: u32, total: u32) -> serde_json::Value {
+fn page(
+    items: Vec<serde_json::Value>,
+    page: u32,
+    total_pages: u32,
+    total: u32,
+) -> serde_json::Value {
     json!({"items": items, "totalCount": total, "page": page, "pageSize": 50, "totalPages": total_pages})
 }
 
@@ -68,7 +76,12 @@ async fn list_personnel_events_sends_filters_and_decodes_the_quirks() {
         .and(query_param("status", "Pending"))
         .and(auth())
         .and(header("accept", "application/json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![event("Role Transition", "Pending")], 2, 2, 51)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            vec![event("Role Transition", "Pending")],
+            2,
+            2,
+            51,
+        )))
         .expect(1)
         .mount(&server)
         .await;
@@ -85,8 +98,16 @@ async fn list_personnel_events_sends_filters_and_decodes_the_quirks() {
     // The response spells it with a space; the filter without: both are the same variant family.
     assert_eq!(e.type_, types::PersonnelEventType::RoleTransition);
     assert_eq!(e.type_.as_str(), "Role Transition");
-    assert_eq!("RoleTransition".parse::<types::PersonnelEventType>().unwrap(), types::PersonnelEventType::RoleTransition);
-    assert_eq!(e.affected_identity.as_ref().unwrap().type_, Some(types::IdentityType::ServiceAccount));
+    assert_eq!(
+        "RoleTransition"
+            .parse::<types::PersonnelEventType>()
+            .unwrap(),
+        types::PersonnelEventType::RoleTransition
+    );
+    assert_eq!(
+        e.affected_identity.as_ref().unwrap().type_,
+        Some(types::IdentityType::ServiceAccount)
+    );
     assert!(e.assignee.is_none());
     assert_eq!(e.stages.len(), 3);
     assert_eq!(page.total_count, 51);
@@ -102,10 +123,18 @@ async fn get_personnel_event() {
         .expect(1)
         .mount(&server)
         .await;
-    let e = client.get_personnel_event().id(ID.parse::<uuid::Uuid>().unwrap()).send().await.unwrap();
+    let e = client
+        .get_personnel_event()
+        .id(ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(e.number, 314);
     assert_eq!(e.status, types::WorkflowStatus::Scheduled);
-    assert_eq!(e.reporter.as_ref().unwrap().name, "API Token - HR Integration");
+    assert_eq!(
+        e.reporter.as_ref().unwrap().name,
+        "API Token - HR Integration"
+    );
     assert_eq!(e.needed_on.unwrap().to_string(), "2026-04-15T00:00:00Z");
 }
 
@@ -139,7 +168,9 @@ async fn create_onboard_event_sends_the_documented_body() {
                         .identity_type(Some(types::IdentityTypeInput::ServiceAccount))
                         .custom_field9(Some("x".try_into().unwrap())),
                 )
-                .effective_date(permkit::Timestamp::date_only(chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap()))
+                .effective_date(permkit::Timestamp::date_only(
+                    chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap(),
+                ))
                 .comment(Some("New hire".to_string())),
         )
         .send()
@@ -153,7 +184,12 @@ async fn length_limits_are_checked_before_sending() {
     let (server, client) = setup().await;
     // department is limited to 128 characters: the value cannot be built.
     let too_long: Result<types::NewIdentityDepartment, _> = "x".repeat(129).as_str().try_into();
-    assert!(too_long.unwrap_err().to_string().contains("longer than 128"));
+    assert!(
+        too_long
+            .unwrap_err()
+            .to_string()
+            .contains("longer than 128")
+    );
     // A missing required field fails at send(), typed, before anything is sent.
     let err = client
         .create_onboard_event()
@@ -178,14 +214,22 @@ async fn create_offboard_role_transition_and_leave_events() {
     let when = permkit::Timestamp::from_date(chrono::NaiveDate::from_ymd_opt(2026, 4, 15).unwrap());
     let until = permkit::Timestamp::from_date(chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap());
     for (route, body, response) in [
-        ("offboard", json!({"identityId": ID, "effectiveDate": "2026-04-15T00:00:00Z", "comment": "Last day"}), event("Offboard", "Scheduled")),
+        (
+            "offboard",
+            json!({"identityId": ID, "effectiveDate": "2026-04-15T00:00:00Z", "comment": "Last day"}),
+            event("Offboard", "Scheduled"),
+        ),
         (
             "role-transition",
             json!({"identityId": ID, "effectiveDate": "2026-04-15T00:00:00Z", "endDate": "2026-05-01T00:00:00Z",
                    "identity": {"title": "Branch Manager"}}),
             event("RoleTransition", "Pending"),
         ),
-        ("leave-of-absence", json!({"identityId": ID, "effectiveDate": "2026-04-15T00:00:00Z"}), event("Absence", "Scheduled")),
+        (
+            "leave-of-absence",
+            json!({"identityId": ID, "effectiveDate": "2026-04-15T00:00:00Z"}),
+            event("Absence", "Scheduled"),
+        ),
     ] {
         Mock::given(method("POST"))
             .and(path(format!("/api/personnel-events/{route}")))
@@ -198,7 +242,11 @@ async fn create_offboard_role_transition_and_leave_events() {
     }
     let off = client
         .create_offboard_event()
-        .body(types::OffboardRequest { identity_id: id, effective_date: when, comment: Some("Last day".into()) })
+        .body(types::OffboardRequest {
+            identity_id: id,
+            effective_date: when,
+            comment: Some("Last day".into()),
+        })
         .send()
         .await
         .unwrap();
@@ -210,7 +258,12 @@ async fn create_offboard_role_transition_and_leave_events() {
                 .identity_id(id)
                 .effective_date(when)
                 .end_date(Some(until))
-                .identity(Some(types::IdentityInput::builder().title(Some("Branch Manager".try_into().unwrap())).try_into().unwrap())),
+                .identity(Some(
+                    types::IdentityInput::builder()
+                        .title(Some("Branch Manager".try_into().unwrap()))
+                        .try_into()
+                        .unwrap(),
+                )),
         )
         .send()
         .await
@@ -219,7 +272,12 @@ async fn create_offboard_role_transition_and_leave_events() {
     assert_eq!(rt.type_, types::PersonnelEventType::RoleTransition);
     let loa = client
         .create_leave_of_absence_event()
-        .body(types::LeaveOfAbsenceRequest { identity_id: id, effective_date: when, end_date: None, comment: None })
+        .body(types::LeaveOfAbsenceRequest {
+            identity_id: id,
+            effective_date: when,
+            end_date: None,
+            comment: None,
+        })
         .send()
         .await
         .unwrap();
@@ -264,19 +322,49 @@ async fn application_imports_list_get_stage_cancel() {
         .mount(&server)
         .await;
     let app: uuid::Uuid = APP.parse().unwrap();
-    let list = client.list_application_imports().application_id(app).send().await.unwrap();
+    let list = client
+        .list_application_imports()
+        .application_id(app)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(list.items[0].status, types::ImportStatus::Finished);
-    assert_eq!(list.items[0].build_start.unwrap().to_utc().to_rfc3339(), "2025-12-01T02:00:00+00:00");
-    let got = client.get_application_import().id(ID.parse::<uuid::Uuid>().unwrap()).send().await.unwrap();
+    assert_eq!(
+        list.items[0].build_start.unwrap().to_utc().to_rfc3339(),
+        "2025-12-01T02:00:00+00:00"
+    );
+    let got = client
+        .get_application_import()
+        .id(ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .unwrap();
     // `Api` and `API` are one value.
     assert_eq!(got.type_, types::ImportType::Api);
-    assert_eq!(got.application.as_ref().unwrap().last_updated.unwrap().offset(), None);
-    let staged = client.stage_application_import().body(types::StageImportRequest { application_id: app }).send().await.unwrap();
+    assert_eq!(
+        got.application
+            .as_ref()
+            .unwrap()
+            .last_updated
+            .unwrap()
+            .offset(),
+        None
+    );
+    let staged = client
+        .stage_application_import()
+        .body(types::StageImportRequest {
+            application_id: app,
+        })
+        .send()
+        .await
+        .unwrap();
     assert_eq!(staged.status, types::ImportStatus::Pending);
     assert!(staged.application.is_none() && staged.metrics.is_none() && staged.log.is_none());
     let cancelled = client
         .cancel_application_import()
-        .body(types::CancelImportRequest { application_import_id: ID.parse().unwrap() })
+        .body(types::CancelImportRequest {
+            application_import_id: ID.parse().unwrap(),
+        })
         .send()
         .await
         .unwrap();
@@ -288,41 +376,78 @@ async fn applications_identities_access_requests() {
     let (server, client) = setup().await;
     let app = json!({"id": APP, "kind": "Application", "name": "Wire Portal", "priority": "Critical", "isArchived": false,
                      "lastUpdated": "2026-02-20T08:15:00", "connector": {"type": "File"}, "lastImport": null, "vendorField": 1});
-    Mock::given(method("GET")).and(path("/api/applications")).and(query_param("page", "1"))
+    Mock::given(method("GET"))
+        .and(path("/api/applications"))
+        .and(query_param("page", "1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![app.clone()], 1, 1, 1)))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path(format!("/api/applications/{APP}")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/applications/{APP}")))
         .respond_with(ResponseTemplate::new(200).set_body_json(app))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path("/api/identities"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![identity("Ana", "Lopez")], 1, 1, 1)))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path(format!("/api/identities/{ID}")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/identities"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            vec![identity("Ana", "Lopez")],
+            1,
+            1,
+            1,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/identities/{ID}")))
         .respond_with(ResponseTemplate::new(200).set_body_json(identity("Ana", "Lopez")))
-        .expect(1).mount(&server).await;
+        .expect(1)
+        .mount(&server)
+        .await;
     let request = json!({
         "id": ID, "kind": "Access Request", "number": 7, "action": "Suspend", "status": "Snoozed",
         "reporter": {"id": APP, "name": "Reviewer"}, "assignee": null,
         "target": {"type": "Group", "name": "Tellers", "nomenclature": "Security Group", "affectedIdentity": null},
         "privileges": [{"name": "Wire Approve"}], "responseRequirements": {"preApproval": true}
     });
-    Mock::given(method("GET")).and(path("/api/access-requests"))
-        .and(query_param("type", "Suspend")).and(query_param("status", "Snoozed"))
-        .and(query_param("applicationId", APP)).and(query_param("identityId", ID))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(vec![request.clone()], 1, 1, 1)))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path(format!("/api/access-requests/{ID}")))
+    Mock::given(method("GET"))
+        .and(path("/api/access-requests"))
+        .and(query_param("type", "Suspend"))
+        .and(query_param("status", "Snoozed"))
+        .and(query_param("applicationId", APP))
+        .and(query_param("identityId", ID))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(
+            vec![request.clone()],
+            1,
+            1,
+            1,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/access-requests/{ID}")))
         .respond_with(ResponseTemplate::new(200).set_body_json(request))
-        .expect(1).mount(&server).await;
+        .expect(1)
+        .mount(&server)
+        .await;
 
     let id: uuid::Uuid = ID.parse().unwrap();
     let app_id: uuid::Uuid = APP.parse().unwrap();
     let apps = client.list_applications().page(1).send().await.unwrap();
-    assert_eq!(apps.items[0].priority, Some(types::ApplicationPriority::Critical));
+    assert_eq!(
+        apps.items[0].priority,
+        Some(types::ApplicationPriority::Critical)
+    );
     let app = client.get_application().id(app_id).send().await.unwrap();
     assert_eq!(app.connector.as_ref().unwrap()["type"], "File");
     let ids = client.list_identities().send().await.unwrap();
-    assert_eq!(ids.items[0].supervisor_name.as_deref(), Some("Martinez, Robert"));
+    assert_eq!(
+        ids.items[0].supervisor_name.as_deref(),
+        Some("Martinez, Robert")
+    );
     let one = client.get_identity().id(id).send().await.unwrap();
     assert_eq!(one.status, Some(types::IdentityStatus::Active));
     assert_eq!(one.updated_date.unwrap().to_string(), "2026-02-20T08:15:00");
@@ -335,7 +460,10 @@ async fn applications_identities_access_requests() {
         .send()
         .await
         .unwrap();
-    assert_eq!(reqs.items[0].target.as_ref().unwrap().type_, types::AccessTargetType::Group);
+    assert_eq!(
+        reqs.items[0].target.as_ref().unwrap().type_,
+        types::AccessTargetType::Group
+    );
     let one = client.get_access_request().id(id).send().await.unwrap();
     assert_eq!(one.privileges.len(), 1);
 }
@@ -350,7 +478,12 @@ async fn unknown_enum_values_and_extra_fields_decode() {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
-    let got = client.get_application_import().id(ID.parse::<uuid::Uuid>().unwrap()).send().await.unwrap();
+    let got = client
+        .get_application_import()
+        .id(ID.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.type_, types::ImportType::UnknownValue("Webhook".into()));
     assert_eq!(got.status.as_str(), "Paused");
     assert!(!got.status.is_known());

@@ -11,7 +11,10 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/api", server.uri())).token("t").build().unwrap();
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token("t")
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -27,8 +30,13 @@ struct Pages {
 
 impl wiremock::Respond for Pages {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let q: std::collections::HashMap<String, String> = request.url.query_pairs().into_owned().collect();
-        assert_eq!(q.get("status").map(String::as_str), Some("Open"), "the filter is sent on every page");
+        let q: std::collections::HashMap<String, String> =
+            request.url.query_pairs().into_owned().collect();
+        assert_eq!(
+            q.get("status").map(String::as_str),
+            Some("Open"),
+            "the filter is sent on every page"
+        );
         assert_eq!(q.get("type").map(String::as_str), Some("Add"));
         let page: u64 = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
         let start = (page - 1) * 50 + 1;
@@ -44,7 +52,10 @@ async fn stream_yields_every_item_of_every_page_in_order() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(path("/api/access-requests"))
-        .respond_with(Pages { total: 230, total_pages_reported: None })
+        .respond_with(Pages {
+            total: 230,
+            total_pages_reported: None,
+        })
         .expect(5)
         .mount(&server)
         .await;
@@ -65,7 +76,10 @@ async fn pages_carry_their_metadata() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(path("/api/access-requests"))
-        .respond_with(Pages { total: 120, total_pages_reported: None })
+        .respond_with(Pages {
+            total: 120,
+            total_pages_reported: None,
+        })
         .mount(&server)
         .await;
     let pages: Vec<permkit::Page<types::AccessRequest>> = client
@@ -76,9 +90,16 @@ async fn pages_carry_their_metadata() {
         .try_collect()
         .await
         .unwrap();
-    let shape: Vec<(u64, usize, Option<u64>)> = pages.iter().map(|p| (p.cursor, p.items.len(), p.next)).collect();
+    let shape: Vec<(u64, usize, Option<u64>)> = pages
+        .iter()
+        .map(|p| (p.cursor, p.items.len(), p.next))
+        .collect();
     assert_eq!(shape, [(1, 50, Some(2)), (2, 50, Some(3)), (3, 20, None)]);
-    assert!(pages.iter().all(|p| p.total_pages == Some(3) && p.total_count == Some(120)));
+    assert!(
+        pages
+            .iter()
+            .all(|p| p.total_pages == Some(3) && p.total_count == Some(120))
+    );
 }
 
 #[tokio::test]
@@ -87,7 +108,10 @@ async fn an_empty_page_ends_the_stream() {
     // The server claims 9 pages but runs out after 60 items.
     Mock::given(method("GET"))
         .and(path("/api/access-requests"))
-        .respond_with(Pages { total: 60, total_pages_reported: Some(9) })
+        .respond_with(Pages {
+            total: 60,
+            total_pages_reported: Some(9),
+        })
         .expect(3)
         .mount(&server)
         .await;
@@ -115,7 +139,8 @@ async fn a_server_that_repeats_a_page_is_stopped() {
         .expect(2)
         .mount(&server)
         .await;
-    let result: Result<Vec<types::Identity>, permkit::Error> = client.list_identities().stream().try_collect().await;
+    let result: Result<Vec<types::Identity>, permkit::Error> =
+        client.list_identities().stream().try_collect().await;
     let e = result.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Pagination);
     assert!(e.to_string().contains("asked for page 2"), "{e}");
@@ -135,7 +160,12 @@ async fn identical_pages_are_stopped_even_when_the_number_looks_right() {
             .mount(&server)
             .await;
     }
-    let e = client.list_identities().stream().try_collect::<Vec<_>>().await.unwrap_err();
+    let e = client
+        .list_identities()
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Pagination);
     assert!(e.to_string().contains("same items"), "{e}");
 }
@@ -155,7 +185,10 @@ async fn an_error_on_a_later_page_ends_the_stream_with_that_error() {
     Mock::given(method("GET"))
         .and(path("/api/identities"))
         .and(query_param("page", "2"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "unauthorized", "message": "expired"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": "unauthorized", "message": "expired"})),
+        )
         .mount(&server)
         .await;
     let mut stream = client.list_identities().stream();

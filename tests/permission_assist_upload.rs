@@ -15,7 +15,10 @@ const GROUP2: &str = "1c9f3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5e";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/api", server.uri())).token("pa_token").build().unwrap();
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token("pa_token")
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -27,8 +30,19 @@ fn import_response() -> serde_json::Value {
 
 /// The parts of a multipart body: (headers, data).
 fn parts(request: &Request) -> Vec<(String, Vec<u8>)> {
-    let ct = request.headers.get("content-type").unwrap().to_str().unwrap().to_string();
-    let boundary = ct.split("boundary=").nth(1).unwrap().trim_matches('"').to_string();
+    let ct = request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let boundary = ct
+        .split("boundary=")
+        .nth(1)
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
     let text = request.body.clone();
     let delim = format!("--{boundary}");
     let mut out = Vec::new();
@@ -41,7 +55,10 @@ fn parts(request: &Request) -> Vec<(String, Vec<u8>)> {
         let end = find(rest, delim.as_bytes()).unwrap_or(rest.len());
         let part = &rest[2..end - 2];
         let split = find(part, b"\r\n\r\n").unwrap();
-        out.push((String::from_utf8_lossy(&part[..split]).to_string(), part[split + 4..].to_vec()));
+        out.push((
+            String::from_utf8_lossy(&part[..split]).to_string(),
+            part[split + 4..].to_vec(),
+        ));
     }
     out
 }
@@ -67,8 +84,15 @@ async fn parts_are_named_by_file_group_and_stream_from_disk() {
     let progress = Progress::new();
     let import = client
         .upload_application_import(APP.parse().unwrap())
-        .file(GROUP1.parse().unwrap(), FilePart::from_path(&file).await.unwrap())
-        .file(GROUP2.parse().unwrap(), FilePart::from_bytes(&b"user,priv\nada,wire\n"[..], "privileges.txt").with_content_type("text/csv"))
+        .file(
+            GROUP1.parse().unwrap(),
+            FilePart::from_path(&file).await.unwrap(),
+        )
+        .file(
+            GROUP2.parse().unwrap(),
+            FilePart::from_bytes(&b"user,priv\nada,wire\n"[..], "privileges.txt")
+                .with_content_type("text/csv"),
+        )
         .progress(progress.clone())
         .send()
         .await
@@ -79,15 +103,29 @@ async fn parts_are_named_by_file_group_and_stream_from_disk() {
     assert_eq!(progress.total_bytes(), progress.bytes_sent());
 
     let request = &server.received_requests().await.unwrap()[0];
-    assert!(request.headers.get("content-type").unwrap().to_str().unwrap().starts_with("multipart/form-data; boundary="));
+    assert!(
+        request
+            .headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("multipart/form-data; boundary=")
+    );
     let parts = parts(request);
     assert_eq!(parts.len(), 3);
     assert!(parts[0].0.contains("name=\"applicationId\""));
     assert_eq!(parts[0].1, APP.as_bytes());
-    assert!(parts[1].0.contains(&format!("name=\"{GROUP1}\"")) && parts[1].0.contains("filename=\"employees.csv\""));
+    assert!(
+        parts[1].0.contains(&format!("name=\"{GROUP1}\""))
+            && parts[1].0.contains("filename=\"employees.csv\"")
+    );
     assert!(parts[1].0.to_lowercase().contains("content-type: text/csv"));
     assert_eq!(parts[1].1, csv.as_bytes());
-    assert!(parts[2].0.contains(&format!("name=\"{GROUP2}\"")) && parts[2].0.contains("filename=\"privileges.txt\""));
+    assert!(
+        parts[2].0.contains(&format!("name=\"{GROUP2}\""))
+            && parts[2].0.contains("filename=\"privileges.txt\"")
+    );
     assert_eq!(parts[2].1, b"user,priv\nada,wire\n");
 }
 
@@ -108,7 +146,10 @@ async fn any_async_reader_of_known_length_works() {
     });
     client
         .upload_application_import(APP.parse().unwrap())
-        .file(GROUP1.parse().unwrap(), FilePart::from_reader(rx, 10_000, "piped.csv"))
+        .file(
+            GROUP1.parse().unwrap(),
+            FilePart::from_reader(rx, 10_000, "piped.csv"),
+        )
         .send()
         .await
         .unwrap();
@@ -128,7 +169,10 @@ async fn upload_errors_decode_like_any_other() {
         .await;
     let e = client
         .upload_application_import(APP.parse().unwrap())
-        .file(GROUP1.parse().unwrap(), FilePart::from_bytes(&b"x"[..], "a.csv"))
+        .file(
+            GROUP1.parse().unwrap(),
+            FilePart::from_bytes(&b"x"[..], "a.csv"),
+        )
         .send()
         .await
         .unwrap_err();
@@ -140,17 +184,26 @@ async fn upload_errors_decode_like_any_other() {
 #[tokio::test]
 async fn bad_input_is_refused_before_sending() {
     let (server, client) = setup().await;
-    let e = client.upload_application_import(APP.parse().unwrap()).send().await.unwrap_err();
+    let e = client
+        .upload_application_import(APP.parse().unwrap())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     let e = client
         .upload_application_import(APP.parse().unwrap())
-        .file(GROUP1.parse().unwrap(), FilePart::from_bytes(Vec::new(), "empty.csv"))
+        .file(
+            GROUP1.parse().unwrap(),
+            FilePart::from_bytes(Vec::new(), "empty.csv"),
+        )
         .send()
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert!(e.message().contains("empty"));
-    let e = FilePart::from_path("/nonexistent/permkit/file.csv").await.unwrap_err();
+    let e = FilePart::from_path("/nonexistent/permkit/file.csv")
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io);
     assert!(server.received_requests().await.unwrap().is_empty());
 }

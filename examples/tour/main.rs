@@ -43,10 +43,16 @@ pub fn var(name: &str) -> Option<String> {
 
 #[tokio::main]
 async fn main() {
-    let tour = Tour { sandbox: Sandbox::start().await, writes: var("PERMKIT_TOUR_WRITES").as_deref() == Some("1") };
+    let tour = Tour {
+        sandbox: Sandbox::start().await,
+        writes: var("PERMKIT_TOUR_WRITES").as_deref() == Some("1"),
+    };
     let mut failed = Vec::new();
     #[allow(unused_mut)]
-    let mut sections: Vec<(&str, std::pin::Pin<Box<dyn std::future::Future<Output = Step> + '_>>)> = Vec::new();
+    let mut sections: Vec<(
+        &str,
+        std::pin::Pin<Box<dyn std::future::Future<Output = Step> + '_>>,
+    )> = Vec::new();
     #[cfg(feature = "permission-assist")]
     sections.push(("Permission Assist", Box::pin(permission_assist::run(&tour))));
     #[cfg(feature = "perscom")]

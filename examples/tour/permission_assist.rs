@@ -15,8 +15,15 @@ pub async fn run(tour: &Tour) -> Step {
             (Client::builder(url).token(token).build()?, true)
         }
         _ => {
-            println!("Using the sandbox (set PERMISSION_ASSIST_URL and PERMISSION_ASSIST_TOKEN for a real server)");
-            (Client::builder(tour.sandbox.permission_assist_url()).token(Sandbox::PERMISSION_ASSIST_TOKEN).build()?, false)
+            println!(
+                "Using the sandbox (set PERMISSION_ASSIST_URL and PERMISSION_ASSIST_TOKEN for a real server)"
+            );
+            (
+                Client::builder(tour.sandbox.permission_assist_url())
+                    .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+                    .build()?,
+                false,
+            )
         }
     };
     let writes = !real || tour.writes;
@@ -29,12 +36,22 @@ pub async fn run(tour: &Tour) -> Step {
             page.cursor,
             page.total_pages.unwrap_or(0),
             page.items.len(),
-            page.items.first().map(|i| format!("{}, {}", i.last_name, i.first_name)).unwrap_or_default()
+            page.items
+                .first()
+                .map(|i| format!("{}, {}", i.last_name, i.first_name))
+                .unwrap_or_default()
         );
     }
     let identities: Vec<types::Identity> = client.list_identities().stream().try_collect().await?;
-    let service_accounts = identities.iter().filter(|i| i.type_ == Some(types::IdentityType::ServiceAccount)).count();
-    println!("{} identities in all, {} service accounts", identities.len(), service_accounts);
+    let service_accounts = identities
+        .iter()
+        .filter(|i| i.type_ == Some(types::IdentityType::ServiceAccount))
+        .count();
+    println!(
+        "{} identities in all, {} service accounts",
+        identities.len(),
+        service_accounts
+    );
 
     // Personnel events, filtered (the filter is kept on every page).
     let transitions: Vec<types::PersonnelEvent> = client
@@ -46,22 +63,49 @@ pub async fn run(tour: &Tour) -> Step {
     println!("{} role-transition events", transitions.len());
     if let Some(e) = transitions.first() {
         let detail = client.get_personnel_event().id(e.id).send().await?;
-        println!("event #{} is {} ({}), {} stages", detail.number, detail.type_, detail.status, detail.stages.len());
+        println!(
+            "event #{} is {} ({}), {} stages",
+            detail.number,
+            detail.type_,
+            detail.status,
+            detail.stages.len()
+        );
     }
 
     // Access requests.
-    let requests = client.list_access_requests().status(types::WorkflowStatus::Pending).send().await?;
-    println!("{} pending access requests ({} pages)", requests.total_count, requests.total_pages);
+    let requests = client
+        .list_access_requests()
+        .status(types::WorkflowStatus::Pending)
+        .send()
+        .await?;
+    println!(
+        "{} pending access requests ({} pages)",
+        requests.total_count, requests.total_pages
+    );
 
     // Applications and imports.
     let apps: Vec<types::Application> = client.list_applications().stream().try_collect().await?;
-    println!("{} applications: {}", apps.len(), apps.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "));
+    println!(
+        "{} applications: {}",
+        apps.len(),
+        apps.iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let imports = client.list_application_imports().send().await?;
     println!("{} imports on record", imports.total_count);
 
     if !writes {
-        println!("(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload imports and create events)");
-        let missing = client.get_identity().id(uuid::Uuid::nil()).send().await.map_err(permkit::Error::from);
+        println!(
+            "(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload imports and create events)"
+        );
+        let missing = client
+            .get_identity()
+            .id(uuid::Uuid::nil())
+            .send()
+            .await
+            .map_err(permkit::Error::from);
         if let Err(e) = missing {
             println!("decoded error: {e}");
         }
@@ -71,22 +115,38 @@ pub async fn run(tour: &Tour) -> Step {
     // Stage an import of the first application listed (that takes scheduled imports), then cancel it.
     let app = apps
         .iter()
-        .find(|a| a.is_archived != Some(true) && (real || a.connector.as_ref().is_some_and(|c| c["type"] == "Scheduled")))
+        .find(|a| {
+            a.is_archived != Some(true)
+                && (real
+                    || a.connector
+                        .as_ref()
+                        .is_some_and(|c| c["type"] == "Scheduled"))
+        })
         .ok_or("no application to stage an import for")?;
     let staged = client
         .stage_application_import()
-        .body(types::StageImportRequest { application_id: app.id })
+        .body(types::StageImportRequest {
+            application_id: app.id,
+        })
         .send()
         .await?;
-    println!("staged import #{} of {}: {}", staged.number, app.name, staged.status);
+    println!(
+        "staged import #{} of {}: {}",
+        staged.number, app.name, staged.status
+    );
     let again = client.get_application_import().id(staged.id).send().await?;
     println!("import #{} is {}", again.number, again.status);
     let cancelled = client
         .cancel_application_import()
-        .body(types::CancelImportRequest { application_import_id: staged.id })
+        .body(types::CancelImportRequest {
+            application_import_id: staged.id,
+        })
         .send()
         .await?;
-    println!("cancelled import #{}: {}", cancelled.number, cancelled.status);
+    println!(
+        "cancelled import #{}: {}",
+        cancelled.number, cancelled.status
+    );
     if cancelled.status != types::ImportStatus::Canceling {
         return Err(format!("expected Canceling, got {}", cancelled.status).into());
     }
@@ -99,14 +159,27 @@ pub async fn run(tour: &Tour) -> Step {
         }
     } else {
         apps.iter().find_map(|a| {
-            let group = a.connector.as_ref()?.get("fileGroups")?.get(0)?.get("id")?.as_str()?.parse().ok()?;
+            let group = a
+                .connector
+                .as_ref()?
+                .get("fileGroups")?
+                .get(0)?
+                .get("id")?
+                .as_str()?
+                .parse()
+                .ok()?;
             Some((a.id, group))
         })
     };
     match target {
         Some((app_id, group)) => {
-            let path = std::env::temp_dir().join(format!("permkit-tour-{}.csv", std::process::id()));
-            let rows: String = identities.iter().take(100).map(|i| format!("{},{},{}\n", i.id, i.first_name, i.last_name)).collect();
+            let path =
+                std::env::temp_dir().join(format!("permkit-tour-{}.csv", std::process::id()));
+            let rows: String = identities
+                .iter()
+                .take(100)
+                .map(|i| format!("{},{},{}\n", i.id, i.first_name, i.last_name))
+                .collect();
             tokio::fs::write(&path, format!("id,first,last\n{rows}")).await?;
             let progress = Progress::new();
             let import = client
@@ -125,7 +198,9 @@ pub async fn run(tour: &Tour) -> Step {
                 import.files.len()
             );
         }
-        None => println!("(no upload: set PERMISSION_ASSIST_FILE_GROUP to a file group of the first application)"),
+        None => println!(
+            "(no upload: set PERMISSION_ASSIST_FILE_GROUP to a file group of the first application)"
+        ),
     }
 
     // Onboard someone, then show a decoded validation error with its field errors.
@@ -146,13 +221,18 @@ pub async fn run(tour: &Tour) -> Step {
         )
         .send()
         .await?;
-    println!("onboard event #{} is {} for {}", onboard.number, onboard.status, today);
+    println!(
+        "onboard event #{} is {} for {}",
+        onboard.number, onboard.status, today
+    );
 
     let invalid = client
         .create_offboard_event()
         .body(types::OffboardRequest {
             identity_id: identities[0].id,
-            effective_date: permkit::Timestamp::from_date(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).ok_or("date")?),
+            effective_date: permkit::Timestamp::from_date(
+                chrono::NaiveDate::from_ymd_opt(2020, 1, 1).ok_or("date")?,
+            ),
             comment: None,
         })
         .send()
@@ -162,7 +242,11 @@ pub async fn run(tour: &Tour) -> Step {
         Err(e) if e.kind() == permkit::ErrorKind::Validation => {
             println!("decoded validation error: {e}");
             for f in e.field_errors() {
-                println!("  field {}: {}", f.field.as_deref().unwrap_or("?"), f.message);
+                println!(
+                    "  field {}: {}",
+                    f.field.as_deref().unwrap_or("?"),
+                    f.message
+                );
             }
             Ok(())
         }

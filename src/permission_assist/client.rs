@@ -27,7 +27,11 @@ pub struct ClientBuilder {
 impl Client {
     /// Starts a [`ClientBuilder`] for the server at `base_url` (ending in `/api`).
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder { base_url: base_url.into(), token: None, options: ClientOptions::default() }
+        ClientBuilder {
+            base_url: base_url.into(),
+            token: None,
+            options: ClientOptions::default(),
+        }
     }
 }
 
@@ -71,9 +75,18 @@ impl ClientBuilder {
     /// Builds the client. Fails on a bad base URL or a missing token.
     pub fn build(self) -> Result<Client> {
         let base = crate::transport::base_url(&self.base_url)?;
-        let token = self.token.ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a Permission Assist token is required"))?;
+        let token = self.token.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "a Permission Assist token is required",
+            )
+        })?;
         let http = self.options.http_client(http::HeaderMap::new())?;
-        let inner = Inner::new(Api::PermissionAssist, Arc::new(BearerAuth(token)), self.options.retry);
+        let inner = Inner::new(
+            Api::PermissionAssist,
+            Arc::new(BearerAuth(token)),
+            self.options.retry,
+        );
         Ok(Client::new_with_client(&base, http, inner))
     }
 }

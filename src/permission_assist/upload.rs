@@ -34,7 +34,12 @@ impl Client {
     /// Starts an upload of import files for `application_id` (an application with a
     /// file-based connector).
     pub fn upload_application_import(&self, application_id: uuid::Uuid) -> UploadImport<'_> {
-        UploadImport { client: self, application_id, files: Vec::new(), progress: None }
+        UploadImport {
+            client: self,
+            application_id,
+            files: Vec::new(),
+            progress: None,
+        }
     }
 }
 
@@ -55,12 +60,19 @@ impl<'a> UploadImport<'a> {
     /// refused before anything is sent, since the server refuses them.
     pub async fn send(self) -> Result<types::ApplicationImport> {
         if self.files.is_empty() {
-            return Err(Error::new(ErrorKind::Validation, "an upload needs at least one file"));
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "an upload needs at least one file",
+            ));
         }
-        let mut form = reqwest::multipart::Form::new().text("applicationId", self.application_id.to_string());
+        let mut form =
+            reqwest::multipart::Form::new().text("applicationId", self.application_id.to_string());
         for (group, part) in self.files {
             if part.is_empty() {
-                return Err(Error::new(ErrorKind::Validation, format!("the file for group {group} is empty")));
+                return Err(Error::new(
+                    ErrorKind::Validation,
+                    format!("the file for group {group} is empty"),
+                ));
             }
             let part = match &self.progress {
                 Some(p) => part.with_progress(p.clone()),
@@ -77,6 +89,12 @@ impl<'a> UploadImport<'a> {
             .multipart(form)
             .build()
             .map_err(crate::error::from_reqwest)?;
-        crate::transport::send_json(self.client.client(), self.client.inner(), request, "upload_application_import").await
+        crate::transport::send_json(
+            self.client.client(),
+            self.client.inner(),
+            request,
+            "upload_application_import",
+        )
+        .await
     }
 }

@@ -43,7 +43,11 @@ struct Route(Arc<dyn Service>);
 
 impl Respond for Route {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let path = request.url.path().strip_prefix(self.0.prefix()).unwrap_or("");
+        let path = request
+            .url
+            .path()
+            .strip_prefix(self.0.prefix())
+            .unwrap_or("");
         self.0.handle(request, path)
     }
 }
@@ -55,7 +59,9 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox").field("uri", &self.server.uri()).finish()
+        f.debug_struct("Sandbox")
+            .field("uri", &self.server.uri())
+            .finish()
     }
 }
 
@@ -162,7 +168,10 @@ impl Seed {
     }
     /// The next number in `0..n`.
     pub(crate) fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n.max(1)
     }
     /// One of `items`.
@@ -182,14 +191,74 @@ impl Seed {
 
 /// Common first names for seed data.
 pub(crate) const FIRST_NAMES: &[&str] = &[
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Karen", "Daniel", "Lisa",
-    "Matthew", "Nancy", "Anthony", "Betty", "Mark", "Sandra", "Ana", "Ashley", "Kevin", "Emily", "Brian", "Donna",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Ana",
+    "Ashley",
+    "Kevin",
+    "Emily",
+    "Brian",
+    "Donna",
 ];
 
 /// Common last names for seed data.
 pub(crate) const LAST_NAMES: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
 ];

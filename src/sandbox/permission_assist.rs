@@ -35,7 +35,10 @@ pub(crate) struct PermissionAssist {
 
 fn error(status: u16, code: &str, message: &str, seed: &mut Seed) -> ResponseTemplate {
     let correlation = seed.uuid().simple().to_string();
-    json(status, json!({"error": code, "message": message, "correlationId": correlation}))
+    json(
+        status,
+        json!({"error": code, "message": message, "correlationId": correlation}),
+    )
 }
 
 fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {
@@ -66,7 +69,13 @@ fn page_of(items: &[Value], page: usize) -> Value {
 }
 
 fn date(seed: &mut Seed, year: i32, with_offset: bool) -> String {
-    let s = format!("{year}-{:02}-{:02}T{:02}:{:02}:00", 1 + seed.below(12), 1 + seed.below(28), seed.below(24), seed.below(60));
+    let s = format!(
+        "{year}-{:02}-{:02}T{:02}:{:02}:00",
+        1 + seed.below(12),
+        1 + seed.below(28),
+        seed.below(24),
+        seed.below(60)
+    );
     if with_offset { format!("{s}Z") } else { s }
 }
 
@@ -78,8 +87,25 @@ impl PermissionAssist {
     /// A mock with seed data.
     pub(crate) fn seeded() -> Self {
         let mut seed = Seed::new(0x5eed_0001);
-        let types = ["Employee", "Employee", "Employee", "Service Account", "Vendor", "Temporary", "Administrator", "Auditor"];
-        let depts = ["Lending", "Deposits", "IT", "Operations", "Compliance", "Marketing", "Branch Services"];
+        let types = [
+            "Employee",
+            "Employee",
+            "Employee",
+            "Service Account",
+            "Vendor",
+            "Temporary",
+            "Administrator",
+            "Auditor",
+        ];
+        let depts = [
+            "Lending",
+            "Deposits",
+            "IT",
+            "Operations",
+            "Compliance",
+            "Marketing",
+            "Branch Services",
+        ];
         let offices = ["Main Street", "Riverside", "Downtown", "North Branch"];
         let mut identities: Vec<Value> = (0..230)
             .map(|i| {
@@ -108,13 +134,20 @@ impl PermissionAssist {
             })
             .collect();
         identities.sort_by(|a, b| {
-            (a["lastName"].as_str(), a["firstName"].as_str()).cmp(&(b["lastName"].as_str(), b["firstName"].as_str()))
+            (a["lastName"].as_str(), a["firstName"].as_str())
+                .cmp(&(b["lastName"].as_str(), b["firstName"].as_str()))
         });
 
         let app_specs: [(&str, &str, bool, bool, &[&'static str]); 6] = [
             ("Jack Henry Silverlake", "Critical", false, true, &[]),
             ("Active Directory", "High", false, true, &[]),
-            ("Valkyrie Loan Origination", "Moderate", false, false, &["Employees", "Privileges"]),
+            (
+                "Valkyrie Loan Origination",
+                "Moderate",
+                false,
+                false,
+                &["Employees", "Privileges"],
+            ),
             ("Wire Transfer Portal", "High", false, false, &["Users"]),
             ("Legacy Teller System", "Low", true, true, &[]),
             ("Document Imaging", "None", false, true, &[]),
@@ -215,7 +248,15 @@ impl PermissionAssist {
             }));
         }
         PermissionAssist {
-            state: Mutex::new(State { identities, apps, imports, events, requests, next_number: 9000, seed }),
+            state: Mutex::new(State {
+                identities,
+                apps,
+                imports,
+                events,
+                requests,
+                next_number: 9000,
+                seed,
+            }),
         }
     }
 }
@@ -228,14 +269,23 @@ fn summary(app: &Value) -> Value {
 }
 
 fn matches(value: &Value, wanted: Option<&String>) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     wanted.is_none_or(|w| value.as_str().is_some_and(|v| norm(v) == norm(w)))
 }
 
 fn page_param(q: &std::collections::HashMap<String, String>) -> Result<usize, String> {
     match q.get("page") {
         None => Ok(1),
-        Some(p) => p.parse::<usize>().ok().filter(|p| *p >= 1).ok_or_else(|| format!("page must be a positive integer, got {p:?}")),
+        Some(p) => p
+            .parse::<usize>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .ok_or_else(|| format!("page must be a positive integer, got {p:?}")),
     }
 }
 
@@ -248,7 +298,12 @@ impl Service for PermissionAssist {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let st = &mut *st;
         if bearer(request).as_deref() != Some(Sandbox::PERMISSION_ASSIST_TOKEN) {
-            return error(401, "unauthorized", "Invalid or expired authentication token", &mut st.seed);
+            return error(
+                401,
+                "unauthorized",
+                "Invalid or expired authentication token",
+                &mut st.seed,
+            );
         }
         let q = query(request);
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -272,20 +327,28 @@ impl Service for PermissionAssist {
                 let items: Vec<Value> = st
                     .events
                     .iter()
-                    .filter(|e| q.get("identityId").is_none_or(|id| e["affectedIdentity"]["id"].as_str() == Some(id)))
+                    .filter(|e| {
+                        q.get("identityId")
+                            .is_none_or(|id| e["affectedIdentity"]["id"].as_str() == Some(id))
+                    })
                     .filter(|e| matches(&e["type"], q.get("type")))
                     .filter(|e| matches(&e["status"], q.get("status")))
                     .cloned()
                     .collect();
                 json(200, page_of(&items, page))
             }
-            ("GET", ["personnel-events", id]) => find(&st.events, id, "Personnel event", &mut st.seed),
+            ("GET", ["personnel-events", id]) => {
+                find(&st.events, id, "Personnel event", &mut st.seed)
+            }
             ("POST", ["personnel-events", kind]) => create_event(st, kind, request),
             ("GET", ["application-imports"]) => {
                 let items: Vec<Value> = st
                     .imports
                     .iter()
-                    .filter(|i| q.get("applicationId").is_none_or(|id| i["application"]["id"].as_str() == Some(id)))
+                    .filter(|i| {
+                        q.get("applicationId")
+                            .is_none_or(|id| i["application"]["id"].as_str() == Some(id))
+                    })
                     .map(|i| {
                         let mut s = i.clone();
                         if let Some(o) = s.as_object_mut() {
@@ -298,24 +361,42 @@ impl Service for PermissionAssist {
                     .collect();
                 json(200, page_of(&items, page))
             }
-            ("GET", ["application-imports", id]) => find(&st.imports, id, "Application import", &mut st.seed),
+            ("GET", ["application-imports", id]) => {
+                find(&st.imports, id, "Application import", &mut st.seed)
+            }
             ("POST", ["application-imports", "stage"]) => stage(st, request),
             ("POST", ["application-imports", "cancel"]) => cancel(st, request),
-            ("POST", ["application-imports", "upload"]) => upload(st, request, q.get("applicationId").cloned()),
+            ("POST", ["application-imports", "upload"]) => {
+                upload(st, request, q.get("applicationId").cloned())
+            }
             ("GET", ["access-requests"]) => {
                 let items: Vec<Value> = st
                     .requests
                     .iter()
-                    .filter(|r| q.get("identityId").is_none_or(|id| r["target"]["affectedIdentity"]["id"].as_str() == Some(id)))
-                    .filter(|r| q.get("applicationId").is_none_or(|id| r["application"]["id"].as_str() == Some(id)))
+                    .filter(|r| {
+                        q.get("identityId").is_none_or(|id| {
+                            r["target"]["affectedIdentity"]["id"].as_str() == Some(id)
+                        })
+                    })
+                    .filter(|r| {
+                        q.get("applicationId")
+                            .is_none_or(|id| r["application"]["id"].as_str() == Some(id))
+                    })
                     .filter(|r| matches(&r["status"], q.get("status")))
                     .filter(|r| matches(&r["action"], q.get("type")))
                     .cloned()
                     .collect();
                 json(200, page_of(&items, page))
             }
-            ("GET", ["access-requests", id]) => find(&st.requests, id, "Access request", &mut st.seed),
-            _ => error(404, "not_found", &format!("No route for {method} {path}"), &mut st.seed),
+            ("GET", ["access-requests", id]) => {
+                find(&st.requests, id, "Access request", &mut st.seed)
+            }
+            _ => error(
+                404,
+                "not_found",
+                &format!("No route for {method} {path}"),
+                &mut st.seed,
+            ),
         }
     }
 }
@@ -326,7 +407,12 @@ fn find(items: &[Value], id: &str, what: &str, seed: &mut Seed) -> ResponseTempl
     }
     match items.iter().find(|i| i["id"].as_str() == Some(id)) {
         Some(item) => json(200, item.clone()),
-        None => error(404, "not_found", &format!("{what} with id {id} not found"), seed),
+        None => error(
+            404,
+            "not_found",
+            &format!("{what} with id {id} not found"),
+            seed,
+        ),
     }
 }
 
@@ -334,7 +420,13 @@ fn body(request: &Request) -> Result<Value, String> {
     serde_json::from_slice(&request.body).map_err(|e| format!("the body is not JSON: {e}"))
 }
 
-fn check_len(errors: &mut Vec<(&'static str, String)>, obj: &Value, field: &'static str, path: &'static str, max: usize) {
+fn check_len(
+    errors: &mut Vec<(&'static str, String)>,
+    obj: &Value,
+    field: &'static str,
+    path: &'static str,
+    max: usize,
+) {
     if let Some(s) = obj.get(field).and_then(Value::as_str)
         && s.chars().count() > max
     {
@@ -363,13 +455,18 @@ fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTempla
     let today = chrono::Utc::now().date_naive();
     let effective = parse_date(&b["effectiveDate"]);
     match effective {
-        None => errors.push(("effectiveDate", "is required and must be an ISO 8601 date".into())),
+        None => errors.push((
+            "effectiveDate",
+            "is required and must be an ISO 8601 date".into(),
+        )),
         Some(d) if d < today => errors.push(("effectiveDate", "must be today or later".into())),
         _ => {}
     }
     if let Some(end) = b.get("endDate").filter(|v| !v.is_null()) {
         match (parse_date(end), effective) {
-            (Some(e), Some(s)) if e <= s => errors.push(("endDate", "must be after effectiveDate".into())),
+            (Some(e), Some(s)) if e <= s => {
+                errors.push(("endDate", "must be after effectiveDate".into()))
+            }
             (None, _) => errors.push(("endDate", "must be an ISO 8601 date".into())),
             _ => {}
         }
@@ -389,13 +486,26 @@ fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTempla
         check_len(&mut errors, identity_fields, field, path, max);
     }
     let affected = if kind == "onboard" {
-        for (field, path) in [("firstName", "identity.firstName"), ("lastName", "identity.lastName")] {
-            if identity_fields.get(field).and_then(Value::as_str).is_none_or(str::is_empty) {
+        for (field, path) in [
+            ("firstName", "identity.firstName"),
+            ("lastName", "identity.lastName"),
+        ] {
+            if identity_fields
+                .get(field)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
                 errors.push((path, "is required".into()));
             }
         }
-        let ty = identity_fields["identityType"].as_str().unwrap_or("Employee");
-        let response_type = if ty.eq_ignore_ascii_case("serviceaccount") { "Service Account" } else { ty };
+        let ty = identity_fields["identityType"]
+            .as_str()
+            .unwrap_or("Employee");
+        let response_type = if ty.eq_ignore_ascii_case("serviceaccount") {
+            "Service Account"
+        } else {
+            ty
+        };
         Some(json!({
             "id": st.seed.uuid(), "kind": "Identity",
             "firstName": identity_fields["firstName"], "lastName": identity_fields["lastName"],
@@ -466,13 +576,28 @@ fn new_import(st: &mut State, app: usize, files: Vec<Value>) -> Value {
 
 fn find_app(st: &mut State, id: Option<&str>) -> Result<usize, ResponseTemplate> {
     let Some(id) = id else {
-        return Err(validation(vec![("applicationId", "Application ID is missing".into())], &mut st.seed));
+        return Err(validation(
+            vec![("applicationId", "Application ID is missing".into())],
+            &mut st.seed,
+        ));
     };
-    let Some(i) = st.apps.iter().position(|a| a.json["id"].as_str() == Some(id)) else {
-        return Err(error(404, "not_found", &format!("Application with id {id} not found"), &mut st.seed));
+    let Some(i) = st
+        .apps
+        .iter()
+        .position(|a| a.json["id"].as_str() == Some(id))
+    else {
+        return Err(error(
+            404,
+            "not_found",
+            &format!("Application with id {id} not found"),
+            &mut st.seed,
+        ));
     };
     if st.apps[i].json["isArchived"] == json!(true) {
-        return Err(validation(vec![("applicationId", "Application is archived".into())], &mut st.seed));
+        return Err(validation(
+            vec![("applicationId", "Application is archived".into())],
+            &mut st.seed,
+        ));
     }
     Ok(i)
 }
@@ -487,7 +612,12 @@ fn stage(st: &mut State, request: &Request) -> ResponseTemplate {
         Err(r) => return r,
     };
     if !st.apps[app].scheduled {
-        return error(422, "unprocessable_entity", "The application has no import schedule configured", &mut st.seed);
+        return error(
+            422,
+            "unprocessable_entity",
+            "The application has no import schedule configured",
+            &mut st.seed,
+        );
     }
     json(201, new_import(st, app, Vec::new()))
 }
@@ -498,10 +628,18 @@ fn cancel(st: &mut State, request: &Request) -> ResponseTemplate {
         Err(m) => return validation(vec![("body", m)], &mut st.seed),
     };
     let Some(id) = b["applicationImportId"].as_str() else {
-        return validation(vec![("applicationImportId", "is required".into())], &mut st.seed);
+        return validation(
+            vec![("applicationImportId", "is required".into())],
+            &mut st.seed,
+        );
     };
     let Some(import) = st.imports.iter_mut().find(|i| i["id"].as_str() == Some(id)) else {
-        return error(404, "not_found", &format!("Application import with id {id} not found"), &mut st.seed);
+        return error(
+            404,
+            "not_found",
+            &format!("Application import with id {id} not found"),
+            &mut st.seed,
+        );
     };
     let status = import["status"].as_str().unwrap_or_default().to_string();
     if !matches!(status.as_str(), "Pending" | "Running") {
@@ -515,11 +653,19 @@ fn cancel(st: &mut State, request: &Request) -> ResponseTemplate {
 /// A minimal multipart/form-data reader: (name, file name, bytes) per part.
 fn multipart_parts(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
     let ct = request.headers.get("content-type")?.to_str().ok()?;
-    let boundary = ct.split(';').find_map(|p| p.trim().strip_prefix("boundary="))?.trim_matches('"');
+    let boundary = ct
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
     let delim = format!("--{boundary}");
     let body = &request.body;
     let mut parts = Vec::new();
-    let positions: Vec<usize> = body.windows(delim.len()).enumerate().filter(|(_, w)| *w == delim.as_bytes()).map(|(i, _)| i).collect();
+    let positions: Vec<usize> = body
+        .windows(delim.len())
+        .enumerate()
+        .filter(|(_, w)| *w == delim.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
     for pair in positions.windows(2) {
         let chunk = &body[pair[0] + delim.len()..pair[1]];
         let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
@@ -530,7 +676,11 @@ fn multipart_parts(request: &Request) -> Option<Vec<(String, Option<String>, Vec
             data.truncate(data.len() - 2);
         }
         let attr = |key: &str| {
-            head.split(';').find_map(|p| p.trim().strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_string()))
+            head.split(';').find_map(|p| {
+                p.trim()
+                    .strip_prefix(&format!("{key}="))
+                    .map(|v| v.trim_matches('"').to_string())
+            })
         };
         parts.push((attr("name")?, attr("filename"), data));
     }
@@ -539,7 +689,10 @@ fn multipart_parts(request: &Request) -> Option<Vec<(String, Option<String>, Vec
 
 fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> ResponseTemplate {
     let Some(parts) = multipart_parts(request) else {
-        return validation(vec![("body", "expected a multipart/form-data body".into())], &mut st.seed);
+        return validation(
+            vec![("body", "expected a multipart/form-data body".into())],
+            &mut st.seed,
+        );
     };
     let form_app = parts
         .iter()
@@ -551,13 +704,22 @@ fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> Respo
     };
     let groups = st.apps[app].file_groups.clone();
     if groups.is_empty() {
-        return validation(vec![("applicationId", "The application does not use a file-based connector".into())], &mut st.seed);
+        return validation(
+            vec![(
+                "applicationId",
+                "The application does not use a file-based connector".into(),
+            )],
+            &mut st.seed,
+        );
     }
     let mut errors = Vec::new();
     let mut files = Vec::new();
     for (name, file_name, data) in parts.iter().filter(|(n, _, _)| n != "applicationId") {
         let Some((gid, gname, _)) = groups.iter().find(|(g, _, _)| g.to_string() == *name) else {
-            errors.push(("files", format!("'{name}' is not a file group of this connector")));
+            errors.push((
+                "files",
+                format!("'{name}' is not a file group of this connector"),
+            ));
             continue;
         };
         if data.is_empty() {
@@ -568,7 +730,10 @@ fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> Respo
     }
     for (gid, gname, required) in &groups {
         if *required && !parts.iter().any(|(n, _, _)| *n == gid.to_string()) {
-            errors.push(("files", format!("The required file for '{gname}' is missing")));
+            errors.push((
+                "files",
+                format!("The required file for '{gname}' is missing"),
+            ));
         }
     }
     if !errors.is_empty() {
