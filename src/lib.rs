@@ -60,3 +60,8 @@ pub use pagination::Page;
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{ClientOptions, RetryPolicy};
+
+/// The README's examples, compiled as doc tests.
+#[cfg(all(doctest, feature = "permission-assist", feature = "sandbox"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
