@@ -36,6 +36,20 @@ impl Client {
 }
 
 impl ClientBuilder {
+    /// A builder from `PERMISSION_ASSIST_URL` (the base URL, ending in `/api`) and
+    /// `PERMISSION_ASSIST_TOKEN`, or `None` when either is unset or empty.
+    ///
+    /// ```
+    /// // With the variables unset there is nothing to build.
+    /// if std::env::var("PERMISSION_ASSIST_URL").is_err() {
+    ///     assert!(permkit::permission_assist::ClientBuilder::from_env().is_none());
+    /// }
+    /// ```
+    pub fn from_env() -> Option<ClientBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Some(Client::builder(var("PERMISSION_ASSIST_URL")?).token(var("PERMISSION_ASSIST_TOKEN")?))
+    }
+
     /// The API token (`Authorization: Bearer`). It never prints.
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
         self.token = Some(token.into());
