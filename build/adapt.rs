@@ -9,6 +9,7 @@
 //! |---|---|
 //! | `check_version` | progenitor takes OpenAPI 3.0.x only |
 //! | `check_operation_ids` | every operation needs a unique `operationId` |
+//! | `fix_base_path` | a leading path parameter with one value per client (PERSCOM `/{version}`) moves into the base URL; paths outside it are set aside |
 //! | `set_aside_multipart` | a `multipart/form-data` body fails generation of the whole spec: the hand layer owns those operations |
 //! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
@@ -57,6 +58,9 @@ pub struct ListRule {
 pub struct Config {
     /// How list operations look.
     pub list_rule: ListRule,
+    /// A leading path segment the client fixes in its base URL (PERSCOM's `/{version}`): it is
+    /// cut from every path and its parameter dropped; paths outside it are set aside.
+    pub base_path: Option<&'static str>,
 }
 
 /// An operation the generator cannot take, left to the hand-written layer.
@@ -119,6 +123,10 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "check_operation_ids",
         run: check_operation_ids,
+    },
+    Step {
+        name: "fix_base_path",
+        run: fix_base_path,
     },
     Step {
         name: "set_aside_multipart",
@@ -266,6 +274,49 @@ fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
                 .is_none_or(|o| o.keys().any(|k| METHODS.contains(&k.as_str())))
         });
     }
+    Ok(())
+}
+
+/// Cuts `config.base_path` (a segment such as `/{version}`) from every path and drops its path
+/// parameter: the client's base URL carries it. Paths outside it are set aside.
+fn fix_base_path(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let Some(prefix) = ctx.config.base_path else { return Ok(()) };
+    let param = prefix.trim_start_matches('/').trim_start_matches('{').trim_end_matches('}').to_string();
+    let spec_copy = ctx.out.spec.clone();
+    let is_param = |p: &Value| {
+        let p = resolve(&spec_copy, p);
+        p.get("in").and_then(Value::as_str) == Some("path") && p.get("name").and_then(Value::as_str) == Some(param.as_str())
+    };
+    let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
+    let mut fixed = Map::new();
+    for (path, mut item) in std::mem::take(paths) {
+        let Some(rest) = path.strip_prefix(prefix).filter(|r| r.starts_with('/')) else {
+            for method in METHODS {
+                if let Some(op) = item.get(*method) {
+                    ctx.out.set_aside.push(SetAside {
+                        operation_id: op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string(),
+                        method: method.to_uppercase(),
+                        path: path.clone(),
+                        reason: format!("outside the base path `{prefix}`"),
+                    });
+                }
+            }
+            continue;
+        };
+        if let Some(obj) = item.as_object_mut() {
+            for (key, v) in obj.iter_mut() {
+                if key == "parameters" {
+                    if let Some(a) = v.as_array_mut() {
+                        a.retain(|p| !is_param(p));
+                    }
+                } else if let Some(a) = v.get_mut("parameters").and_then(Value::as_array_mut) {
+                    a.retain(|p| !is_param(p));
+                }
+            }
+        }
+        fixed.insert(rest.to_string(), item);
+    }
+    *paths = fixed;
     Ok(())
 }
 

@@ -8,6 +8,19 @@ use std::fmt::Write;
 
 /// Variant name for one vendor spelling.
 pub fn variant_name(value: &str) -> String {
+    // Comparison operators (PERSCOM's search `operator`) have no letters to name them by.
+    let symbolic = match value.trim() {
+        "<" => "Lt",
+        "<=" => "Le",
+        ">" => "Gt",
+        ">=" => "Ge",
+        "=" | "==" => "Eq",
+        "!=" | "<>" => "Ne",
+        _ => "",
+    };
+    if !symbolic.is_empty() {
+        return symbolic.into();
+    }
     let name = pascal(value);
     match name.as_str() {
         "" => "Empty".into(),

@@ -40,6 +40,9 @@ const APIS: &[(&str, &str, &str, ListRule)] = &[
     ),
 ];
 
+/// A leading path segment the client fixes in its base URL, per Rust module (see `adapt::Config`).
+const BASE_PATHS: &[(&str, &str)] = &[("perscom", "/{version}")];
+
 fn main() {
     println!("cargo:rerun-if-changed=build");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
@@ -64,6 +67,7 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
     let config = Config {
         list_rule: rule.clone(),
+        base_path: BASE_PATHS.iter().find(|(m, _)| *m == module).map(|(_, p)| *p),
     };
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())

@@ -541,7 +541,7 @@ pub(crate) fn decode_raw(status: u16, headers: &http::HeaderMap, raw: &RawErrorB
         #[cfg(feature = "permission-assist")]
         "permission-assist" => crate::permission_assist::errors::decode(status, headers, &raw.body),
         #[cfg(feature = "perscom")]
-        "perscom" => crate::perscom::errors::decode(status, headers, &raw.body),
+        "perscom" => crate::perscom::errors::decode_for(status, headers, &raw.body, raw.operation.as_deref()),
         #[cfg(feature = "intacct")]
         "intacct" => crate::intacct::errors::decode(status, headers, &raw.body),
         #[cfg(feature = "intacct")]

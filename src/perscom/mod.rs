@@ -1,11 +1,83 @@
-//! PERSCOM: personnel records for military-simulation units.
+//! PERSCOM: personnel records for military-simulation units (users, ranks, awards, records,
+//! forms, calendars...).
+//!
+//! Every one of the API's 713 operations is a method on [`Client`] (generated from
+//! `openapi/perscom.yaml`); this module adds what the generator cannot: the client builder
+//! (host, API key, optional PERSCOM id, version), [`Scope`]s and the scope each operation needs,
+//! a typed [`Search`] body, `.stream()`/`.pages()` on every index and search operation,
+//! helpers for batch and relation bodies, and the multipart uploads.
+//!
+//! ```no_run
+//! # async fn demo() -> permkit::Result<()> {
+//! use futures::TryStreamExt;
+//! use permkit::perscom::{Client, Search, Filter, Operator};
+//!
+//! let client = Client::builder("https://api.perscom.io").api_key("eyJ0eXAi...").build()?;
+//! // Every user with their rank, 100 per page, over every page.
+//! let mut users = client.list_users().include(vec!["rank".to_string()]).limit(100u64).stream();
+//! while let Some(user) = users.try_next().await? {
+//!     let rank = user.rank.as_ref().map(|r| r.name.as_str()).unwrap_or("-");
+//!     println!("{rank} {}", user.name);
+//! }
+//! // A search, also streamed.
+//! let search = Search::new().filter(Filter::new("name", Operator::Like, "%Smith%")).sort_asc("name");
+//! let smiths: Vec<_> = client.search_users().body(search).stream().try_collect().await?;
+//! println!("{} Smiths", smiths.len());
+//! # Ok(()) }
+//! ```
+//!
+//! The version (`v2` unless [`ClientBuilder::version`] says otherwise) is part of the client's
+//! base URL: `PERSCOM_URL` is the host (`https://api.perscom.io`).
+//!
+//! A 403 names the scope the call needed ([`Error::required_scope`](crate::Error::required_scope)),
+//! from the table generated with the spec ([`required_scope`]).
 
+mod client;
 pub(crate) mod errors;
+mod extra;
+mod relations;
+pub mod scopes;
+pub mod search;
+mod upload;
+
+pub use client::ClientBuilder;
+pub use scopes::{Scope, required_scope};
+pub use search::{Filter, FilterGroup, Operator, Search};
+pub use upload::{BatchUpload, Upload};
 
 crate::generated::generated_api!("perscom");
 
+/// `.stream()` and `.pages()` for one index or search operation (page numbers, `meta.last_page`).
 macro_rules! impl_list {
-    ($builder:ident, $envelope:ident, $item:ident) => {};
+    ($builder:ident, $envelope:ident, $item:ident) => {
+        impl<'a> builder::$builder<'a> {
+            /// Every item of every page, in order. `limit`, `include`, filters and the search
+            /// body set on this builder are sent with every page; the pager ends at
+            /// `meta.last_page`.
+            pub fn stream(self) -> crate::pagination::BoxStream<'a, types::$item> {
+                crate::pagination::boxed(crate::pagination::items(self.pages()))
+            }
+
+            /// One page at a time, with its metadata (`total_pages` is `meta.last_page`,
+            /// `total_count` is `meta.total`).
+            pub fn pages(self) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
+                self.pages_from(1)
+            }
+
+            /// Like [`pages`](Self::pages), starting at page `first` (to resume).
+            pub fn pages_from(self, first: u64) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
+                crate::pagination::boxed(crate::pagination::paginate(first.max(1), move |n| {
+                    let request = self.clone().page(n);
+                    async move {
+                        let env: types::$envelope = request.send().await?.into_inner();
+                        Ok(crate::Page::numbered(env.data, n, u64::try_from(env.meta.last_page).ok())
+                            .with_total_count(u64::try_from(env.meta.total).ok())
+                            .with_reported(u64::try_from(env.meta.current_page).ok()))
+                    }
+                }))
+            }
+        }
+    };
 }
 
 include!(concat!(env!("OUT_DIR"), "/perscom_lists.rs"));

@@ -1,0 +1,252 @@
+//! Building a PERSCOM [`Client`].
+
+use super::Client;
+use super::enums::ApiVersion;
+use crate::transport::{BearerAuth, ClientOptions, Inner};
+use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds a [`Client`]: the host, the API key, the optional PERSCOM id, the API version,
+/// timeouts, retries and user agent.
+///
+/// The host is `PERSCOM_URL` (`https://api.perscom.io`); the client adds the version (`v2` by
+/// default), so every request goes to `https://api.perscom.io/v2/...`. A host given with a
+/// version already on it (`https://api.perscom.io/v2`) is accepted: that version is used unless
+/// [`version`](Self::version) says otherwise.
+///
+/// ```
+/// use permkit::perscom::Client;
+/// let client = Client::builder("https://api.perscom.io")
+///     .api_key("eyJ0eXAiOiJKV1Qi.secret")
+///     .perscom_id("1234")
+///     .user_agent("roster-sync/1.0")
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.base_url(), "https://api.perscom.io/v2");
+/// assert!(!format!("{client:?}").contains("secret"));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until built"]
+pub struct ClientBuilder {
+    host: String,
+    api_key: Option<Secret>,
+    perscom_id: Option<String>,
+    version: Option<ApiVersion>,
+    headers: Vec<(String, String)>,
+    options: ClientOptions,
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`] for the PERSCOM host (`https://api.perscom.io`).
+    ///
+    /// ```
+    /// let builder = permkit::perscom::Client::builder("https://api.staging.perscom.io");
+    /// # let _ = builder;
+    /// ```
+    pub fn builder(host: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            host: host.into(),
+            api_key: None,
+            perscom_id: None,
+            version: None,
+            headers: Vec::new(),
+            options: ClientOptions::default(),
+        }
+    }
+
+    /// The base URL every request starts with: the host and the version.
+    ///
+    /// ```
+    /// let c = permkit::perscom::Client::builder("https://api.perscom.io/").api_key("k").build().unwrap();
+    /// assert_eq!(c.base_url(), "https://api.perscom.io/v2");
+    /// ```
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+
+    /// The host this client talks to (its base URL without the version).
+    ///
+    /// ```
+    /// let c = permkit::perscom::Client::builder("https://api.perscom.io").api_key("k").build().unwrap();
+    /// assert_eq!(c.host(), "https://api.perscom.io");
+    /// ```
+    pub fn host(&self) -> &str {
+        let base = self.baseurl.as_str();
+        base.rsplit_once('/').map(|(h, _)| h).unwrap_or(base)
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (`Authorization: Bearer`): a key from the PERSCOM dashboard or an OAuth
+    /// token. It never prints.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").api_key("eyJ...");
+    /// # let _ = b;
+    /// ```
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The organisation's PERSCOM id, sent as `X-Perscom-Id`. Optional with dashboard API keys
+    /// (the key names the organisation); needed with OAuth client-credentials tokens.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").perscom_id("42");
+    /// # let _ = b;
+    /// ```
+    pub fn perscom_id(mut self, id: impl Into<String>) -> Self {
+        self.perscom_id = Some(id.into());
+        self
+    }
+
+    /// The API version (default [`ApiVersion::V2`], the current one).
+    ///
+    /// ```
+    /// use permkit::perscom::{Client, enums::ApiVersion};
+    /// let c = Client::builder("https://api.perscom.io").api_key("k").version(ApiVersion::V1).build().unwrap();
+    /// assert_eq!(c.base_url(), "https://api.perscom.io/v1");
+    /// ```
+    pub fn version(mut self, version: ApiVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// A header sent with every request, such as `X-Perscom-Notifications: false` (the server
+    /// then skips the notifications a bulk sync would cause).
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io")
+    ///     .default_header("X-Perscom-Notifications", "false");
+    /// # let _ = b;
+    /// ```
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// All options at once.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io")
+    ///     .options(permkit::ClientOptions::default().with_user_agent("me/1"));
+    /// # let _ = b;
+    /// ```
+    pub fn options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Time to connect.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").connect_timeout(std::time::Duration::from_secs(3));
+    /// # let _ = b;
+    /// ```
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.options.connect_timeout = d;
+        self
+    }
+
+    /// Longest silence while reading a response.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").read_timeout(std::time::Duration::from_secs(30));
+    /// # let _ = b;
+    /// ```
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.options.read_timeout = d;
+        self
+    }
+
+    /// A limit on each whole request (none by default: uploads may take long).
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").timeout(std::time::Duration::from_secs(120));
+    /// # let _ = b;
+    /// ```
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.options.timeout = Some(d);
+        self
+    }
+
+    /// The retry policy (429 after `Retry-After` or `X-RateLimit-Reset`; 502-504 on idempotent
+    /// methods).
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").retry(permkit::RetryPolicy::none());
+    /// # let _ = b;
+    /// ```
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.options.retry = retry;
+        self
+    }
+
+    /// The `User-Agent`.
+    ///
+    /// ```
+    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").user_agent("sync/2");
+    /// # let _ = b;
+    /// ```
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.options.user_agent = ua.into();
+        self
+    }
+
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad host URL, a missing
+    /// API key, an unknown version or a header value that cannot be sent.
+    ///
+    /// ```
+    /// use permkit::{ErrorKind, perscom::Client};
+    /// let e = Client::builder("https://api.perscom.io").build().unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    /// let e = Client::builder("ftp://x").api_key("k").build().unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    /// ```
+    pub fn build(self) -> Result<Client> {
+        let host = crate::transport::base_url(&self.host)?;
+        // A host that already ends in a version segment: use it as the default version.
+        let (host, found) = match host.rsplit_once('/') {
+            Some((h, last)) if h.contains("://") && h.len() > h.find("://").unwrap_or(0) + 3 => {
+                match ApiVersion::from(last) {
+                    v if v.is_known() => (h.to_string(), Some(v)),
+                    _ => (host.clone(), None),
+                }
+            }
+            _ => (host.clone(), None),
+        };
+        let version = self.version.or(found).unwrap_or(ApiVersion::V2);
+        if !version.is_known() {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("unknown PERSCOM API version `{version}` (known: {})", ApiVersion::KNOWN.join(", ")),
+            ));
+        }
+        let key = self
+            .api_key
+            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a PERSCOM API key is required"))?;
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+        let mut extra = self.headers;
+        if let Some(id) = self.perscom_id {
+            let id = id.trim().to_string();
+            if id.is_empty() {
+                return Err(Error::new(ErrorKind::InvalidRequest, "the PERSCOM id is empty"));
+            }
+            extra.push(("X-Perscom-Id".into(), id));
+        }
+        for (name, value) in extra {
+            let n = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::new(ErrorKind::InvalidRequest, format!("`{name}` is not a valid header name")))?;
+            let v = http::HeaderValue::from_str(&value)
+                .map_err(|_| Error::new(ErrorKind::InvalidRequest, format!("the value of `{name}` cannot be sent as a header")))?;
+            headers.insert(n, v);
+        }
+        let http = self.options.http_client(headers)?;
+        let mut inner = Inner::new(Api::Perscom, Arc::new(BearerAuth(key)), self.options.retry);
+        inner.retry_after = super::errors::retry_after;
+        Ok(Client::new_with_client(&format!("{host}/{version}"), http, inner))
+    }
+}

@@ -1,0 +1,71 @@
+//! The two operations outside the versioned base path: `GET /health` and `GET /spec.json`.
+
+use super::{Client, types};
+use crate::{Error, ErrorKind, Result};
+use progenitor_client::ClientInfo;
+
+impl Client {
+    /// Health-check results (`GET /health`, no scope needed): `None` when the server has no
+    /// checks to report (204).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
+    /// if let Some(health) = client.get_health().await? {
+    ///     println!("{}", health.data);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_health(&self) -> Result<Option<types::HealthResponse>> {
+        let value: Option<serde_json::Value> = self.get_unversioned("/health", "get_health").await?;
+        match value {
+            None => Ok(None),
+            Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
+                Error::new(ErrorKind::Decode, format!("health body did not decode: {e}")).with_operation("get_health")
+            }),
+        }
+    }
+
+    /// The server's OpenAPI document (`GET /spec.json`), as JSON.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
+    /// let spec = client.get_spec().await?;
+    /// println!("{}", spec["info"]["version"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_spec(&self) -> Result<serde_json::Value> {
+        self.get_unversioned("/spec.json", "get_spec")
+            .await?
+            .ok_or_else(|| Error::new(ErrorKind::Decode, "the spec response is empty").with_operation("get_spec"))
+    }
+
+    async fn get_unversioned(&self, path: &str, operation: &str) -> Result<Option<serde_json::Value>> {
+        let request = self
+            .client()
+            .get(format!("{}{path}", self.host()))
+            .header(http::header::ACCEPT, "application/json")
+            .build()
+            .map_err(crate::error::from_reqwest)?;
+        let resp = crate::transport::exec(self.client(), self.inner(), request, operation)
+            .await
+            .map_err(|e| crate::error::from_reqwest(e).with_api(crate::Api::Perscom).with_operation(operation))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.map_err(|e| crate::error::from_reqwest(e).with_operation(operation))?;
+        if !(200..300).contains(&status) {
+            let raw: crate::error::RawErrorBody = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::new(ErrorKind::Decode, format!("error body did not decode: {e}")).with_status(status))?;
+            return Err(crate::error::decode_raw(status, &headers, &raw));
+        }
+        if status == 204 || bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Error::new(ErrorKind::Decode, format!("response body did not decode: {e}"))
+                .with_api(crate::Api::Perscom)
+                .with_operation(operation)
+                .with_status(status)
+                .with_body_excerpt(&String::from_utf8_lossy(&bytes))
+        })
+    }
+}
