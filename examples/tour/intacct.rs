@@ -1,8 +1,153 @@
-//! The tour's intacct section.
+//! The tour's Sage Intacct section.
 
 use crate::{Step, Tour};
+use futures::TryStreamExt;
+use permkit::intacct::query::{Filter, Order, PermissionRecord, Query};
+use permkit::intacct::{Client, ClientBuilder, types};
+use permkit::sandbox::Sandbox;
 
-/// Runs the section.
-pub async fn run(_tour: &Tour) -> Step {
-    Err("the intacct section is not written yet".into())
+/// Runs the section: OAuth, roles and their assignments, every permission streamed through
+/// the query service over several pages, a filtered query, role writes (sandbox, or a real
+/// server with `PERMKIT_TOUR_WRITES=1`) and a decoded `ia::error` with its details.
+pub async fn run(tour: &Tour) -> Step {
+    let (client, real) = match ClientBuilder::from_env() {
+        Some(builder) => {
+            println!("Using the server at INTACCT_URL");
+            (builder.build()?, true)
+        }
+        None => {
+            println!(
+                "Using the sandbox (set INTACCT_URL and INTACCT_TOKEN, or INTACCT_CLIENT_ID, INTACCT_CLIENT_SECRET and INTACCT_USERNAME, for a real server)"
+            );
+            let client = Client::builder(tour.sandbox.intacct_url())
+                .client_credentials(
+                    Sandbox::INTACCT_CLIENT_ID,
+                    Sandbox::INTACCT_CLIENT_SECRET,
+                    Sandbox::INTACCT_USERNAME,
+                )
+                .build()?;
+            (client, false)
+        }
+    };
+    let writes = !real || tour.writes;
+
+    // Roles (the list returns references), then one role in full.
+    let roles = client.list_roles().send().await?.into_inner();
+    println!(
+        "{} roles (list_roles returns up to 100 references)",
+        roles.ia_result.len()
+    );
+    if let Some(key) = roles.ia_result.first().and_then(|r| r.key.clone()) {
+        let role = client
+            .get_role()
+            .key(&key)
+            .send()
+            .await?
+            .into_inner()
+            .ia_result
+            .unwrap_or_default();
+        println!(
+            "role {}: {} permission assignments, {} users, {} groups",
+            role.id.as_deref().unwrap_or("-"),
+            role.role_permission_assignments.len(),
+            role.role_users.len(),
+            role.role_groups.len()
+        );
+    }
+
+    // Every permission through the query service, several pages of 200.
+    let mut pages = Query::permissions()
+        .size(200)
+        .record_pages::<PermissionRecord>(&client);
+    let (mut count, mut page_count, mut with_void) = (0usize, 0usize, 0usize);
+    while let Some(page) = pages.try_next().await? {
+        page_count += 1;
+        count += page.items.len();
+        with_void += page
+            .items
+            .iter()
+            .filter(|p| {
+                p.allowed_access_rights
+                    .contains(&types::PermissionAccessRight::Void)
+            })
+            .count();
+        println!(
+            "permissions page at start={}: {} (next {:?}, total {:?})",
+            page.cursor,
+            page.items.len(),
+            page.next,
+            page.total_count
+        );
+    }
+    println!("{count} permissions streamed over {page_count} pages; {with_void} allow `void`");
+    if !real && (page_count < 2 || count != 600) {
+        return Err(format!(
+            "expected 600 permissions over several pages, got {count} over {page_count}"
+        )
+        .into());
+    }
+
+    // A filtered, sorted query.
+    let rows: Vec<_> = Query::new("company-config/permission")
+        .fields(["key", "module", "name"])
+        .filter(Filter::eq("module", "accountsPayable"))
+        .filter(Filter::has("allowedAccessRights", "delete"))
+        .order_by("name", Order::Asc)
+        .size(50)
+        .stream(&client)
+        .try_collect()
+        .await?;
+    println!(
+        "accountsPayable permissions that allow delete: {}",
+        rows.len()
+    );
+
+    // Writes: a role created, updated and deleted.
+    if writes {
+        let create: types::RoleCreateRequest = serde_json::from_value(serde_json::json!({
+            "id": "permkit tour role", "description": "Created by the permkit tour", "roleType": "enterprise"
+        }))?;
+        let key = client
+            .create_role()
+            .body(create)
+            .send()
+            .await?
+            .into_inner()
+            .ia_result
+            .and_then(|r| r.key)
+            .unwrap_or_default();
+        let update: types::RoleUpdateRequest = serde_json::from_value(
+            serde_json::json!({"description": "Updated by the permkit tour"}),
+        )?;
+        client.update_role().key(&key).body(update).send().await?;
+        client.delete_role().key(&key).send().await?;
+        println!("role {key}: created, updated, deleted");
+    } else {
+        println!("(writes skipped against a real server; set PERMKIT_TOUR_WRITES=1 to run them)");
+    }
+
+    // An ia::error, decoded with its details.
+    let e = Query::new("company-config/permission")
+        .fields(["key", "notAField"])
+        .send(&client)
+        .await;
+    match e {
+        Err(e) => {
+            println!("decoded ia::error: {e}");
+            for d in e.field_errors() {
+                println!(
+                    "  detail: target {:?}: {} [{}]",
+                    d.field.as_deref().unwrap_or("-"),
+                    d.message,
+                    d.code.as_deref().unwrap_or("-")
+                );
+            }
+            if !real && (e.field_errors().is_empty() || e.support_id().is_none()) {
+                return Err("the sandbox's ia::error lost its details".into());
+            }
+        }
+        Ok(_) if real => println!("(the server accepted the field `notAField`)"),
+        Ok(_) => return Err("the sandbox accepted an unknown field".into()),
+    }
+    Ok(())
 }

@@ -46,7 +46,9 @@ pub struct MemoryTokenStore {
 impl MemoryTokenStore {
     /// A store holding `refresh_token`.
     pub fn new(refresh_token: impl Into<Secret>) -> Self {
-        MemoryTokenStore { token: Mutex::new(Some(refresh_token.into())) }
+        MemoryTokenStore {
+            token: Mutex::new(Some(refresh_token.into())),
+        }
     }
     /// The refresh token held now.
     pub fn current(&self) -> Option<Secret> {
@@ -80,20 +82,38 @@ pub enum TokenEncoding {
 /// The grant a client uses to get access tokens.
 #[derive(Clone)]
 pub(crate) enum Grant {
-    ClientCredentials { client_id: String, client_secret: Secret, username: String },
-    RefreshToken { client_id: String, client_secret: Secret, store: Arc<dyn TokenStore>, entity_id: Option<String> },
+    ClientCredentials {
+        client_id: String,
+        client_secret: Secret,
+        username: String,
+    },
+    RefreshToken {
+        client_id: String,
+        client_secret: Secret,
+        store: Arc<dyn TokenStore>,
+        entity_id: Option<String>,
+    },
 }
 
 impl fmt::Debug for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Grant::ClientCredentials { client_id, username, .. } => f
+            Grant::ClientCredentials {
+                client_id,
+                username,
+                ..
+            } => f
                 .debug_struct("ClientCredentials")
                 .field("client_id", client_id)
                 .field("client_secret", &"[redacted]")
                 .field("username", username)
                 .finish(),
-            Grant::RefreshToken { client_id, store, entity_id, .. } => f
+            Grant::RefreshToken {
+                client_id,
+                store,
+                entity_id,
+                ..
+            } => f
                 .debug_struct("RefreshToken")
                 .field("client_id", client_id)
                 .field("client_secret", &"[redacted]")
@@ -119,7 +139,9 @@ pub(crate) fn check_username(username: &str) -> Result<()> {
         Some((l, e)) => (l, Some(e)),
         None => (username, None),
     };
-    let ok = login.split_once('@').is_some_and(|(u, c)| !u.trim().is_empty() && !c.trim().is_empty() && !c.contains('@'))
+    let ok = login
+        .split_once('@')
+        .is_some_and(|(u, c)| !u.trim().is_empty() && !c.trim().is_empty() && !c.contains('@'))
         && entity.is_none_or(|e| !e.trim().is_empty() && !e.contains('|'));
     if ok {
         Ok(())
@@ -175,13 +197,30 @@ struct TokenBody {
 }
 
 impl OAuth {
-    pub(crate) fn new(token_url: String, http: reqwest::Client, grant: Grant, encoding: TokenEncoding, skew: Duration) -> Self {
-        OAuth { token_url, http, grant, encoding, skew, cached: Mutex::new(None), gate: tokio::sync::Mutex::new(()) }
+    pub(crate) fn new(
+        token_url: String,
+        http: reqwest::Client,
+        grant: Grant,
+        encoding: TokenEncoding,
+        skew: Duration,
+    ) -> Self {
+        OAuth {
+            token_url,
+            http,
+            grant,
+            encoding,
+            skew,
+            cached: Mutex::new(None),
+            gate: tokio::sync::Mutex::new(()),
+        }
     }
 
     fn valid_header(&self) -> Option<http::HeaderValue> {
         let cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        cached.as_ref().filter(|c| Instant::now() < c.refresh_at).map(|c| c.header.clone())
+        cached
+            .as_ref()
+            .filter(|c| Instant::now() < c.refresh_at)
+            .map(|c| c.header.clone())
     }
 
     fn drop_token(&self) {
@@ -201,19 +240,31 @@ impl OAuth {
         let (header, lifetime) = self.fetch().await?;
         let skew = self.skew.min(lifetime / 2);
         let refresh_at = Instant::now() + lifetime.saturating_sub(skew);
-        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached { header: header.clone(), refresh_at });
+        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+            header: header.clone(),
+            refresh_at,
+        });
         Ok(header)
     }
 
     fn form(&self, refresh: Option<&Secret>) -> Vec<(&'static str, String)> {
         let mut f = vec![("grant_type", self.grant.name().to_string())];
         match &self.grant {
-            Grant::ClientCredentials { client_id, client_secret, username } => {
+            Grant::ClientCredentials {
+                client_id,
+                client_secret,
+                username,
+            } => {
                 f.push(("client_id", client_id.clone()));
                 f.push(("client_secret", client_secret.expose().to_string()));
                 f.push(("username", username.clone()));
             }
-            Grant::RefreshToken { client_id, client_secret, entity_id, .. } => {
+            Grant::RefreshToken {
+                client_id,
+                client_secret,
+                entity_id,
+                ..
+            } => {
                 if let Some(rt) = refresh {
                     f.push(("refresh_token", rt.expose().to_string()));
                 }
@@ -231,43 +282,80 @@ impl OAuth {
     async fn fetch(&self) -> std::result::Result<(http::HeaderValue, Duration), AuthFailure> {
         let refresh = match &self.grant {
             Grant::RefreshToken { store, .. } => {
-                let token = store.load().await.map_err(|e| AuthFailure::Local(format!("the token store failed: {e}")))?;
-                Some(token.ok_or_else(|| AuthFailure::Local("the token store holds no refresh token".into()))?)
+                let token = store
+                    .load()
+                    .await
+                    .map_err(|e| AuthFailure::Local(format!("the token store failed: {e}")))?;
+                Some(token.ok_or_else(|| {
+                    AuthFailure::Local("the token store holds no refresh token".into())
+                })?)
             }
             Grant::ClientCredentials { .. } => None,
         };
         let fields = self.form(refresh.as_ref());
-        let request = self.http.post(&self.token_url).header(http::header::ACCEPT, "application/json");
+        let request = self
+            .http
+            .post(&self.token_url)
+            .header(http::header::ACCEPT, "application/json");
         let request = match self.encoding {
             TokenEncoding::Form => request.form(&fields),
             TokenEncoding::Json => {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    fields.into_iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v))).collect();
+                let map: serde_json::Map<String, serde_json::Value> = fields
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+                    .collect();
                 request.json(&map)
             }
         };
         let started = Instant::now();
-        let resp = request.send().await.map_err(|e| AuthFailure::Transport(e.without_url()))?;
+        let resp = request
+            .send()
+            .await
+            .map_err(|e| AuthFailure::Transport(e.without_url()))?;
         let status = resp.status();
-        tracing::debug!(api = "intacct", grant = self.grant.name(), status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "token request");
+        tracing::debug!(
+            api = "intacct",
+            grant = self.grant.name(),
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "token request"
+        );
         let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| AuthFailure::Transport(e.without_url()))?;
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| AuthFailure::Transport(e.without_url()))?;
         if !status.is_success() {
             let body = body.slice(..body.len().min(crate::transport::MAX_ERROR_BODY));
-            return Err(AuthFailure::Response { api: "intacct-oauth", status, headers, body });
+            return Err(AuthFailure::Response {
+                api: "intacct-oauth",
+                status,
+                headers,
+                body,
+            });
         }
-        let token: TokenBody = serde_json::from_slice(&body)
-            .map_err(|e| AuthFailure::Local(format!("the token response did not decode: {}", e.classify_str())))?;
-        if let (Grant::RefreshToken { store, .. }, Some(rotated)) = (&self.grant, token.refresh_token.filter(|t| !t.is_empty())) {
-            store
-                .save(Secret::new(rotated))
-                .await
-                .map_err(|e| AuthFailure::Local(format!("the token store could not keep the rotated refresh token: {e}")))?;
+        let token: TokenBody = serde_json::from_slice(&body).map_err(|e| {
+            AuthFailure::Local(format!(
+                "the token response did not decode: {}",
+                e.classify_str()
+            ))
+        })?;
+        if let (Grant::RefreshToken { store, .. }, Some(rotated)) =
+            (&self.grant, token.refresh_token.filter(|t| !t.is_empty()))
+        {
+            store.save(Secret::new(rotated)).await.map_err(|e| {
+                AuthFailure::Local(format!(
+                    "the token store could not keep the rotated refresh token: {e}"
+                ))
+            })?;
         }
         let lifetime = token
             .expires_in
             .as_ref()
-            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            })
             .map(Duration::from_secs)
             .or_else(|| jwt_lifetime(&token.access_token))
             .unwrap_or(DEFAULT_LIFETIME);
@@ -300,7 +388,10 @@ fn jwt_lifetime(token: &str) -> Option<Duration> {
     let bytes = base64url(payload)?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let exp = claims.get("exp")?.as_u64()?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
     Some(Duration::from_secs(exp.saturating_sub(now)))
 }
 
@@ -329,10 +420,15 @@ fn base64url(s: &str) -> Option<Vec<u8>> {
 }
 
 impl Authenticate for OAuth {
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
         Box::pin(async move {
             let header = self.header().await?;
-            request.headers_mut().insert(http::header::AUTHORIZATION, header);
+            request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, header);
             Ok(())
         })
     }
@@ -354,7 +450,10 @@ pub(crate) struct EntityAuth {
 pub(crate) const ENTITY_HEADER: &str = "x-ia-api-param-entity";
 
 impl Authenticate for EntityAuth {
-    fn authorize<'a>(&'a self, request: &'a mut reqwest::Request) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
         Box::pin(async move {
             if let Some(entity) = &self.entity
                 && !request.headers().contains_key(ENTITY_HEADER)
@@ -379,19 +478,27 @@ mod tests {
         assert!(check_username("ws@ACME").is_ok());
         assert!(check_username("ws@ACME|US-1").is_ok());
         for bad in ["ws", "@ACME", "ws@", "ws@ACME|", "ws@A@B", "ws@ACME|a|b"] {
-            assert_eq!(check_username(bad).unwrap_err().kind(), ErrorKind::Validation, "{bad}");
+            assert_eq!(
+                check_username(bad).unwrap_err().kind(),
+                ErrorKind::Validation,
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn jwt_exp_is_read() {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         let payload = format!("{{\"exp\":{}}}", now + 100);
         // base64url without padding, by hand.
         const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut enc = String::new();
         for chunk in payload.as_bytes().chunks(3) {
-            let n = chunk.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+            let n =
+                chunk.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
             for i in 0..=chunk.len() {
                 enc.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
             }

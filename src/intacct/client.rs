@@ -1,7 +1,9 @@
 //! Building an Intacct [`Client`], and choosing the entity per client or per call.
 
 use super::Client;
-use super::auth::{EntityAuth, Grant, MemoryTokenStore, OAuth, TokenEncoding, TokenStore, check_username};
+use super::auth::{
+    EntityAuth, Grant, MemoryTokenStore, OAuth, TokenEncoding, TokenStore, check_username,
+};
 use crate::transport::{Authenticate, BearerAuth, ClientOptions, Inner};
 use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
 use std::sync::Arc;
@@ -78,8 +80,15 @@ impl Client {
         let mut inner = self.inner.clone();
         // The new entity wraps the current credentials (and their entity, which it overrides:
         // the outermost wrapper sets the header first, inner ones leave it alone).
-        inner.auth = Arc::new(EntityAuth { entity: Some(header), inner: self.inner.auth.clone() });
-        Ok(Client::new_with_client(&self.baseurl, self.client.clone(), inner))
+        inner.auth = Arc::new(EntityAuth {
+            entity: Some(header),
+            inner: self.inner.auth.clone(),
+        });
+        Ok(Client::new_with_client(
+            &self.baseurl,
+            self.client.clone(),
+            inner,
+        ))
     }
 
     /// The server's base URL (without a trailing slash).
@@ -98,11 +107,47 @@ fn entity_header(entity: &str) -> Result<http::HeaderValue> {
     if entity.is_empty() {
         return Err(Error::new(ErrorKind::Validation, "the entity id is empty"));
     }
-    http::HeaderValue::from_str(entity)
-        .map_err(|_| Error::new(ErrorKind::Validation, "the entity id has characters a header cannot carry"))
+    http::HeaderValue::from_str(entity).map_err(|_| {
+        Error::new(
+            ErrorKind::Validation,
+            "the entity id has characters a header cannot carry",
+        )
+    })
 }
 
 impl ClientBuilder {
+    /// A builder from the environment, when `INTACCT_URL` (ending in `/ia/api/v1`) is set with
+    /// either `INTACCT_TOKEN`, or `INTACCT_CLIENT_ID`, `INTACCT_CLIENT_SECRET` and
+    /// `INTACCT_USERNAME`; `INTACCT_ENTITY` optionally sets the entity. `None` otherwise.
+    ///
+    /// ```
+    /// // With none of the variables set:
+    /// # if std::env::var_os("INTACCT_URL").is_none() {
+    /// assert!(permkit::intacct::ClientBuilder::from_env().is_none());
+    /// # }
+    /// ```
+    pub fn from_env() -> Option<ClientBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let url = var("INTACCT_URL")?;
+        let builder = Client::builder(url);
+        let builder = match (
+            var("INTACCT_TOKEN"),
+            var("INTACCT_CLIENT_ID"),
+            var("INTACCT_CLIENT_SECRET"),
+            var("INTACCT_USERNAME"),
+        ) {
+            (Some(token), ..) => builder.token(token),
+            (None, Some(id), Some(secret), Some(user)) => {
+                builder.client_credentials(id, secret, user)
+            }
+            _ => return None,
+        };
+        Some(match var("INTACCT_ENTITY") {
+            Some(e) => builder.entity(e),
+            None => builder,
+        })
+    }
+
     /// A static access token (`Authorization: Bearer`), e.g. one your own OAuth flow obtained.
     /// It is not refreshed.
     ///
@@ -177,7 +222,11 @@ impl ClientBuilder {
         client_secret: impl Into<Secret>,
         refresh_token: impl Into<Secret>,
     ) -> Self {
-        self.refresh_token(client_id, client_secret, Arc::new(MemoryTokenStore::new(refresh_token)))
+        self.refresh_token(
+            client_id,
+            client_secret,
+            Arc::new(MemoryTokenStore::new(refresh_token)),
+        )
     }
 
     /// With the refresh grant: also send `entity_id`, for an entity-level token. Third-party
@@ -190,7 +239,9 @@ impl ClientBuilder {
     /// # let _ = b;
     /// ```
     pub fn refresh_entity_id(mut self, entity: impl Into<String>) -> Self {
-        if let Some(Credentials::Grant(Grant::RefreshToken { entity_id, .. })) = &mut self.credentials {
+        if let Some(Credentials::Grant(Grant::RefreshToken { entity_id, .. })) =
+            &mut self.credentials
+        {
             *entity_id = Some(entity.into());
         }
         self
@@ -318,7 +369,10 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let base = crate::transport::base_url(&self.base_url)?;
         let credentials = self.credentials.ok_or_else(|| {
-            Error::new(ErrorKind::InvalidRequest, "Intacct needs an access token or OAuth 2.0 client credentials")
+            Error::new(
+                ErrorKind::InvalidRequest,
+                "Intacct needs an access token or OAuth 2.0 client credentials",
+            )
         })?;
         let http = self.options.http_client(http::HeaderMap::new())?;
         let auth: Arc<dyn Authenticate> = match credentials {
@@ -334,11 +388,20 @@ impl ClientBuilder {
                     Some(u) => crate::transport::base_url(&u)?,
                     None => format!("{base}/oauth2/token"),
                 };
-                Arc::new(OAuth::new(token_url, http.clone(), grant, self.encoding, self.skew))
+                Arc::new(OAuth::new(
+                    token_url,
+                    http.clone(),
+                    grant,
+                    self.encoding,
+                    self.skew,
+                ))
             }
         };
         let auth: Arc<dyn Authenticate> = match &self.entity {
-            Some(e) => Arc::new(EntityAuth { entity: Some(entity_header(e)?), inner: auth }),
+            Some(e) => Arc::new(EntityAuth {
+                entity: Some(entity_header(e)?),
+                inner: auth,
+            }),
             None => auth,
         };
         let mut inner = Inner::new(Api::Intacct, auth, self.options.retry);

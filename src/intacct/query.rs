@@ -181,7 +181,9 @@ impl Ordinal {
 
 /// A number as JSON; a non-finite float is kept as a marker the validation refuses.
 fn float(f: f64) -> Value {
-    Number::from_f64(f).map(Value::Number).unwrap_or_else(|| json!({ NON_FINITE: true }))
+    Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or_else(|| json!({ NON_FINITE: true }))
 }
 
 const NON_FINITE: &str = "$permkit.nonFinite";
@@ -250,7 +252,11 @@ pub struct Filter {
 
 impl Filter {
     fn make(op: Operator, field: impl Into<String>, operand: Value) -> Self {
-        Filter { op, field: field.into(), operand }
+        Filter {
+            op,
+            field: field.into(),
+            operand,
+        }
     }
 
     /// Any operator with a raw JSON operand (checked against the operator before sending).
@@ -341,8 +347,15 @@ impl Filter {
     /// let f = permkit::intacct::query::Filter::in_("module", ["accountsPayable", "purchasing"]);
     /// assert_eq!(f.to_json(), serde_json::json!({"$in": {"module": ["accountsPayable", "purchasing"]}}));
     /// ```
-    pub fn in_<V: Into<Scalar>>(field: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        Filter::make(Operator::In, field, Value::Array(values.into_iter().map(|v| v.into().0).collect()))
+    pub fn in_<V: Into<Scalar>>(
+        field: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Filter::make(
+            Operator::In,
+            field,
+            Value::Array(values.into_iter().map(|v| v.into().0).collect()),
+        )
     }
     /// `$notIn`.
     ///
@@ -350,8 +363,15 @@ impl Filter {
     /// let f = permkit::intacct::query::Filter::not_in("key", [1, 2, 3]);
     /// # let _ = f;
     /// ```
-    pub fn not_in<V: Into<Scalar>>(field: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        Filter::make(Operator::NotIn, field, Value::Array(values.into_iter().map(|v| v.into().0).collect()))
+    pub fn not_in<V: Into<Scalar>>(
+        field: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Filter::make(
+            Operator::NotIn,
+            field,
+            Value::Array(values.into_iter().map(|v| v.into().0).collect()),
+        )
     }
     /// `$between` (inclusive bounds).
     ///
@@ -359,8 +379,16 @@ impl Filter {
     /// let f = permkit::intacct::query::Filter::between("key", 1, 50);
     /// # let _ = f;
     /// ```
-    pub fn between(field: impl Into<String>, low: impl Into<Ordinal>, high: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::Between, field, json!([low.into().0, high.into().0]))
+    pub fn between(
+        field: impl Into<String>,
+        low: impl Into<Ordinal>,
+        high: impl Into<Ordinal>,
+    ) -> Self {
+        Filter::make(
+            Operator::Between,
+            field,
+            json!([low.into().0, high.into().0]),
+        )
     }
     /// `$notBetween`.
     ///
@@ -368,8 +396,16 @@ impl Filter {
     /// let f = permkit::intacct::query::Filter::not_between("key", 1, 50);
     /// # let _ = f;
     /// ```
-    pub fn not_between(field: impl Into<String>, low: impl Into<Ordinal>, high: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::NotBetween, field, json!([low.into().0, high.into().0]))
+    pub fn not_between(
+        field: impl Into<String>,
+        low: impl Into<Ordinal>,
+        high: impl Into<Ordinal>,
+    ) -> Self {
+        Filter::make(
+            Operator::NotBetween,
+            field,
+            json!([low.into().0, high.into().0]),
+        )
     }
     /// `$contains`.
     ///
@@ -458,7 +494,11 @@ impl Filter {
         let bad = |what: &str| {
             Err(Error::new(
                 ErrorKind::Validation,
-                format!("filter {n} ({} on `{}`): {what}", self.op.as_str(), self.field),
+                format!(
+                    "filter {n} ({} on `{}`): {what}",
+                    self.op.as_str(),
+                    self.field
+                ),
             ))
         };
         if self.field.trim().is_empty() {
@@ -492,7 +532,11 @@ impl Filter {
                 };
             }
         };
-        if ok { Ok(()) } else { bad("the operand does not fit the operator (or is a non-finite number)") }
+        if ok {
+            Ok(())
+        } else {
+            bad("the operand does not fit the operator (or is a non-finite number)")
+        }
     }
 }
 
@@ -541,7 +585,10 @@ impl FilterParameters {
     fn to_json(&self) -> Value {
         let mut m = Map::new();
         if let Some(d) = self.as_of_date {
-            m.insert("asOfDate".into(), Value::String(d.format("%Y-%m-%d").to_string()));
+            m.insert(
+                "asOfDate".into(),
+                Value::String(d.format("%Y-%m-%d").to_string()),
+            );
         }
         if let Some(b) = self.include_hierarchy_fields {
             m.insert("includeHierarchyFields".into(), Value::Bool(b));
@@ -589,7 +636,15 @@ pub struct Query {
 }
 
 /// The fields of `company-config/permission` that [`PermissionRecord`] reads.
-pub const PERMISSION_FIELDS: &[&str] = &["key", "id", "module", "name", "permissionGroup", "allowedAccessRights", "href"];
+pub const PERMISSION_FIELDS: &[&str] = &[
+    "key",
+    "id",
+    "module",
+    "name",
+    "permissionGroup",
+    "allowedAccessRights",
+    "href",
+];
 
 impl Query {
     /// A query of `object` (`<application>/<object>`, e.g. `company-config/permission`).
@@ -826,7 +881,10 @@ impl Query {
             m.insert("fields".into(), json!(self.fields));
         }
         if !self.filters.is_empty() {
-            m.insert("filters".into(), Value::Array(self.filters.iter().map(Filter::to_json).collect()));
+            m.insert(
+                "filters".into(),
+                Value::Array(self.filters.iter().map(Filter::to_json).collect()),
+            );
         }
         if let Some(e) = &self.filter_expression {
             m.insert("filterExpression".into(), Value::String(e.clone()));
@@ -835,7 +893,11 @@ impl Query {
             m.insert("filterParameters".into(), self.filter_parameters.to_json());
         }
         if !self.order_by.is_empty() {
-            let keys = self.order_by.iter().map(|(f, o)| json!({ f.clone(): o.as_str() })).collect();
+            let keys = self
+                .order_by
+                .iter()
+                .map(|(f, o)| json!({ f.clone(): o.as_str() }))
+                .collect();
             m.insert("orderBy".into(), Value::Array(keys));
         }
         if let Some(s) = start {
@@ -849,10 +911,18 @@ impl Query {
 
     async fn send_body(&self, client: &Client, body: &Value) -> Result<QueryResponse> {
         let url = format!("{}/services/core/query", client.baseurl);
-        let mut request = client.client.post(url).header(http::header::ACCEPT, "application/json").json(body);
+        let mut request = client
+            .client
+            .post(url)
+            .header(http::header::ACCEPT, "application/json")
+            .json(body);
         if let Some(e) = &self.entity {
-            let value = http::HeaderValue::from_str(e.trim())
-                .map_err(|_| Error::new(ErrorKind::Validation, "the entity id has characters a header cannot carry"))?;
+            let value = http::HeaderValue::from_str(e.trim()).map_err(|_| {
+                Error::new(
+                    ErrorKind::Validation,
+                    "the entity id has characters a header cannot carry",
+                )
+            })?;
             request = request.header(super::auth::ENTITY_HEADER, value);
         }
         let request = request.build().map_err(crate::error::from_reqwest)?;
@@ -892,7 +962,12 @@ impl Query {
     {
         self.typed_pages(client, |row| {
             serde_json::from_value::<T>(Value::Object(row)).map_err(|e| {
-                Error::new(ErrorKind::Decode, format!("a query row did not decode: {e}")).with_api(crate::Api::Intacct).with_operation("query")
+                Error::new(
+                    ErrorKind::Decode,
+                    format!("a query row did not decode: {e}"),
+                )
+                .with_api(crate::Api::Intacct)
+                .with_operation("query")
             })
         })
     }
@@ -924,7 +999,12 @@ impl Query {
 /// Checks that a filter expression only names conditions 1..=n and uses `and`, `or` and
 /// balanced parentheses.
 fn check_expression(expr: &str, n: usize) -> Result<()> {
-    let invalid = |msg: String| Err(Error::new(ErrorKind::Validation, format!("filterExpression {expr:?}: {msg}")));
+    let invalid = |msg: String| {
+        Err(Error::new(
+            ErrorKind::Validation,
+            format!("filterExpression {expr:?}: {msg}"),
+        ))
+    };
     let mut depth = 0i32;
     let spaced = expr.replace('(', " ( ").replace(')', " ) ");
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
@@ -965,9 +1045,19 @@ pub struct QueryPage<T> {
 }
 
 impl<T> QueryPage<T> {
-    fn from_response(resp: QueryResponse, convert: impl Fn(Row) -> Result<T>) -> Result<QueryPage<T>> {
-        let rows = resp.ia_result.into_iter().map(|r| convert(r.0)).collect::<Result<Vec<T>>>()?;
-        Ok(QueryPage { rows, meta: resp.ia_meta.unwrap_or_default() })
+    fn from_response(
+        resp: QueryResponse,
+        convert: impl Fn(Row) -> Result<T>,
+    ) -> Result<QueryPage<T>> {
+        let rows = resp
+            .ia_result
+            .into_iter()
+            .map(|r| convert(r.0))
+            .collect::<Result<Vec<T>>>()?;
+        Ok(QueryPage {
+            rows,
+            meta: resp.ia_meta.unwrap_or_default(),
+        })
     }
 }
 
@@ -1004,31 +1094,49 @@ pub struct PermissionRecord {
     #[serde(default, rename = "permissionGroup")]
     pub permission_group: Option<super::types::PermissionGroup>,
     /// The access rights that can be granted.
-    #[serde(default, rename = "allowedAccessRights", deserialize_with = "lenient_rights")]
+    #[serde(
+        default,
+        rename = "allowedAccessRights",
+        deserialize_with = "lenient_rights"
+    )]
     pub allowed_access_rights: Vec<super::types::PermissionAccessRight>,
     /// Path of the record.
     #[serde(default)]
     pub href: Option<String>,
 }
 
-fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    Ok(match <Option<Value> as serde::Deserialize>::deserialize(d)? {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
+fn lenient_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    Ok(
+        match <Option<Value> as serde::Deserialize>::deserialize(d)? {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        },
+    )
 }
 
 fn lenient_rights<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Vec<super::types::PermissionAccessRight>, D::Error> {
     use serde::de::Error as _;
-    Ok(match <Option<Value> as serde::Deserialize>::deserialize(d)? {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::String(s)) => s.split([',', ' ']).filter(|s| !s.is_empty()).map(Into::into).collect(),
-        Some(v @ Value::Array(_)) => serde_json::from_value(v).map_err(D::Error::custom)?,
-        Some(other) => return Err(D::Error::custom(format!("allowedAccessRights: unexpected {other}"))),
-    })
+    Ok(
+        match <Option<Value> as serde::Deserialize>::deserialize(d)? {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => s
+                .split([',', ' '])
+                .filter(|s| !s.is_empty())
+                .map(Into::into)
+                .collect(),
+            Some(v @ Value::Array(_)) => serde_json::from_value(v).map_err(D::Error::custom)?,
+            Some(other) => {
+                return Err(D::Error::custom(format!(
+                    "allowedAccessRights: unexpected {other}"
+                )));
+            }
+        },
+    )
 }
 
 #[cfg(test)]
@@ -1068,7 +1176,11 @@ mod tests {
         assert!(Filter::gte("f", None::<i32>).check(1).is_err());
         assert!(Filter::eq("f", f64::NAN).check(1).is_err());
         assert!(Filter::in_("f", Vec::<i32>::new()).check(1).is_err());
-        assert!(Filter::new(Operator::Between, "f", json!([1])).check(1).is_err());
+        assert!(
+            Filter::new(Operator::Between, "f", json!([1]))
+                .check(1)
+                .is_err()
+        );
         assert!(Filter::eq("", 1).check(1).is_err());
     }
 

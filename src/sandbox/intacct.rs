@@ -39,7 +39,10 @@ fn allows(object: &str, method: &str) -> bool {
     match method {
         "GET" => true,
         "POST" => matches!(object, "role" | "user-group" | "user-group-member" | "user"),
-        "PATCH" => matches!(object, "role" | "role-permission-assignment" | "user-group" | "user"),
+        "PATCH" => matches!(
+            object,
+            "role" | "role-permission-assignment" | "user-group" | "user"
+        ),
         "DELETE" => matches!(object, "role" | "user-group" | "user-group-member" | "user"),
         _ => false,
     }
@@ -48,15 +51,42 @@ fn allows(object: &str, method: &str) -> bool {
 /// Properties a create or update may carry, per object.
 fn writable(object: &str) -> &'static [&'static str] {
     match object {
-        "role" => &["id", "description", "roleType", "applyTo", "rolePermissionAssignments", "customRolePermissionAssignments", "agentRolePermissionAssignments"],
+        "role" => &[
+            "id",
+            "description",
+            "roleType",
+            "applyTo",
+            "rolePermissionAssignments",
+            "customRolePermissionAssignments",
+            "agentRolePermissionAssignments",
+        ],
         "role-permission-assignment" => &["permission", "accessRights"],
         "user-group" => &["id", "description", "roles"],
         "user-group-member" => &["userGroup", "user"],
         "user" => &[
-            "id", "userName", "accountEmail", "userType", "adminPrivileges", "status", "webServices", "password", "sso",
-            "entityAccess", "contact", "trustedDevices", "isChatterDisabled", "hideOtherDepartmentTransactions",
-            "locations", "entities", "departments", "territories", "roles", "permissionAssignments",
-            "customPermissionAssignments", "agentPermissionAssignments", "entity",
+            "id",
+            "userName",
+            "accountEmail",
+            "userType",
+            "adminPrivileges",
+            "status",
+            "webServices",
+            "password",
+            "sso",
+            "entityAccess",
+            "contact",
+            "trustedDevices",
+            "isChatterDisabled",
+            "hideOtherDepartmentTransactions",
+            "locations",
+            "entities",
+            "departments",
+            "territories",
+            "roles",
+            "permissionAssignments",
+            "customPermissionAssignments",
+            "agentPermissionAssignments",
+            "entity",
         ],
         _ => &[],
     }
@@ -86,6 +116,11 @@ pub(crate) struct Intacct {
     state: Mutex<State>,
 }
 
+/// Keeps the rarer rights (beyond `delete`) rarer.
+fn seed_ok(bit: usize) -> bool {
+    bit < 4 || bit % 2 == 0
+}
+
 fn href(object: &str, key: &str) -> String {
     format!("/objects/company-config/{object}/{key}")
 }
@@ -96,7 +131,17 @@ fn reference(object: &str, v: &Value) -> Value {
 }
 
 fn audit(seed: &mut Seed) -> Value {
-    let day = |s: &mut Seed| format!("20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z", 18 + s.below(7), 1 + s.below(12), 1 + s.below(28), s.below(24), s.below(60), s.below(60));
+    let day = |s: &mut Seed| {
+        format!(
+            "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            18 + s.below(7),
+            1 + s.below(12),
+            1 + s.below(28),
+            s.below(24),
+            s.below(60),
+            s.below(60)
+        )
+    };
     json!({
         "createdDateTime": day(seed),
         "modifiedDateTime": day(seed),
@@ -108,8 +153,18 @@ fn audit(seed: &mut Seed) -> Value {
 }
 
 /// The `ia::error` envelope Sage's gateway sends.
-fn ia_error(status: u16, code: &str, message: &str, error_id: &str, details: Vec<Value>) -> ResponseTemplate {
-    let support = format!("Sbx{:X}%7E{}", status as u64 * 7919 + message.len() as u64, error_id.replace('-', ""));
+fn ia_error(
+    status: u16,
+    code: &str,
+    message: &str,
+    error_id: &str,
+    details: Vec<Value>,
+) -> ResponseTemplate {
+    let support = format!(
+        "Sbx{:X}%7E{}",
+        status as u64 * 7919 + message.len() as u64,
+        error_id.replace('-', "")
+    );
     json(
         status,
         json!({
@@ -132,7 +187,10 @@ fn detail(code: &str, message: String, error_id: &str, target: &str) -> Value {
 }
 
 fn oauth_error(status: u16, code: &str, description: &str) -> ResponseTemplate {
-    json(status, json!({"error": code, "error_description": description}))
+    json(
+        status,
+        json!({"error": code, "error_description": description}),
+    )
 }
 
 fn not_found(object: &str, key: &str) -> ResponseTemplate {
@@ -147,20 +205,44 @@ fn not_found(object: &str, key: &str) -> ResponseTemplate {
 
 fn one(object: &str, v: &Value) -> ResponseTemplate {
     let _ = object;
-    json(200, json!({"ia::result": v, "ia::meta": {"totalCount": 1, "totalSuccess": 1, "totalError": 0}}))
+    json(
+        200,
+        json!({"ia::result": v, "ia::meta": {"totalCount": 1, "totalSuccess": 1, "totalError": 0}}),
+    )
 }
 
 fn written(status: u16, object: &str, v: &Value) -> ResponseTemplate {
-    json(status, json!({"ia::result": reference(object, v), "ia::meta": {"totalCount": 1, "totalSuccess": 1, "totalError": 0}}))
+    json(
+        status,
+        json!({"ia::result": reference(object, v), "ia::meta": {"totalCount": 1, "totalSuccess": 1, "totalError": 0}}),
+    )
 }
 
 impl Intacct {
     /// A mock with seed data.
     pub(crate) fn seeded() -> Self {
         let mut seed = Seed::new(0x1a_ac_c7);
-        let mut objects: BTreeMap<&'static str, Vec<Value>> = OBJECTS.iter().map(|o| (*o, Vec::new())).collect();
-        let rights_pool = ["list", "readonly", "add", "modify", "delete", "void", "post", "approvalLevel1", "export", "print", "reverse"];
-        let groups = [json!("activitiesAndLists"), json!("objectIds"), json!("reports"), Value::Null];
+        let mut objects: BTreeMap<&'static str, Vec<Value>> =
+            OBJECTS.iter().map(|o| (*o, Vec::new())).collect();
+        let rights_pool = [
+            "list",
+            "readonly",
+            "add",
+            "modify",
+            "delete",
+            "void",
+            "post",
+            "approvalLevel1",
+            "export",
+            "print",
+            "reverse",
+        ];
+        let groups = [
+            json!("activitiesAndLists"),
+            json!("objectIds"),
+            json!("reports"),
+            Value::Null,
+        ];
         let modules = PermissionModule::KNOWN;
         let names = PermissionName::KNOWN;
         let mut key = 0u64;
@@ -171,8 +253,11 @@ impl Intacct {
         let permissions: Vec<Value> = (0..600)
             .map(|i| {
                 let k = next();
-                let n_rights = 1 + seed.below(5) as usize;
-                let rights: Vec<&str> = rights_pool[..n_rights.max(1)].to_vec();
+                // `list` always, then a deterministic selection of the others.
+                let mask = seed.below(1 << (rights_pool.len() - 1));
+                let rights: Vec<&str> = std::iter::once(rights_pool[0])
+                    .chain(rights_pool[1..].iter().enumerate().filter(|(b, _)| mask & (1 << b) != 0 && seed_ok(*b)).map(|(_, r)| *r))
+                    .collect();
                 json!({
                     "key": k, "id": k,
                     "module": modules[(i * 7 + i / 76) % modules.len()],
@@ -197,9 +282,19 @@ impl Intacct {
             ("Employee", "Full employee permissions including approvals"),
             ("Web Services", "Integration user"),
             ("::SYS::Multi Entity Shared-ROLE-FOR - Aaron", "System role"),
-            ("::SYS::Multi Entity Shared-ROLE-FOR - EMP4-US", "System role"),
+            (
+                "::SYS::Multi Entity Shared-ROLE-FOR - EMP4-US",
+                "System role",
+            ),
         ];
-        let role_types = ["enterprise", "enterprise", "enterprise", "multiEntityShared", "multiEntityDistributed", "eConsole"];
+        let role_types = [
+            "enterprise",
+            "enterprise",
+            "enterprise",
+            "multiEntityShared",
+            "multiEntityDistributed",
+            "eConsole",
+        ];
         let apply = ["loginAndSlideIn", "loginOnly", "slideInOnly"];
         let roles: Vec<Value> = role_names
             .iter()
@@ -217,15 +312,26 @@ impl Intacct {
             .collect();
         let mut assignments = Vec::new();
         for role in &roles {
-            let count = if role["id"] == "Administrator" { 60 } else { 12 + seed.below(20) as usize };
+            let count = if role["id"] == "Administrator" {
+                60
+            } else {
+                12 + seed.below(20) as usize
+            };
             let mut used = HashSet::new();
             for _ in 0..count {
                 let p = &permissions[seed.below(permissions.len() as u64) as usize];
                 if !used.insert(p["key"].as_str().unwrap_or_default().to_string()) {
                     continue;
                 }
-                let allowed = p["allowedAccessRights"].as_array().cloned().unwrap_or_default();
-                let granted: Vec<Value> = allowed.iter().take(1 + seed.below(allowed.len() as u64) as usize).cloned().collect();
+                let allowed = p["allowedAccessRights"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let granted: Vec<Value> = allowed
+                    .iter()
+                    .take(1 + seed.below(allowed.len() as u64) as usize)
+                    .cloned()
+                    .collect();
                 let k = next();
                 assignments.push(json!({
                     "key": k, "id": k, "href": href("role-permission-assignment", &k),
@@ -236,7 +342,15 @@ impl Intacct {
                 }));
             }
         }
-        let user_types = ["business", "business", "business", "employee", "viewOnly", "projectManager", "paymentApprover"];
+        let user_types = [
+            "business",
+            "business",
+            "business",
+            "employee",
+            "viewOnly",
+            "projectManager",
+            "paymentApprover",
+        ];
         let mut users = Vec::new();
         let mut seen_logins = HashSet::new();
         for i in 0..48 {
@@ -247,14 +361,20 @@ impl Intacct {
                 login = format!("{login}{i}");
             }
             let k = next();
-            let user_roles: Vec<Value> = (0..1 + seed.below(3)).map(|_| reference("role", seed.pick(&roles[..12]))).collect();
+            let user_roles: Vec<Value> = (0..1 + seed.below(3))
+                .map(|_| reference("role", seed.pick(&roles[..12])))
+                .collect();
             let mut user_roles_unique: Vec<Value> = Vec::new();
             for r in user_roles {
                 if !user_roles_unique.iter().any(|u| u["key"] == r["key"]) {
                     user_roles_unique.push(r);
                 }
             }
-            let entity = if i % 5 == 0 { json!({"key": null, "id": null, "name": null}) } else { json!({"key": format!("{}", 40 + i % 3), "id": ENTITIES[i % 3], "name": ENTITIES[i % 3]}) };
+            let entity = if i % 5 == 0 {
+                json!({"key": null, "id": null, "name": null})
+            } else {
+                json!({"key": format!("{}", 40 + i % 3), "id": ENTITIES[i % 3], "name": ENTITIES[i % 3]})
+            };
             users.push(json!({
                 "key": k,
                 "id": if i == 0 { "admin".to_string() } else { login.clone() },
@@ -274,12 +394,22 @@ impl Intacct {
                 "$loggedIn": i % 4 != 3,
             }));
         }
-        let group_names = [("AP", "Accounts Payable"), ("AR", "Accounts Receivable"), ("GL", "General Ledger"), ("Auditors", "External auditors"), ("Admins", "Administrators"), ("Bypass group", "Bypass group")];
+        let group_names = [
+            ("AP", "Accounts Payable"),
+            ("AR", "Accounts Receivable"),
+            ("GL", "General Ledger"),
+            ("Auditors", "External auditors"),
+            ("Admins", "Administrators"),
+            ("Bypass group", "Bypass group"),
+        ];
         let mut user_groups = Vec::new();
         let mut members = Vec::new();
         for (i, (id, description)) in group_names.iter().enumerate() {
             let k = next();
-            let group_roles = vec![reference("role", &roles[1 + i % 11]), reference("role", &roles[(5 + i * 3) % 12])];
+            let group_roles = vec![
+                reference("role", &roles[1 + i % 11]),
+                reference("role", &roles[(5 + i * 3) % 12]),
+            ];
             let group = json!({"key": k, "id": id, "description": description, "roles": group_roles, "href": href("user-group", &k), "audit": audit(&mut seed)});
             for j in 0..(3 + seed.below(6) as usize) {
                 let u = &users[(i * 7 + j * 5) % users.len()];
@@ -299,9 +429,18 @@ impl Intacct {
         objects.insert("user", users);
         objects.insert("user-group", user_groups);
         objects.insert("user-group-member", members);
-        let mut state = State { objects, next_key: key, access_tokens: HashMap::new(), refresh_tokens: HashSet::new(), issued: 0, seed };
+        let mut state = State {
+            objects,
+            next_key: key,
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashSet::new(),
+            issued: 0,
+            seed,
+        };
         state.derive_maps();
-        Intacct { state: Mutex::new(state) }
+        Intacct {
+            state: Mutex::new(state),
+        }
     }
 }
 
@@ -337,8 +476,10 @@ impl State {
                 let rk = role["key"].clone();
                 let mine = |v: &&Value| v["role"]["key"] == rk;
                 role["roleUsers"] = Value::Array(user_maps.iter().filter(mine).cloned().collect());
-                role["roleGroups"] = Value::Array(group_maps.iter().filter(mine).cloned().collect());
-                role["rolePermissionAssignments"] = Value::Array(assignments.iter().filter(mine).cloned().collect());
+                role["roleGroups"] =
+                    Value::Array(group_maps.iter().filter(mine).cloned().collect());
+                role["rolePermissionAssignments"] =
+                    Value::Array(assignments.iter().filter(mine).cloned().collect());
             }
         }
         self.objects.insert("role-user-map", user_maps);
@@ -347,11 +488,20 @@ impl State {
 
     fn issue(&mut self, entity: Option<String>, with_refresh: bool) -> Value {
         self.issued += 1;
-        let access = format!("sbx-at-{}-{:08x}", self.issued, self.seed.below(u64::from(u32::MAX)));
+        let access = format!(
+            "sbx-at-{}-{:08x}",
+            self.issued,
+            self.seed.below(u64::from(u32::MAX))
+        );
         self.access_tokens.insert(access.clone(), entity);
-        let mut body = json!({"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME});
+        let mut body =
+            json!({"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME});
         if with_refresh {
-            let refresh = format!("sbx-rt-{}-{:08x}", self.issued, self.seed.below(u64::from(u32::MAX)));
+            let refresh = format!(
+                "sbx-rt-{}-{:08x}",
+                self.issued,
+                self.seed.below(u64::from(u32::MAX))
+            );
             self.refresh_tokens.insert(refresh.clone());
             body["refresh_token"] = json!(refresh);
         }
@@ -359,14 +509,22 @@ impl State {
     }
 
     fn find(&self, object: &str, key: &str) -> Option<usize> {
-        self.objects.get(object)?.iter().position(|v| v["key"] == key)
+        self.objects
+            .get(object)?
+            .iter()
+            .position(|v| v["key"] == key)
     }
 }
 
 /// Strips the sandbox's private bookkeeping (`$...` properties) before a record goes out.
 fn public(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.iter().filter(|(k, _)| !k.starts_with('$')).map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !k.starts_with('$'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -384,20 +542,52 @@ impl Service for Intacct {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let method = request.method.as_str().to_string();
         if path == "/oauth2/token" {
-            return if method == "POST" { token(&mut st, request) } else { ia_error(405, "methodNotAllowed", "Method not allowed", "REST-1001", vec![]) };
+            return if method == "POST" {
+                token(&mut st, request)
+            } else {
+                ia_error(
+                    405,
+                    "methodNotAllowed",
+                    "Method not allowed",
+                    "REST-1001",
+                    vec![],
+                )
+            };
         }
         // Every other path needs a token the sandbox issued.
         let token_entity = match bearer(request).and_then(|t| st.access_tokens.get(&t).cloned()) {
             Some(e) => e,
-            None => return ia_error(401, "GW-0031", "Invalid or expired access token", "GW-0031", vec![]),
+            None => {
+                return ia_error(
+                    401,
+                    "GW-0031",
+                    "Invalid or expired access token",
+                    "GW-0031",
+                    vec![],
+                );
+            }
         };
-        let entity = request.headers.get("x-ia-api-param-entity").and_then(|v| v.to_str().ok()).map(str::to_string).or(token_entity);
+        let entity = request
+            .headers
+            .get("x-ia-api-param-entity")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or(token_entity);
         if let Some(e) = &entity
             && !ENTITIES.contains(&e.as_str())
         {
-            return ia_error(400, "invalidRequest", &format!("Entity '{e}' is not valid for this company"), "REST-1009", vec![
-                detail("invalidRequest", format!("'{e}' is not a valid entity"), "REST-1009", "X-IA-API-Param-Entity"),
-            ]);
+            return ia_error(
+                400,
+                "invalidRequest",
+                &format!("Entity '{e}' is not valid for this company"),
+                "REST-1009",
+                vec![detail(
+                    "invalidRequest",
+                    format!("'{e}' is not a valid entity"),
+                    "REST-1009",
+                    "X-IA-API-Param-Entity",
+                )],
+            );
         }
         match (method.as_str(), path) {
             ("POST", "/services/core/query") => match body_json(request) {
@@ -411,15 +601,29 @@ impl Service for Intacct {
 }
 
 fn payload_required(op: &str) -> ResponseTemplate {
-    ia_error(400, "invalidRequest", &format!("A {op} request requires a payload"), "REST-1028", vec![])
+    ia_error(
+        400,
+        "invalidRequest",
+        &format!("A {op} request requires a payload"),
+        "REST-1028",
+        vec![],
+    )
 }
 
 fn form_or_json(request: &Request) -> HashMap<String, String> {
-    let ct = request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = request
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if ct.starts_with("application/json") {
         body_json(request)
             .and_then(|v| v.as_object().cloned())
-            .map(|m| m.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect())
+            .map(|m| {
+                m.into_iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                    .collect()
+            })
             .unwrap_or_default()
     } else {
         serde_urlencoded::from_bytes(&request.body).unwrap_or_default()
@@ -429,7 +633,9 @@ fn form_or_json(request: &Request) -> HashMap<String, String> {
 fn token(st: &mut State, request: &Request) -> ResponseTemplate {
     let f = form_or_json(request);
     let get = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
-    if get("client_id") != Sandbox::INTACCT_CLIENT_ID || get("client_secret") != Sandbox::INTACCT_CLIENT_SECRET {
+    if get("client_id") != Sandbox::INTACCT_CLIENT_ID
+        || get("client_secret") != Sandbox::INTACCT_CLIENT_SECRET
+    {
         return oauth_error(401, "invalid_client", "Client authentication failed");
     }
     match get("grant_type") {
@@ -440,7 +646,11 @@ fn token(st: &mut State, request: &Request) -> ResponseTemplate {
                 None => (username, None),
             };
             if login != Sandbox::INTACCT_USERNAME {
-                return oauth_error(400, "invalid_grant", "The Web Services user is not authorized for this company");
+                return oauth_error(
+                    400,
+                    "invalid_grant",
+                    "The Web Services user is not authorized for this company",
+                );
             }
             if let Some(e) = entity
                 && !ENTITIES.contains(&e)
@@ -453,13 +663,21 @@ fn token(st: &mut State, request: &Request) -> ResponseTemplate {
         "refresh_token" => {
             let rt = get("refresh_token").to_string();
             if !st.refresh_tokens.remove(&rt) {
-                return oauth_error(400, "invalid_grant", "The refresh token is invalid, expired or was already used");
+                return oauth_error(
+                    400,
+                    "invalid_grant",
+                    "The refresh token is invalid, expired or was already used",
+                );
             }
             let entity = f.get("entity_id").cloned();
             json(200, st.issue(entity, true))
         }
         "" => oauth_error(400, "invalid_request", "grant_type is required"),
-        other => oauth_error(400, "unsupported_grant_type", &format!("Grant type '{other}' is not supported")),
+        other => oauth_error(
+            400,
+            "unsupported_grant_type",
+            &format!("Grant type '{other}' is not supported"),
+        ),
     }
 }
 
@@ -470,7 +688,13 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
         None => (rest, None),
     };
     let Some(object) = OBJECTS.iter().copied().find(|o| *o == object) else {
-        return ia_error(404, "notFound", &format!("Resource '{path}' was not found"), "REST-1004", vec![]);
+        return ia_error(
+            404,
+            "notFound",
+            &format!("Resource '{path}' was not found"),
+            "REST-1004",
+            vec![],
+        );
     };
     let ok_method = match (method, key) {
         ("GET", _) => true,
@@ -479,21 +703,40 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
         _ => false,
     };
     if !ok_method {
-        return ia_error(405, "methodNotAllowed", &format!("{method} is not allowed on {object}"), "REST-1002", vec![]);
+        return ia_error(
+            405,
+            "methodNotAllowed",
+            &format!("{method} is not allowed on {object}"),
+            "REST-1002",
+            vec![],
+        );
     }
     match (method, key) {
         ("GET", None) => {
             let all = &st.objects[object];
-            let refs: Vec<Value> = all.iter().take(PAGE).map(|v| reference(object, v)).collect();
-            let next = if all.len() > PAGE { json!(PAGE + 1) } else { Value::Null };
-            json(200, json!({"ia::result": refs, "ia::meta": {"totalCount": all.len(), "start": 1, "pageSize": PAGE, "next": next, "previous": null}}))
+            let refs: Vec<Value> = all
+                .iter()
+                .take(PAGE)
+                .map(|v| reference(object, v))
+                .collect();
+            let next = if all.len() > PAGE {
+                json!(PAGE + 1)
+            } else {
+                Value::Null
+            };
+            json(
+                200,
+                json!({"ia::result": refs, "ia::meta": {"totalCount": all.len(), "start": 1, "pageSize": PAGE, "next": next, "previous": null}}),
+            )
         }
         ("GET", Some(key)) => match st.find(object, key) {
             Some(i) => one(object, &public(&st.objects[object][i])),
             None => not_found(object, key),
         },
         ("POST", None) => {
-            let Some(Value::Object(body)) = body_json(request) else { return payload_required("POST") };
+            let Some(Value::Object(body)) = body_json(request) else {
+                return payload_required("POST");
+            };
             if let Some(bad) = check_payload(object, &body, true) {
                 return bad;
             }
@@ -505,23 +748,38 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
                 record["id"] = json!(key);
                 for (field, target) in [("userGroup", "user-group"), ("user", "user")] {
                     let k = record[field]["key"].as_str().map(str::to_string);
-                    let found = k.as_deref().and_then(|k| st.find(target, k)).map(|i| st.objects[target][i].clone());
+                    let found = k
+                        .as_deref()
+                        .and_then(|k| st.find(target, k))
+                        .map(|i| st.objects[target][i].clone());
                     match found {
                         Some(t) => record[field] = reference(target, &t),
                         None => {
-                            return ia_error(400, "invalidRequest", "Payload contains errors", "REST-1064", vec![detail(
+                            return ia_error(
+                                400,
                                 "invalidRequest",
-                                format!("{field} must reference an existing {target} by key"),
-                                "REST-1051",
-                                &format!("/{field}/key"),
-                            )]);
+                                "Payload contains errors",
+                                "REST-1064",
+                                vec![detail(
+                                    "invalidRequest",
+                                    format!("{field} must reference an existing {target} by key"),
+                                    "REST-1051",
+                                    &format!("/{field}/key"),
+                                )],
+                            );
                         }
                     }
                 }
             } else {
                 let id = record["id"].clone();
                 if st.objects[object].iter().any(|v| v["id"] == id) {
-                    return ia_error(409, "conflict", &format!("A {object} with id {id} already exists"), "REST-1067", vec![]);
+                    return ia_error(
+                        409,
+                        "conflict",
+                        &format!("A {object} with id {id} already exists"),
+                        "REST-1067",
+                        vec![],
+                    );
                 }
             }
             let mut audit = audit(&mut st.seed);
@@ -538,8 +796,12 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
             written(201, object, &record)
         }
         ("PATCH", Some(key)) => {
-            let Some(i) = st.find(object, key) else { return not_found(object, key) };
-            let Some(Value::Object(body)) = body_json(request) else { return payload_required("PATCH") };
+            let Some(i) = st.find(object, key) else {
+                return not_found(object, key);
+            };
+            let Some(Value::Object(body)) = body_json(request) else {
+                return payload_required("PATCH");
+            };
             if let Some(bad) = check_payload(object, &body, false) {
                 return bad;
             }
@@ -553,13 +815,21 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
             written(200, object, &record)
         }
         ("DELETE", Some(key)) => {
-            let Some(i) = st.find(object, key) else { return not_found(object, key) };
+            let Some(i) = st.find(object, key) else {
+                return not_found(object, key);
+            };
             if object == "user" && st.objects[object][i]["$loggedIn"] == true {
-                return ia_error(422, "operationFailed", "Deleting the user failed", "REST-2014", vec![json!({
-                    "code": "BL01001973",
-                    "message": "A user who has logged in cannot be deleted; set the status to inactive instead",
-                    "errorId": "BL01001973",
-                })]);
+                return ia_error(
+                    422,
+                    "operationFailed",
+                    "Deleting the user failed",
+                    "REST-2014",
+                    vec![json!({
+                        "code": "BL01001973",
+                        "message": "A user who has logged in cannot be deleted; set the status to inactive instead",
+                        "errorId": "BL01001973",
+                    })],
+                );
             }
             if let Some(records) = st.objects.get_mut(object) {
                 records.remove(i);
@@ -567,37 +837,71 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
             st.derive_maps();
             ResponseTemplate::new(204)
         }
-        _ => ia_error(405, "methodNotAllowed", "Method not allowed", "REST-1002", vec![]),
+        _ => ia_error(
+            405,
+            "methodNotAllowed",
+            "Method not allowed",
+            "REST-1002",
+            vec![],
+        ),
     }
 }
 
 /// Sage-style payload checks: unknown and read-only properties, required ones on create.
-fn check_payload(object: &str, body: &Map<String, Value>, create: bool) -> Option<ResponseTemplate> {
+fn check_payload(
+    object: &str,
+    body: &Map<String, Value>,
+    create: bool,
+) -> Option<ResponseTemplate> {
     let allowed = writable(object);
     let mut details = Vec::new();
     for k in body.keys() {
         if !allowed.contains(&k.as_str()) || (!create && k == "id") {
-            details.push(detail("invalidRequest", format!("/{k} is not a valid field"), "REST-1043", &format!("/{k}")));
+            details.push(detail(
+                "invalidRequest",
+                format!("/{k} is not a valid field"),
+                "REST-1043",
+                &format!("/{k}"),
+            ));
         }
     }
     if create {
         for r in required(object) {
             if body.get(*r).is_none_or(|v| v.is_null() || v == "") {
-                details.push(detail("invalidRequest", format!("/{r} is required"), "REST-1040", &format!("/{r}")));
+                details.push(detail(
+                    "invalidRequest",
+                    format!("/{r} is required"),
+                    "REST-1040",
+                    &format!("/{r}"),
+                ));
             }
         }
     }
     if object == "user"
         && let Some(t) = body.get("userType").and_then(Value::as_str)
         && t != "business"
-        && body.get("adminPrivileges").and_then(Value::as_str).is_some_and(|a| a != "off")
+        && body
+            .get("adminPrivileges")
+            .and_then(Value::as_str)
+            .is_some_and(|a| a != "off")
     {
-        details.push(detail("invalidRequest", "adminPrivileges limited or full requires userType business".into(), "REST-1050", "/adminPrivileges"));
+        details.push(detail(
+            "invalidRequest",
+            "adminPrivileges limited or full requires userType business".into(),
+            "REST-1050",
+            "/adminPrivileges",
+        ));
     }
     if details.is_empty() {
         None
     } else {
-        Some(ia_error(400, "invalidRequest", "Payload contains errors", "REST-1064", details))
+        Some(ia_error(
+            400,
+            "invalidRequest",
+            "Payload contains errors",
+            "REST-1064",
+            details,
+        ))
     }
 }
 
@@ -626,7 +930,11 @@ fn compare(a: &Value, b: &Value, case_sensitive: bool) -> Option<Ordering> {
     if let (Ok(x), Ok(y)) = (ta.parse::<f64>(), tb.parse::<f64>()) {
         return x.partial_cmp(&y);
     }
-    Some(if case_sensitive { ta.cmp(&tb) } else { ta.to_lowercase().cmp(&tb.to_lowercase()) })
+    Some(if case_sensitive {
+        ta.cmp(&tb)
+    } else {
+        ta.to_lowercase().cmp(&tb.to_lowercase())
+    })
 }
 
 fn text_op(a: &Value, b: &Value, case_sensitive: bool, f: fn(&str, &str) -> bool) -> bool {
@@ -638,17 +946,28 @@ fn text_op(a: &Value, b: &Value, case_sensitive: bool, f: fn(&str, &str) -> bool
 }
 
 /// Evaluates one `{op: {field: operand}}` condition on a record.
-fn condition(record: &Value, op: &str, field: &str, operand: &Value, cs: bool) -> Result<bool, String> {
+fn condition(
+    record: &Value,
+    op: &str,
+    field: &str,
+    operand: &Value,
+    cs: bool,
+) -> Result<bool, String> {
     let v = at(record, field).unwrap_or(&Value::Null);
     let eq = |x: &Value| compare(v, x, cs) == Some(Ordering::Equal);
     let ord = |want: &[Ordering]| compare(v, operand, cs).is_some_and(|o| want.contains(&o));
-    let list = || operand.as_array().ok_or_else(|| format!("{op} needs an array"));
+    let list = || {
+        operand
+            .as_array()
+            .ok_or_else(|| format!("{op} needs an array"))
+    };
     let range = || -> Result<bool, String> {
         let r = list()?;
         if r.len() != 2 {
             return Err(format!("{op} needs two bounds"));
         }
-        Ok(compare(v, &r[0], cs).is_some_and(|o| o != Ordering::Less) && compare(v, &r[1], cs).is_some_and(|o| o != Ordering::Greater))
+        Ok(compare(v, &r[0], cs).is_some_and(|o| o != Ordering::Less)
+            && compare(v, &r[1], cs).is_some_and(|o| o != Ordering::Greater))
     };
     Ok(match op {
         "$eq" => eq(operand),
@@ -667,7 +986,11 @@ fn condition(record: &Value, op: &str, field: &str, operand: &Value, cs: bool) -
         "$notStartsWith" => !text_op(v, operand, cs, |a, b| a.starts_with(b)),
         "$endsWith" => text_op(v, operand, cs, |a, b| a.ends_with(b)),
         "$notEndsWith" => !text_op(v, operand, cs, |a, b| a.ends_with(b)),
-        "$has" => v.as_array().is_some_and(|items| items.iter().any(|i| compare(i, operand, cs) == Some(Ordering::Equal))),
+        "$has" => v.as_array().is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| compare(i, operand, cs) == Some(Ordering::Equal))
+        }),
         other => return Err(format!("'{other}' is not a valid filter operator")),
     })
 }
@@ -685,7 +1008,11 @@ fn parse_expression(s: &str, n: usize) -> Result<Expr, String> {
         let and = t.eq_ignore_ascii_case("and");
         let mut e = Expr::Cond(1);
         for i in 2..=n {
-            e = if and { Expr::And(Box::new(e), Box::new(Expr::Cond(i))) } else { Expr::Or(Box::new(e), Box::new(Expr::Cond(i))) };
+            e = if and {
+                Expr::And(Box::new(e), Box::new(Expr::Cond(i)))
+            } else {
+                Expr::Or(Box::new(e), Box::new(Expr::Cond(i)))
+            };
         }
         return Ok(e);
     }
@@ -730,7 +1057,9 @@ fn parse_atom(t: &[String], pos: &mut usize, n: usize) -> Result<Expr, String> {
     }
     match tok.parse::<usize>() {
         Ok(k) if (1..=n).contains(&k) => Ok(Expr::Cond(k)),
-        _ => Err(format!("'{tok}' is not a condition number between 1 and {n}")),
+        _ => Err(format!(
+            "'{tok}' is not a condition number between 1 and {n}"
+        )),
     }
 }
 
@@ -743,42 +1072,98 @@ fn eval(e: &Expr, results: &[bool]) -> bool {
 }
 
 fn query_error(message: String, target: &str) -> ResponseTemplate {
-    ia_error(400, "invalidRequest", "Payload contains errors", "REST-1064", vec![detail("invalidRequest", message, "REST-1043", target)])
+    ia_error(
+        400,
+        "invalidRequest",
+        "Payload contains errors",
+        "REST-1064",
+        vec![detail("invalidRequest", message, "REST-1043", target)],
+    )
 }
 
 fn query(st: &State, body: &Value) -> ResponseTemplate {
-    let Some(obj) = body.as_object() else { return payload_required("POST") };
+    let Some(obj) = body.as_object() else {
+        return payload_required("POST");
+    };
     for k in obj.keys() {
-        if !matches!(k.as_str(), "object" | "fields" | "filters" | "filterExpression" | "filterParameters" | "orderBy" | "start" | "size") {
+        if !matches!(
+            k.as_str(),
+            "object"
+                | "fields"
+                | "filters"
+                | "filterExpression"
+                | "filterParameters"
+                | "orderBy"
+                | "start"
+                | "size"
+        ) {
             return query_error(format!("/{k} is not a valid field"), &format!("/{k}"));
         }
     }
     let object = obj.get("object").and_then(Value::as_str).unwrap_or("");
-    let Some(records) = object.strip_prefix("company-config/").and_then(|o| st.objects.get(o)) else {
+    let Some(records) = object
+        .strip_prefix("company-config/")
+        .and_then(|o| st.objects.get(o))
+    else {
         return query_error(format!("'{object}' is not a valid object"), "/object");
     };
     let params = obj.get("filterParameters").cloned().unwrap_or(json!({}));
-    let cs = params.get("caseSensitiveComparison").and_then(Value::as_bool).unwrap_or(true);
-    let known = |field: &str| records.is_empty() || records.iter().any(|r| at(r, field).is_some()) || field == "href";
+    let cs = params
+        .get("caseSensitiveComparison")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let known = |field: &str| {
+        records.is_empty() || records.iter().any(|r| at(r, field).is_some()) || field == "href"
+    };
     let fields: Vec<String> = match obj.get("fields").and_then(Value::as_array) {
-        Some(f) if !f.is_empty() => f.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(f) if !f.is_empty() => f
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         _ => vec!["key".into(), "id".into(), "href".into()],
     };
     for (i, f) in fields.iter().enumerate() {
         if f.starts_with('$') || !known(f) {
-            return query_error(format!("{f} is not a valid field of {object}"), &format!("/fields/{i}"));
+            return query_error(
+                format!("{f} is not a valid field of {object}"),
+                &format!("/fields/{i}"),
+            );
         }
     }
     let mut conditions = Vec::new();
-    for (i, f) in obj.get("filters").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let Some((op, spec)) = f.as_object().filter(|m| m.len() == 1).and_then(|m| m.iter().next()) else {
-            return query_error("each filter needs exactly one operator".into(), &format!("/filters/{i}"));
+    for (i, f) in obj
+        .get("filters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some((op, spec)) = f
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.iter().next())
+        else {
+            return query_error(
+                "each filter needs exactly one operator".into(),
+                &format!("/filters/{i}"),
+            );
         };
-        let Some((field, operand)) = spec.as_object().filter(|m| m.len() == 1).and_then(|m| m.iter().next()) else {
-            return query_error(format!("{op} needs exactly one field"), &format!("/filters/{i}/{op}"));
+        let Some((field, operand)) = spec
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.iter().next())
+        else {
+            return query_error(
+                format!("{op} needs exactly one field"),
+                &format!("/filters/{i}/{op}"),
+            );
         };
         if !known(field) {
-            return query_error(format!("{field} is not a valid field of {object}"), &format!("/filters/{i}/{op}/{field}"));
+            return query_error(
+                format!("{field} is not a valid field of {object}"),
+                &format!("/filters/{i}/{op}/{field}"),
+            );
         }
         conditions.push((op.clone(), field.clone(), operand.clone()));
     }
@@ -790,7 +1175,10 @@ fn query(st: &State, body: &Value) -> ResponseTemplate {
         _ => None,
     };
     let start = obj.get("start").and_then(Value::as_u64).unwrap_or(1);
-    let size = obj.get("size").and_then(Value::as_u64).unwrap_or(PAGE as u64);
+    let size = obj
+        .get("size")
+        .and_then(Value::as_u64)
+        .unwrap_or(PAGE as u64);
     if start == 0 {
         return query_error("start must be at least 1".into(), "/start");
     }
@@ -819,12 +1207,22 @@ fn query(st: &State, body: &Value) -> ResponseTemplate {
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|o| o.as_object()?.iter().next().map(|(f, d)| (f.clone(), d.as_str() == Some("desc"))))
+        .filter_map(|o| {
+            o.as_object()?
+                .iter()
+                .next()
+                .map(|(f, d)| (f.clone(), d.as_str() == Some("desc")))
+        })
         .collect();
     if !order.is_empty() {
         matched.sort_by(|a, b| {
             for (f, desc) in &order {
-                let o = compare(at(a, f).unwrap_or(&Value::Null), at(b, f).unwrap_or(&Value::Null), cs).unwrap_or(Ordering::Equal);
+                let o = compare(
+                    at(a, f).unwrap_or(&Value::Null),
+                    at(b, f).unwrap_or(&Value::Null),
+                    cs,
+                )
+                .unwrap_or(Ordering::Equal);
                 let o = if *desc { o.reverse() } else { o };
                 if o != Ordering::Equal {
                     return o;
@@ -838,25 +1236,52 @@ fn query(st: &State, body: &Value) -> ResponseTemplate {
     let to = (from + size as usize).min(total);
     let rows: Vec<Value> = matched[from..to]
         .iter()
-        .map(|r| Value::Object(fields.iter().map(|f| (f.clone(), at(r, f).cloned().unwrap_or(Value::Null))).collect()))
+        .map(|r| {
+            Value::Object(
+                fields
+                    .iter()
+                    .map(|f| (f.clone(), at(r, f).cloned().unwrap_or(Value::Null)))
+                    .collect(),
+            )
+        })
         .collect();
-    let next = if to < total { json!(to + 1) } else { Value::Null };
-    let previous = if start > 1 { json!(start.saturating_sub(size).max(1)) } else { Value::Null };
-    json(200, json!({"ia::result": rows, "ia::meta": {"totalCount": total, "start": start, "pageSize": size, "next": next, "previous": previous}}))
+    let next = if to < total {
+        json!(to + 1)
+    } else {
+        Value::Null
+    };
+    let previous = if start > 1 {
+        json!(start.saturating_sub(size).max(1))
+    } else {
+        Value::Null
+    };
+    json(
+        200,
+        json!({"ia::result": rows, "ia::meta": {"totalCount": total, "start": start, "pageSize": size, "next": next, "previous": previous}}),
+    )
 }
 
 fn model(st: &State, request: &Request) -> ResponseTemplate {
     let q = super::query(request);
     let name = q.get("name").cloned().unwrap_or_default();
-    let Some(records) = name.strip_prefix("company-config/").and_then(|o| st.objects.get(o)) else {
+    let Some(records) = name
+        .strip_prefix("company-config/")
+        .and_then(|o| st.objects.get(o))
+    else {
         let list: Vec<Value> = OBJECTS.iter().map(|o| json!({"apiObject": format!("company-config/{o}"), "type": "object", "href": format!("/services/core/model?name=company-config/{o}")})).collect();
         let list: Vec<Value> = if name.is_empty() { list } else { Vec::new() };
-        return json(200, json!({"ia::result": list, "ia::meta": {"totalCount": list.len()}}));
+        return json(
+            200,
+            json!({"ia::result": list, "ia::meta": {"totalCount": list.len()}}),
+        );
     };
     let mut fields = Map::new();
     if let Some(first) = records.first().and_then(Value::as_object) {
         for (k, v) in first {
-            if k.starts_with('$') || v.is_object() || v.is_array() && k != "allowedAccessRights" && k != "accessRights" {
+            if k.starts_with('$')
+                || v.is_object()
+                || v.is_array() && k != "allowedAccessRights" && k != "accessRights"
+            {
                 continue;
             }
             let t = match v {
@@ -869,6 +1294,12 @@ fn model(st: &State, request: &Request) -> ResponseTemplate {
         }
     }
     let object = name.trim_start_matches("company-config/");
-    let methods: Vec<&str> = ["GET", "POST", "PATCH", "DELETE"].into_iter().filter(|m| allows(object, m)).collect();
-    json(200, json!({"ia::result": {"apiObject": name, "type": "object", "fields": fields, "httpMethods": methods.join(","), "idField": "id"}, "ia::meta": {"totalCount": 1}}))
+    let methods: Vec<&str> = ["GET", "POST", "PATCH", "DELETE"]
+        .into_iter()
+        .filter(|m| allows(object, m))
+        .collect();
+    json(
+        200,
+        json!({"ia::result": {"apiObject": name, "type": "object", "fields": fields, "httpMethods": methods.join(","), "idField": "id"}, "ia::meta": {"totalCount": 1}}),
+    )
 }

@@ -1,0 +1,111 @@
+//! Intacct roles: list roles, read one with its permission assignments, users and groups,
+//! find its assignments through the query service, and (in the sandbox, or with
+//! `INTACCT_WRITES=1`) create, update and delete a role.
+//!
+//! ```text
+//! cargo run --example intacct_roles
+//! ```
+//!
+//! Uses `INTACCT_URL` with `INTACCT_TOKEN`, or with `INTACCT_CLIENT_ID`,
+//! `INTACCT_CLIENT_SECRET` and `INTACCT_USERNAME`, when set; the sandbox otherwise.
+
+use futures::TryStreamExt;
+use permkit::intacct::query::{Filter, Query};
+use permkit::intacct::{Client, ClientBuilder, types};
+use permkit::sandbox::Sandbox;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await;
+    let (client, real) = match ClientBuilder::from_env() {
+        Some(builder) => (builder.build()?, true),
+        None => (
+            Client::builder(sandbox.intacct_url())
+                .client_credentials(
+                    Sandbox::INTACCT_CLIENT_ID,
+                    Sandbox::INTACCT_CLIENT_SECRET,
+                    Sandbox::INTACCT_USERNAME,
+                )
+                .build()?,
+            false,
+        ),
+    };
+
+    let roles = client.list_roles().send().await?.into_inner();
+    println!("{} roles", roles.ia_result.len());
+    for r in &roles.ia_result {
+        println!(
+            "  {:>5} {}",
+            r.key.as_deref().unwrap_or("-"),
+            r.id.as_deref().unwrap_or("-")
+        );
+    }
+    let Some(key) = roles.ia_result.first().and_then(|r| r.key.clone()) else {
+        return Ok(());
+    };
+
+    let role = client
+        .get_role()
+        .key(&key)
+        .send()
+        .await?
+        .into_inner()
+        .ia_result
+        .unwrap_or_default();
+    println!(
+        "\nrole {:?} ({:?}, {:?}): {} assignments, {} users, {} groups",
+        role.id,
+        role.role_type.as_ref().map(|t| t.as_str()),
+        role.apply_to.as_ref().map(|t| t.as_str()),
+        role.role_permission_assignments.len(),
+        role.role_users.len(),
+        role.role_groups.len()
+    );
+    for a in role.role_permission_assignments.iter().take(5) {
+        let p = a.permission.as_ref();
+        let rights: Vec<&str> = a.access_rights.iter().map(|r| r.as_str()).collect();
+        println!(
+            "  {:?}/{:?}: {}",
+            p.and_then(|p| p.module.as_ref()).map(|m| m.as_str()),
+            p.and_then(|p| p.name.as_ref()).map(|n| n.as_str()),
+            rights.join(",")
+        );
+    }
+
+    // The same assignments through the query service, with related fields.
+    let rows: Vec<_> = Query::new("company-config/role-permission-assignment")
+        .fields([
+            "key",
+            "permission.module",
+            "permission.name",
+            "accessRights",
+        ])
+        .filter(Filter::eq("role.key", key.as_str()))
+        .size(1000)
+        .stream(&client)
+        .try_collect()
+        .await?;
+    println!("query: {} assignments of role {key}", rows.len());
+
+    if !real || std::env::var("INTACCT_WRITES").as_deref() == Ok("1") {
+        let create: types::RoleCreateRequest = serde_json::from_value(serde_json::json!({
+            "id": "permkit example role", "description": "Created by the permkit example", "roleType": "enterprise", "applyTo": "loginOnly"
+        }))?;
+        let created = client.create_role().body(create).send().await?.into_inner();
+        let new_key = created.ia_result.and_then(|r| r.key).unwrap_or_default();
+        println!("\ncreated role {new_key}");
+        let update: types::RoleUpdateRequest = serde_json::from_value(
+            serde_json::json!({"description": "Updated by the permkit example"}),
+        )?;
+        client
+            .update_role()
+            .key(&new_key)
+            .body(update)
+            .send()
+            .await?;
+        println!("updated role {new_key}");
+        client.delete_role().key(&new_key).send().await?;
+        println!("deleted role {new_key}");
+    }
+    Ok(())
+}
