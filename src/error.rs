@@ -199,6 +199,12 @@ pub const BODY_EXCERPT_LIMIT: usize = 512;
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Error {
+    // Boxed: an `Error` is one pointer wide, so `Result<T, Error>` stays small.
+    inner: Box<ErrorInner>,
+}
+
+#[derive(Debug)]
+struct ErrorInner {
     kind: ErrorKind,
     api: Option<Api>,
     operation: Option<String>,
@@ -219,153 +225,155 @@ impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            api: None,
-            operation: None,
-            status: None,
-            code: None,
-            message: message.into(),
-            field_errors: Vec::new(),
-            correlation_id: None,
-            request_id: None,
-            support_id: None,
-            required_scope: None,
-            retry_after: None,
-            body_excerpt: None,
-            source: None,
+            inner: Box::new(ErrorInner {
+                kind,
+                api: None,
+                operation: None,
+                status: None,
+                code: None,
+                message: message.into(),
+                field_errors: Vec::new(),
+                correlation_id: None,
+                request_id: None,
+                support_id: None,
+                required_scope: None,
+                retry_after: None,
+                body_excerpt: None,
+                source: None,
+            }),
         }
     }
 
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
     /// The API that answered, when known.
     pub fn api(&self) -> Option<Api> {
-        self.api
+        self.inner.api
     }
     /// The operation (`operationId`) that failed, when known.
     pub fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
+        self.inner.operation.as_deref()
     }
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
     /// The vendor's machine-readable code (`validation_error`, an Intacct `code`, ...).
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.inner.code.as_deref()
     }
     /// The vendor's (or permkit's) human-readable message.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
     /// Field-level problems (Permission Assist `errors`, PERSCOM 422 `errors`, Intacct `details`).
     pub fn field_errors(&self) -> &[FieldError] {
-        &self.field_errors
+        &self.inner.field_errors
     }
     /// Permission Assist's `correlationId`.
     pub fn correlation_id(&self) -> Option<&str> {
-        self.correlation_id.as_deref()
+        self.inner.correlation_id.as_deref()
     }
     /// A request or trace id (PERSCOM `request_id`, Intacct `errorId`, a request-id header).
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.inner.request_id.as_deref()
     }
     /// Intacct's `supportId`, to quote to Sage support.
     pub fn support_id(&self) -> Option<&str> {
-        self.support_id.as_deref()
+        self.inner.support_id.as_deref()
     }
     /// The scope the call needed (PERSCOM 403s).
     pub fn required_scope(&self) -> Option<&str> {
-        self.required_scope.as_deref()
+        self.inner.required_scope.as_deref()
     }
     /// How long the server asked to wait (`Retry-After` and the vendors' own headers).
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
     /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes) when it was not the
     /// vendor's JSON error shape: an HTML page from a proxy, plain text, a truncated body.
     pub fn body_excerpt(&self) -> Option<&str> {
-        self.body_excerpt.as_deref()
+        self.inner.body_excerpt.as_deref()
     }
 
     // Builders used by the decoders; public so that users' own layers can build errors too.
 
     /// Sets the API.
     pub fn with_api(mut self, api: Api) -> Self {
-        self.api = Some(api);
+        self.inner.api = Some(api);
         self
     }
     /// Sets the operation id.
     pub fn with_operation(mut self, op: impl Into<String>) -> Self {
-        self.operation = Some(op.into());
+        self.inner.operation = Some(op.into());
         self
     }
     /// Sets the HTTP status.
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.inner.status = Some(status);
         self
     }
     /// Sets the vendor's code.
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        self.inner.code = Some(code.into());
         self
     }
     /// Replaces the message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.inner.message = message.into();
         self
     }
     /// Sets the kind.
     pub fn with_kind(mut self, kind: ErrorKind) -> Self {
-        self.kind = kind;
+        self.inner.kind = kind;
         self
     }
     /// Adds field errors.
     pub fn with_field_errors(mut self, errors: impl IntoIterator<Item = FieldError>) -> Self {
-        self.field_errors.extend(errors);
+        self.inner.field_errors.extend(errors);
         self
     }
     /// Sets the correlation id.
     pub fn with_correlation_id(mut self, id: impl Into<String>) -> Self {
-        self.correlation_id = Some(id.into());
+        self.inner.correlation_id = Some(id.into());
         self
     }
     /// Sets the request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
-        self.request_id = Some(id.into());
+        self.inner.request_id = Some(id.into());
         self
     }
     /// Sets the support id.
     pub fn with_support_id(mut self, id: impl Into<String>) -> Self {
-        self.support_id = Some(id.into());
+        self.inner.support_id = Some(id.into());
         self
     }
     /// Sets the scope the call needed.
     pub fn with_required_scope(mut self, scope: impl Into<String>) -> Self {
-        self.required_scope = Some(scope.into());
+        self.inner.required_scope = Some(scope.into());
         self
     }
     /// Sets the retry-after.
     pub fn with_retry_after(mut self, after: Option<Duration>) -> Self {
-        self.retry_after = after.or(self.retry_after);
+        self.inner.retry_after = after.or(self.inner.retry_after);
         self
     }
     /// Keeps a bounded excerpt of a body that was not the vendor's JSON.
     pub fn with_body_excerpt(mut self, body: &str) -> Self {
-        self.body_excerpt = Some(excerpt(body));
+        self.inner.body_excerpt = Some(excerpt(body));
         self
     }
     /// Sets the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     /// Whether retrying later may succeed.
     pub fn is_retryable(&self) -> bool {
-        self.kind.is_retryable()
+        self.inner.kind.is_retryable()
     }
 
     /// The starting point every decoder refines: kind from the status, retry-after and request
@@ -386,13 +394,13 @@ impl Error {
             "cf-ray",
         ] {
             if let Some(v) = headers.get(h).and_then(|v| v.to_str().ok()) {
-                e.request_id = Some(v.to_string());
+                e.inner.request_id = Some(v.to_string());
                 break;
             }
         }
         let trimmed = body.trim_start();
         if trimmed.is_empty() {
-            e.message = format!("{reason} (empty body)");
+            e.inner.message = format!("{reason} (empty body)");
         } else if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
             e = e.with_body_excerpt(body);
         }
@@ -444,38 +452,43 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(api) = self.api {
+        if let Some(api) = self.inner.api {
             write!(f, "{api}")?;
-            if let Some(op) = &self.operation {
+            if let Some(op) = &self.inner.operation {
                 write!(f, " {op}")?;
             }
             f.write_str(": ")?;
         }
-        if let Some(status) = self.status {
+        if let Some(status) = self.inner.status {
             write!(f, "{status} ")?;
         }
-        match &self.code {
+        match &self.inner.code {
             Some(code) => write!(f, "{code}: ")?,
-            None => write!(f, "{}: ", kind_label(self.kind))?,
+            None => write!(f, "{}: ", kind_label(self.inner.kind))?,
         }
-        f.write_str(&self.message)?;
-        if !self.field_errors.is_empty() {
-            let fields: Vec<String> = self.field_errors.iter().map(ToString::to_string).collect();
+        f.write_str(&self.inner.message)?;
+        if !self.inner.field_errors.is_empty() {
+            let fields: Vec<String> = self
+                .inner
+                .field_errors
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             write!(f, " ({})", fields.join("; "))?;
         }
-        if let Some(scope) = &self.required_scope {
+        if let Some(scope) = &self.inner.required_scope {
             write!(f, " (needs scope `{scope}`)")?;
         }
-        if let Some(after) = self.retry_after {
+        if let Some(after) = self.inner.retry_after {
             write!(f, " (retry after {:.1}s)", after.as_secs_f64())?;
         }
-        if let Some(body) = &self.body_excerpt {
+        if let Some(body) = &self.inner.body_excerpt {
             write!(f, " body: {body}")?;
         }
         for (label, id) in [
-            ("correlation", &self.correlation_id),
-            ("request", &self.request_id),
-            ("support", &self.support_id),
+            ("correlation", &self.inner.correlation_id),
+            ("request", &self.inner.request_id),
+            ("support", &self.inner.support_id),
         ] {
             if let Some(id) = id {
                 write!(f, " [{label} {id}]")?;
@@ -509,7 +522,8 @@ fn kind_label(kind: ErrorKind) -> &'static str {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.inner
+            .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
@@ -541,7 +555,9 @@ pub(crate) fn decode_raw(status: u16, headers: &http::HeaderMap, raw: &RawErrorB
         #[cfg(feature = "permission-assist")]
         "permission-assist" => crate::permission_assist::errors::decode(status, headers, &raw.body),
         #[cfg(feature = "perscom")]
-        "perscom" => crate::perscom::errors::decode_for(status, headers, &raw.body, raw.operation.as_deref()),
+        "perscom" => {
+            crate::perscom::errors::decode_for(status, headers, &raw.body, raw.operation.as_deref())
+        }
         #[cfg(feature = "intacct")]
         "intacct" => crate::intacct::errors::decode(status, headers, &raw.body),
         #[cfg(feature = "intacct")]
@@ -552,8 +568,8 @@ pub(crate) fn decode_raw(status: u16, headers: &http::HeaderMap, raw: &RawErrorB
         Some(op) => e.with_operation(op.clone()),
         None => e,
     };
-    if raw.truncated && e.body_excerpt.is_none() {
-        let msg = format!("{} (body truncated)", e.message);
+    if raw.truncated && e.inner.body_excerpt.is_none() {
+        let msg = format!("{} (body truncated)", e.inner.message);
         return e.with_message(msg);
     }
     e

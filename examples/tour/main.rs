@@ -41,31 +41,39 @@ pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// Runs one section, noting its failure.
+#[allow(dead_code)]
+async fn section(
+    name: &'static str,
+    run: impl std::future::Future<Output = Step>,
+    failed: &mut Vec<&'static str>,
+) {
+    println!("\n=== {name} ===");
+    if let Err(e) = run.await {
+        println!("!! {name} failed: {e}");
+        failed.push(name);
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let tour = Tour {
         sandbox: Sandbox::start().await,
         writes: var("PERMKIT_TOUR_WRITES").as_deref() == Some("1"),
     };
-    let mut failed = Vec::new();
     #[allow(unused_mut)]
-    let mut sections: Vec<(
-        &str,
-        std::pin::Pin<Box<dyn std::future::Future<Output = Step> + '_>>,
-    )> = Vec::new();
+    let mut failed: Vec<&'static str> = Vec::new();
     #[cfg(feature = "permission-assist")]
-    sections.push(("Permission Assist", Box::pin(permission_assist::run(&tour))));
+    section(
+        "Permission Assist",
+        permission_assist::run(&tour),
+        &mut failed,
+    )
+    .await;
     #[cfg(feature = "perscom")]
-    sections.push(("PERSCOM", Box::pin(perscom::run(&tour))));
+    section("PERSCOM", perscom::run(&tour), &mut failed).await;
     #[cfg(feature = "intacct")]
-    sections.push(("Sage Intacct", Box::pin(intacct::run(&tour))));
-    for (name, section) in sections {
-        println!("\n=== {name} ===");
-        if let Err(e) = section.await {
-            println!("!! {name} failed: {e}");
-            failed.push(name);
-        }
-    }
+    section("Sage Intacct", intacct::run(&tour), &mut failed).await;
     if failed.is_empty() {
         println!("\nTour complete: every step passed.");
     } else {

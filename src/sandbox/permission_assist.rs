@@ -574,30 +574,30 @@ fn new_import(st: &mut State, app: usize, files: Vec<Value>) -> Value {
     import
 }
 
-fn find_app(st: &mut State, id: Option<&str>) -> Result<usize, ResponseTemplate> {
+fn find_app(st: &mut State, id: Option<&str>) -> Result<usize, Box<ResponseTemplate>> {
     let Some(id) = id else {
-        return Err(validation(
+        return Err(Box::new(validation(
             vec![("applicationId", "Application ID is missing".into())],
             &mut st.seed,
-        ));
+        )));
     };
     let Some(i) = st
         .apps
         .iter()
         .position(|a| a.json["id"].as_str() == Some(id))
     else {
-        return Err(error(
+        return Err(Box::new(error(
             404,
             "not_found",
             &format!("Application with id {id} not found"),
             &mut st.seed,
-        ));
+        )));
     };
     if st.apps[i].json["isArchived"] == json!(true) {
-        return Err(validation(
+        return Err(Box::new(validation(
             vec![("applicationId", "Application is archived".into())],
             &mut st.seed,
-        ));
+        )));
     }
     Ok(i)
 }
@@ -609,7 +609,7 @@ fn stage(st: &mut State, request: &Request) -> ResponseTemplate {
     };
     let app = match find_app(st, b["applicationId"].as_str()) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !st.apps[app].scheduled {
         return error(
@@ -650,8 +650,11 @@ fn cancel(st: &mut State, request: &Request) -> ResponseTemplate {
     json(200, import.clone())
 }
 
-/// A minimal multipart/form-data reader: (name, file name, bytes) per part.
-fn multipart_parts(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
+/// One part of a multipart body: name, file name, bytes.
+type FormPart = (String, Option<String>, Vec<u8>);
+
+/// A minimal multipart/form-data reader.
+fn multipart_parts(request: &Request) -> Option<Vec<FormPart>> {
     let ct = request.headers.get("content-type")?.to_str().ok()?;
     let boundary = ct
         .split(';')
@@ -700,7 +703,7 @@ fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> Respo
         .map(|(_, _, d)| String::from_utf8_lossy(d).to_string());
     let app = match find_app(st, form_app.as_deref().or(query_app.as_deref())) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let groups = st.apps[app].file_groups.clone();
     if groups.is_empty() {
