@@ -70,12 +70,24 @@ enum Closed {
 /// Peak resident memory of this process, in KiB (Linux).
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn current_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 /// A local server that reads and discards any request body, then answers with an import.
@@ -113,7 +125,10 @@ async fn sink_server() -> String {
                     have += n;
                 }
                 let body = r#"{"id":"00000000-0000-0000-0000-000000000000","number":1,"type":"API","status":"Pending"}"#;
-                let resp = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                let resp = format!(
+                    "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
                 let _ = sock.write_all(resp.as_bytes()).await;
             });
         }
@@ -128,7 +143,8 @@ fn main() {
     // 1. Decoding a page.
     let page = identity_page();
     let ours = time(15, 200, || {
-        let p: permkit::permission_assist::types::IdentityPage = serde_json::from_str(&page).unwrap();
+        let p: permkit::permission_assist::types::IdentityPage =
+            serde_json::from_str(&page).unwrap();
         std::hint::black_box(p);
     });
     let base = time(15, 200, || {
@@ -138,10 +154,21 @@ fn main() {
     report("decode a page of 50 identities", ours, base);
 
     // 2. Open enums.
-    let values: Vec<String> = ["Pending", "Running", "Finished", "Failed", "Canceled", "Canceling"].iter().map(|s| format!("\"{s}\"")).collect();
+    let values: Vec<String> = [
+        "Pending",
+        "Running",
+        "Finished",
+        "Failed",
+        "Canceled",
+        "Canceling",
+    ]
+    .iter()
+    .map(|s| format!("\"{s}\""))
+    .collect();
     let ours = time(15, 20_000, || {
         for v in &values {
-            let e: permkit::permission_assist::types::ImportStatus = serde_json::from_str(v).unwrap();
+            let e: permkit::permission_assist::types::ImportStatus =
+                serde_json::from_str(v).unwrap();
             std::hint::black_box(e);
         }
     });
@@ -158,13 +185,21 @@ fn main() {
         let sandbox = permkit::sandbox::Sandbox::start().await;
         let url = sandbox.permission_assist_url();
         let token = permkit::sandbox::Sandbox::PERMISSION_ASSIST_TOKEN;
-        let client = permkit::permission_assist::Client::builder(&url).token(token).build().unwrap();
+        let client = permkit::permission_assist::Client::builder(&url)
+            .token(token)
+            .build()
+            .unwrap();
         let raw = reqwest::Client::new();
         let mut ours = Vec::new();
         let mut base = Vec::new();
         for _ in 0..15 {
             let t = Instant::now();
-            let all: Vec<_> = client.list_identities().stream().try_collect().await.unwrap();
+            let all: Vec<_> = client
+                .list_identities()
+                .stream()
+                .try_collect()
+                .await
+                .unwrap();
             assert_eq!(all.len(), 230);
             ours.push(t.elapsed());
             let t = Instant::now();
@@ -184,7 +219,11 @@ fn main() {
             assert_eq!(n, 230);
             base.push(t.elapsed());
         }
-        report("stream 230 identities over 5 pages", median(ours), median(base));
+        report(
+            "stream 230 identities over 5 pages",
+            median(ours),
+            median(base),
+        );
     });
 
     // 4. Uploading a large file: memory.
@@ -202,13 +241,19 @@ fn main() {
             }
         }
         let url = sink_server().await;
-        let client = permkit::permission_assist::Client::builder(&url).token("t").build().unwrap();
+        let client = permkit::permission_assist::Client::builder(&url)
+            .token("t")
+            .build()
+            .unwrap();
         let app = uuid::Uuid::nil();
         let before = current_rss_kib().unwrap_or(0);
         let t = Instant::now();
         client
             .upload_application_import(app)
-            .file(uuid::Uuid::nil(), permkit::upload::FilePart::from_path(&file).await.unwrap())
+            .file(
+                uuid::Uuid::nil(),
+                permkit::upload::FilePart::from_path(&file).await.unwrap(),
+            )
             .send()
             .await
             .unwrap();
@@ -219,7 +264,10 @@ fn main() {
         let bytes = tokio::fs::read(&file).await.unwrap();
         client
             .upload_application_import(app)
-            .file(uuid::Uuid::nil(), permkit::upload::FilePart::from_bytes(bytes, "big.csv"))
+            .file(
+                uuid::Uuid::nil(),
+                permkit::upload::FilePart::from_bytes(bytes, "big.csv"),
+            )
             .send()
             .await
             .unwrap();

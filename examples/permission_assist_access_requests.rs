@@ -13,18 +13,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await;
     let client = match ClientBuilder::from_env() {
         Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.permission_assist_url()).token(Sandbox::PERMISSION_ASSIST_TOKEN).build()?,
+        None => Client::builder(sandbox.permission_assist_url())
+            .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+            .build()?,
     };
-    let removals: Vec<types::AccessRequest> =
-        client.list_access_requests().type_(types::AccessAction::Remove).stream().try_collect().await?;
+    let removals: Vec<types::AccessRequest> = client
+        .list_access_requests()
+        .type_(types::AccessAction::Remove)
+        .stream()
+        .try_collect()
+        .await?;
     println!("{} removal requests", removals.len());
     for r in removals.iter().take(5) {
-        let target = r.target.as_ref().map(|t| format!("{} {}", t.type_, t.name)).unwrap_or_default();
+        let target = r
+            .target
+            .as_ref()
+            .map(|t| format!("{} {}", t.type_, t.name))
+            .unwrap_or_default();
         println!("  #{} {} {target}", r.number, r.status);
     }
     if let Some(r) = removals.first() {
         let detail = client.get_access_request().id(r.id).send().await?;
-        println!("request #{}: {} privileges", detail.number, detail.privileges.len());
+        println!(
+            "request #{}: {} privileges",
+            detail.number,
+            detail.privileges.len()
+        );
     }
     Ok(())
 }

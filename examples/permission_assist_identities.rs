@@ -15,12 +15,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await;
     let client = match ClientBuilder::from_env() {
         Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.permission_assist_url()).token(Sandbox::PERMISSION_ASSIST_TOKEN).build()?,
+        None => Client::builder(sandbox.permission_assist_url())
+            .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+            .build()?,
     };
     let mut pages = client.list_identities().pages();
     let mut first = None;
     while let Some(page) = pages.try_next().await? {
-        println!("page {} of {:?}: {} identities", page.cursor, page.total_pages, page.items.len());
+        println!(
+            "page {} of {:?}: {} identities",
+            page.cursor,
+            page.total_pages,
+            page.items.len()
+        );
         for identity in &page.items {
             first.get_or_insert(identity.id);
             println!(

@@ -16,12 +16,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = Sandbox::start().await;
     let (client, real) = match ClientBuilder::from_env() {
         Some(builder) => (builder.build()?, true),
-        None => (Client::builder(sandbox.permission_assist_url()).token(Sandbox::PERMISSION_ASSIST_TOKEN).build()?, false),
+        None => (
+            Client::builder(sandbox.permission_assist_url())
+                .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+                .build()?,
+            false,
+        ),
     };
     let imports = client.list_application_imports().send().await?;
     println!("{} imports; the latest:", imports.total_count);
     for i in imports.items.iter().take(5) {
-        let app = i.application.as_ref().map(|a| a.name.as_str()).unwrap_or("?");
+        let app = i
+            .application
+            .as_ref()
+            .map(|a| a.name.as_str())
+            .unwrap_or("?");
         println!("  #{} {} {} ({})", i.number, app, i.status, i.type_);
     }
     if real && std::env::var("PERMKIT_TOUR_WRITES").as_deref() != Ok("1") {
@@ -31,13 +40,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let apps = client.list_applications().send().await?.into_inner().items;
     let scheduled = apps
         .iter()
-        .find(|a| a.is_archived != Some(true) && (real || a.connector.as_ref().is_some_and(|c| c["type"] == "Scheduled")))
+        .find(|a| {
+            a.is_archived != Some(true)
+                && (real
+                    || a.connector
+                        .as_ref()
+                        .is_some_and(|c| c["type"] == "Scheduled"))
+        })
         .ok_or("no application to stage")?;
-    let staged = client.stage_application_import().body(types::StageImportRequest { application_id: scheduled.id }).send().await?;
+    let staged = client
+        .stage_application_import()
+        .body(types::StageImportRequest {
+            application_id: scheduled.id,
+        })
+        .send()
+        .await?;
     println!("staged #{}: {}", staged.number, staged.status);
     let cancelled = client
         .cancel_application_import()
-        .body(types::CancelImportRequest { application_import_id: staged.id })
+        .body(types::CancelImportRequest {
+            application_import_id: staged.id,
+        })
         .send()
         .await?;
     println!("cancelled #{}: {}", cancelled.number, cancelled.status);
@@ -45,7 +68,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let target = match std::env::var("PERMISSION_ASSIST_FILE_GROUP") {
         Ok(group) => Some((scheduled.id, group.parse::<uuid::Uuid>()?)),
         Err(_) if !real => apps.iter().find_map(|a| {
-            let id = a.connector.as_ref()?.get("fileGroups")?.get(0)?.get("id")?.as_str()?.parse().ok()?;
+            let id = a
+                .connector
+                .as_ref()?
+                .get("fileGroups")?
+                .get(0)?
+                .get("id")?
+                .as_str()?
+                .parse()
+                .ok()?;
             Some((a.id, id))
         }),
         Err(_) => None,
@@ -59,7 +90,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => FilePart::from_bytes(&b"id,first,last\n1,Ada,Lovelace\n"[..], "employees.csv"),
     };
     let progress = Progress::new();
-    let import = client.upload_application_import(app).file(group, part).progress(progress.clone()).send().await?;
-    println!("uploaded {} bytes: import #{} is {}", progress.bytes_sent(), import.number, import.status);
+    let import = client
+        .upload_application_import(app)
+        .file(group, part)
+        .progress(progress.clone())
+        .send()
+        .await?;
+    println!(
+        "uploaded {} bytes: import #{} is {}",
+        progress.bytes_sent(),
+        import.number,
+        import.status
+    );
     Ok(())
 }

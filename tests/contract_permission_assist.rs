@@ -13,7 +13,13 @@ fn client() -> Option<Client> {
         eprintln!("PRISM_PERMISSION_ASSIST_URL is not set: contract test skipped (run .ci/run)");
         return None;
     };
-    Some(Client::builder(url).token("pa_contract").retry(permkit::RetryPolicy::none()).build().unwrap())
+    Some(
+        Client::builder(url)
+            .token("pa_contract")
+            .retry(permkit::RetryPolicy::none())
+            .build()
+            .unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -48,7 +54,11 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .await
         .unwrap();
     c.create_offboard_event()
-        .body(types::OffboardRequest { identity_id: id, effective_date: when, comment: Some("bye".into()) })
+        .body(types::OffboardRequest {
+            identity_id: id,
+            effective_date: when,
+            comment: Some("bye".into()),
+        })
         .send()
         .await
         .unwrap();
@@ -58,22 +68,50 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
                 .identity_id(id)
                 .effective_date(when)
                 .end_date(Some(when))
-                .identity(Some(types::IdentityInput::builder().title(Some("Manager".try_into().unwrap())).try_into().unwrap())),
+                .identity(Some(
+                    types::IdentityInput::builder()
+                        .title(Some("Manager".try_into().unwrap()))
+                        .try_into()
+                        .unwrap(),
+                )),
         )
         .send()
         .await
         .unwrap();
     c.create_leave_of_absence_event()
-        .body(types::LeaveOfAbsenceRequest { identity_id: id, effective_date: when, end_date: Some(when), comment: None })
+        .body(types::LeaveOfAbsenceRequest {
+            identity_id: id,
+            effective_date: when,
+            end_date: Some(when),
+            comment: None,
+        })
         .send()
         .await
         .unwrap();
-    c.list_application_imports().page(1).application_id(id).send().await.unwrap();
+    c.list_application_imports()
+        .page(1)
+        .application_id(id)
+        .send()
+        .await
+        .unwrap();
     c.get_application_import().id(id).send().await.unwrap();
-    c.stage_application_import().body(types::StageImportRequest { application_id: id }).send().await.unwrap();
-    c.cancel_application_import().body(types::CancelImportRequest { application_import_id: id }).send().await.unwrap();
+    c.stage_application_import()
+        .body(types::StageImportRequest { application_id: id })
+        .send()
+        .await
+        .unwrap();
+    c.cancel_application_import()
+        .body(types::CancelImportRequest {
+            application_import_id: id,
+        })
+        .send()
+        .await
+        .unwrap();
     c.upload_application_import(id)
-        .file(uuid::Uuid::new_v4(), FilePart::from_bytes(&b"id,name\n1,Ada\n"[..], "employees.csv"))
+        .file(
+            uuid::Uuid::new_v4(),
+            FilePart::from_bytes(&b"id,name\n1,Ada\n"[..], "employees.csv"),
+        )
         .send()
         .await
         .unwrap();
@@ -97,6 +135,12 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
 async fn prism_does_reject_what_the_spec_forbids() {
     let Some(c) = client() else { return };
     // page must be >= 1: Prism answers with the spec's error shape, which decodes.
-    let e = c.list_identities().page(0).send().await.map_err(permkit::Error::from).unwrap_err();
+    let e = c
+        .list_identities()
+        .page(0)
+        .send()
+        .await
+        .map_err(permkit::Error::from)
+        .unwrap_err();
     assert!(matches!(e.status(), Some(400 | 422)), "{e}");
 }
