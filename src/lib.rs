@@ -4,9 +4,9 @@
 //!
 //! | module | API | feature |
 //! |---|---|---|
-//! | [`perscom`] | PERSCOM personnel records | `perscom` |
-//! | [`permission_assist`] | Permission Assist by Sycorr (identity governance) | `permission-assist` |
-//! | [`intacct`] | Sage Intacct REST: permissions, roles, query service, OAuth2 | `intacct` |
+//! | `perscom` | PERSCOM personnel records | `perscom` |
+//! | `permission_assist` | Permission Assist by Sycorr (identity governance) | `permission-assist` |
+//! | `intacct` | Sage Intacct REST: permissions, roles, query service, OAuth2 | `intacct` |
 //!
 //! Each client is generated at build time from the checked-in OpenAPI document of its API
 //! (`openapi/*.yaml`) and completed by a small hand-written layer: `.stream()` and `.pages()`

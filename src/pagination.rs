@@ -4,7 +4,7 @@
 //! A list operation's builder has `.stream()` (every item of every page, in order) and
 //! `.pages()` (one [`Page`] at a time, with its metadata). Filters set on the builder are sent
 //! with every page. The engine stops at the last page or an empty one, and fails with
-//! [`ErrorKind::Pagination`](crate::ErrorKind::Pagination) instead of looping when a server
+//! [`crate::ErrorKind::Pagination`] instead of looping when a server
 //! repeats a page or does not advance.
 //!
 //! ```

@@ -2,7 +2,7 @@
 //! `Retry-After`, tracing without secrets, and error bodies read once (bounded) for the decoder.
 //!
 //! The generated clients call [`exec`] from their `ClientHooks` implementation; the
-//! hand-written parts (uploads, the query service) call [`send_json`].
+//! hand-written parts (uploads, the query service) call `send_json`.
 
 use crate::error::{Api, Error, ErrorKind, RawErrorBody, from_reqwest};
 use futures::future::BoxFuture;
