@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\nby group: {by_group:?}");
     println!("top modules:");
     let mut modules: Vec<_> = by_module.into_iter().collect();
-    modules.sort_by(|a, b| b.1.cmp(&a.1));
+    modules.sort_by_key(|m| std::cmp::Reverse(m.1));
     for (module, n) in modules.iter().take(8) {
         println!("  {module:<40} {n}");
     }

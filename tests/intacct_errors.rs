@@ -18,7 +18,11 @@ async fn failing(response: ResponseTemplate) -> Error {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder(format!("{}/ia/api/v1", server.uri())).token("t").retry(RetryPolicy::none()).build().unwrap();
+    let client = Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token("t")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     Error::from(client.get_role().key("24").send().await.unwrap_err())
 }
 
@@ -42,10 +46,23 @@ async fn sage_documented_400_with_details() {
     assert_eq!(e.request_id(), Some("REST-1064"));
     assert_eq!(e.support_id(), Some("Kxi78%7EZuyXBDEGVHD2UmO1phYXDQAAAAo"));
     assert_eq!(e.operation(), Some("get_role"));
-    let fields: Vec<_> = e.field_errors().iter().map(|f| (f.field.as_deref(), f.code.as_deref())).collect();
-    assert_eq!(fields, [(Some("/newDate"), Some("REST-1043")), (Some("/id"), Some("REST-1040"))]);
+    let fields: Vec<_> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.field.as_deref(), f.code.as_deref()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (Some("/newDate"), Some("REST-1043")),
+            (Some("/id"), Some("REST-1040"))
+        ]
+    );
     let line = e.to_string();
-    assert!(line.contains("/newDate: /newDate is not a valid field") && line.contains("support Kxi78"), "{line}");
+    assert!(
+        line.contains("/newDate: /newDate is not a valid field") && line.contains("support Kxi78"),
+        "{line}"
+    );
     assert!(!line.contains('\n'));
 }
 
@@ -94,27 +111,45 @@ async fn per_item_errors_of_a_multi_item_result_are_kept() {
     ], "ia::meta": {"totalCount": 3, "totalSuccess": 1, "totalError": 2}});
     let e = failing(ResponseTemplate::new(400).set_body_json(body)).await;
     assert_eq!(e.message(), "2 of 3 items failed");
-    let fields: Vec<_> = e.field_errors().iter().map(|f| f.field.clone().unwrap_or_default()).collect();
-    assert_eq!(fields, ["ia::result[1]", "ia::result[1]/id", "ia::result[2]"]);
+    let fields: Vec<_> = e
+        .field_errors()
+        .iter()
+        .map(|f| f.field.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        fields,
+        ["ia::result[1]", "ia::result[1]/id", "ia::result[2]"]
+    );
     assert_eq!(e.field_errors()[2].code.as_deref(), Some("REST-1067"));
 }
 
 #[tokio::test]
 async fn error_object_under_a_plain_error_key() {
-    let e = failing(ResponseTemplate::new(400).set_body_json(json!({"error": {"code": "invalidRequest", "message": "Bad filter"}}))).await;
+    let e = failing(
+        ResponseTemplate::new(400)
+            .set_body_json(json!({"error": {"code": "invalidRequest", "message": "Bad filter"}})),
+    )
+    .await;
     assert_eq!(e.code(), Some("invalidRequest"));
     assert_eq!(e.message(), "Bad filter");
 }
 
 #[tokio::test]
 async fn invalid_token_sent_as_400_is_unauthorized_by_its_code() {
-    let e = failing(ResponseTemplate::new(400).set_body_json(json!({"ia::result": {"ia::error": {"code": "GW-0031", "message": "Invalid token"}}}))).await;
+    let e = failing(ResponseTemplate::new(400).set_body_json(
+        json!({"ia::result": {"ia::error": {"code": "GW-0031", "message": "Invalid token"}}}),
+    ))
+    .await;
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
 }
 
 #[tokio::test]
 async fn html_from_a_proxy_keeps_status_and_excerpt() {
-    let e = failing(ResponseTemplate::new(502).set_body_raw("<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")).await;
+    let e = failing(ResponseTemplate::new(502).set_body_raw(
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        "text/html",
+    ))
+    .await;
     assert_eq!(e.kind(), ErrorKind::Server);
     assert_eq!(e.status(), Some(502));
     assert!(e.body_excerpt().unwrap().contains("502 Bad Gateway"));
@@ -125,15 +160,25 @@ async fn empty_and_truncated_bodies() {
     let e = failing(ResponseTemplate::new(500)).await;
     assert_eq!(e.kind(), ErrorKind::Server);
     assert!(e.message().contains("empty body"), "{e}");
-    let e = failing(ResponseTemplate::new(400).set_body_raw(r#"{"ia::result": {"ia::error": {"code": "inva"#, "application/json")).await;
+    let e = failing(ResponseTemplate::new(400).set_body_raw(
+        r#"{"ia::result": {"ia::error": {"code": "inva"#,
+        "application/json",
+    ))
+    .await;
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert!(e.body_excerpt().unwrap().starts_with("{\"ia::result\""));
 }
 
 #[tokio::test]
 async fn rate_limit_carries_retry_after_from_intacct_headers() {
-    let body = json!({"ia::result": {"ia::error": {"code": "GW-0010", "message": "Rate limit exceeded"}}});
-    let e = failing(ResponseTemplate::new(429).insert_header("X-IA-Hour-Rate-Limit-Retry-After", "120").set_body_json(body)).await;
+    let body =
+        json!({"ia::result": {"ia::error": {"code": "GW-0010", "message": "Rate limit exceeded"}}});
+    let e = failing(
+        ResponseTemplate::new(429)
+            .insert_header("X-IA-Hour-Rate-Limit-Retry-After", "120")
+            .set_body_json(body),
+    )
+    .await;
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
     assert!(e.is_retryable());
@@ -141,13 +186,23 @@ async fn rate_limit_carries_retry_after_from_intacct_headers() {
 
 #[tokio::test]
 async fn retry_after_header_first_then_intacct_headers() {
-    let e = failing(ResponseTemplate::new(429).insert_header("Retry-After", "7").insert_header("X-IA-Throttle-Limit-Retry-After", "30")).await;
+    let e = failing(
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "7")
+            .insert_header("X-IA-Throttle-Limit-Retry-After", "30"),
+    )
+    .await;
     assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
 }
 
 #[tokio::test]
 async fn unavailable_503_with_the_table_spelling() {
-    let e = failing(ResponseTemplate::new(503).insert_header("X-IA-Throttle-Limit-RetryAfter", "4").set_body_string("Service Unavailable")).await;
+    let e = failing(
+        ResponseTemplate::new(503)
+            .insert_header("X-IA-Throttle-Limit-RetryAfter", "4")
+            .set_body_string("Service Unavailable"),
+    )
+    .await;
     assert_eq!(e.kind(), ErrorKind::Unavailable);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(4)));
     assert_eq!(e.body_excerpt(), Some("Service Unavailable"));
@@ -156,7 +211,8 @@ async fn unavailable_503_with_the_table_spelling() {
 #[test]
 fn multi_status_helper_reports_failed_items_only() {
     use permkit::intacct::{multi_status_error, types::MultiStatusResponse};
-    let ok: MultiStatusResponse = serde_json::from_value(json!({"ia::result": [{"key": "1"}]})).unwrap();
+    let ok: MultiStatusResponse =
+        serde_json::from_value(json!({"ia::result": [{"key": "1"}]})).unwrap();
     assert!(multi_status_error(&ok).is_none());
     let bad: MultiStatusResponse = serde_json::from_value(json!({"ia::result": [{"key": "1"},
         {"ia::status": 404, "ia::result": {"ia::error": {"code": "notFound", "message": "gone", "supportId": "S1"}}}]})).unwrap();

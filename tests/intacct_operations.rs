@@ -4,7 +4,9 @@
 
 use permkit::intacct::{Client, types};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, body_string_contains, header, header_exists, method, path, query_param};
+use wiremock::matchers::{
+    body_json, body_string_contains, header, header_exists, method, path, query_param,
+};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const TOKEN: &str = "eyJhbGciOi.static.token";
@@ -12,7 +14,10 @@ const CC: &str = "/objects/company-config";
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/ia/api/v1", server.uri())).token(TOKEN).build().unwrap();
+    let client = Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token(TOKEN)
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -57,14 +62,25 @@ macro_rules! list_test {
                 .and(auth())
                 .and(header("accept", "application/json"))
                 .and(no_body)
-                .respond_with(ResponseTemplate::new(200).set_body_json(refs($object, &["1", "2", "3"])))
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(refs($object, &["1", "2", "3"])),
+                )
                 .expect(1)
                 .mount(&server)
                 .await;
-            let list = client.$op().send().await.map_err(permkit::Error::from).unwrap().into_inner();
+            let list = client
+                .$op()
+                .send()
+                .await
+                .map_err(permkit::Error::from)
+                .unwrap()
+                .into_inner();
             assert_eq!(list.ia_result.len(), 3);
             assert_eq!(list.ia_result[2].key.as_deref(), Some("3"));
-            assert_eq!(list.ia_result[0].href.as_deref(), Some(concat!("/objects/company-config/", $object, "/1")));
+            assert_eq!(
+                list.ia_result[0].href.as_deref(),
+                Some(concat!("/objects/company-config/", $object, "/1"))
+            );
             let meta = list.ia_meta.unwrap();
             assert_eq!((meta.total_count, meta.next), (Some(3), None));
         }
@@ -73,11 +89,23 @@ macro_rules! list_test {
 
 list_test!(list_permissions, list_permissions, "permission");
 list_test!(list_roles, list_roles, "role");
-list_test!(list_role_permission_assignments, list_role_permission_assignments, "role-permission-assignment");
+list_test!(
+    list_role_permission_assignments,
+    list_role_permission_assignments,
+    "role-permission-assignment"
+);
 list_test!(list_role_user_maps, list_role_user_maps, "role-user-map");
-list_test!(list_role_user_group_maps, list_role_user_group_maps, "role-user-group-map");
+list_test!(
+    list_role_user_group_maps,
+    list_role_user_group_maps,
+    "role-user-group-map"
+);
 list_test!(list_user_groups, list_user_groups, "user-group");
-list_test!(list_user_group_members, list_user_group_members, "user-group-member");
+list_test!(
+    list_user_group_members,
+    list_user_group_members,
+    "user-group-member"
+);
 list_test!(list_users, list_users, "user");
 
 #[tokio::test]
@@ -90,15 +118,23 @@ async fn list_with_entity_header_per_call() {
         .expect(1)
         .mount(&server)
         .await;
-    let list = client.list_roles().x_ia_api_param_entity("US-East").send().await.unwrap().into_inner();
+    let list = client
+        .list_roles()
+        .x_ia_api_param_entity("US-East")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(list.ia_result[0].key.as_deref(), Some("7"));
 }
 
 #[tokio::test]
 async fn get_permission_decodes_sage_sample_and_unknown_enum_values() {
     let (server, client) = setup().await;
-    let sample = one(json!({"key": "1", "id": "1", "module": "myAccounting", "name": "switchToMyAccounting",
-        "permissionGroup": "activitiesAndLists", "allowedAccessRights": ["list", "teleport"], "href": "/objects/company-config/permission/1"}));
+    let sample = one(
+        json!({"key": "1", "id": "1", "module": "myAccounting", "name": "switchToMyAccounting",
+        "permissionGroup": "activitiesAndLists", "allowedAccessRights": ["list", "teleport"], "href": "/objects/company-config/permission/1"}),
+    );
     Mock::given(method("GET"))
         .and(p(&format!("{CC}/permission/1")))
         .and(auth())
@@ -107,11 +143,28 @@ async fn get_permission_decodes_sage_sample_and_unknown_enum_values() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = client.get_permission().key("1").send().await.unwrap().into_inner().ia_result.unwrap();
+    let p = client
+        .get_permission()
+        .key("1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(p.module, Some(types::PermissionModule::MyAccounting));
     assert_eq!(p.name, Some(types::PermissionName::SwitchToMyAccounting));
-    assert_eq!(p.permission_group, Some(types::PermissionGroup::ActivitiesAndLists));
-    assert_eq!(p.allowed_access_rights, [types::PermissionAccessRight::List, types::PermissionAccessRight::UnknownValue("teleport".into())]);
+    assert_eq!(
+        p.permission_group,
+        Some(types::PermissionGroup::ActivitiesAndLists)
+    );
+    assert_eq!(
+        p.allowed_access_rights,
+        [
+            types::PermissionAccessRight::List,
+            types::PermissionAccessRight::UnknownValue("teleport".into())
+        ]
+    );
 }
 
 #[tokio::test]
@@ -119,13 +172,28 @@ async fn get_permission_with_null_group_and_path_encoding() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
         .and(p(&format!("{CC}/permission/10%2F2")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(one(json!({"key": "10", "permissionGroup": null, "module": "brandNewModule"}))))
+        .respond_with(ResponseTemplate::new(200).set_body_json(one(
+            json!({"key": "10", "permissionGroup": null, "module": "brandNewModule"}),
+        )))
         .expect(1)
         .mount(&server)
         .await;
-    let p = client.get_permission().key("10/2").send().await.unwrap().into_inner().ia_result.unwrap();
+    let p = client
+        .get_permission()
+        .key("10/2")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(p.permission_group, None);
-    assert_eq!(p.module, Some(types::PermissionModule::UnknownValue("brandNewModule".into())));
+    assert_eq!(
+        p.module,
+        Some(types::PermissionModule::UnknownValue(
+            "brandNewModule".into()
+        ))
+    );
 }
 
 #[tokio::test]
@@ -145,7 +213,15 @@ async fn get_role() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client.get_role().key("24").send().await.unwrap().into_inner().ia_result.unwrap();
+    let r = client
+        .get_role()
+        .key("24")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(r.id.as_deref(), Some("Employee"));
     assert_eq!(r.role_type, Some(types::RoleType::Enterprise));
     assert_eq!(r.apply_to, Some(types::RoleApplyTo::LoginAndSlideIn));
@@ -171,7 +247,10 @@ async fn create_role() {
     let req: types::RoleCreateRequest = serde_json::from_value(body.clone()).unwrap();
     let r = client.create_role().body(req).send().await.unwrap();
     assert_eq!(r.status(), 201);
-    assert_eq!(r.into_inner().ia_result.unwrap().key.as_deref(), Some("470"));
+    assert_eq!(
+        r.into_inner().ia_result.unwrap().key.as_deref(),
+        Some("470")
+    );
 }
 
 #[tokio::test]
@@ -187,7 +266,14 @@ async fn update_role() {
         .mount(&server)
         .await;
     let req: types::RoleUpdateRequest = serde_json::from_value(body).unwrap();
-    let r = client.update_role().key("470").body(req).send().await.unwrap().into_inner();
+    let r = client
+        .update_role()
+        .key("470")
+        .body(req)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.ia_result.unwrap().key.as_deref(), Some("470"));
 }
 
@@ -202,7 +288,16 @@ async fn delete_role() {
         .expect(1)
         .mount(&server)
         .await;
-    assert_eq!(client.delete_role().key("470").send().await.unwrap().status(), 204);
+    assert_eq!(
+        client
+            .delete_role()
+            .key("470")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
 }
 
 #[tokio::test]
@@ -217,10 +312,21 @@ async fn get_role_permission_assignment() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client.get_role_permission_assignment().key("1748").send().await.unwrap().into_inner().ia_result.unwrap();
+    let r = client
+        .get_role_permission_assignment()
+        .key("1748")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(r.access_rights.len(), 5);
     assert!(r.role.unwrap().id.unwrap().starts_with("::SYS::"));
-    assert_eq!(r.permission.unwrap().name, Some(types::PermissionName::Vendors));
+    assert_eq!(
+        r.permission.unwrap().name,
+        Some(types::PermissionName::Vendors)
+    );
 }
 
 #[tokio::test]
@@ -236,8 +342,18 @@ async fn update_role_permission_assignment() {
         .mount(&server)
         .await;
     let req: types::RolePermissionAssignmentUpdateRequest = serde_json::from_value(body).unwrap();
-    let r = client.update_role_permission_assignment().key("1748").body(req).send().await.unwrap().into_inner();
-    assert_eq!(r.ia_result.unwrap().href.as_deref(), Some("/objects/company-config/role/528"));
+    let r = client
+        .update_role_permission_assignment()
+        .key("1748")
+        .body(req)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        r.ia_result.unwrap().href.as_deref(),
+        Some("/objects/company-config/role/528")
+    );
 }
 
 #[tokio::test]
@@ -251,7 +367,15 @@ async fn get_role_user_map() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client.get_role_user_map().key("618").send().await.unwrap().into_inner().ia_result.unwrap();
+    let r = client
+        .get_role_user_map()
+        .key("618")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(r.user.unwrap().id.as_deref(), Some("Admin"));
 }
 
@@ -266,7 +390,15 @@ async fn get_role_user_group_map() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client.get_role_user_group_map().key("761").send().await.unwrap().into_inner().ia_result.unwrap();
+    let r = client
+        .get_role_user_group_map()
+        .key("761")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(r.user_group.unwrap().id.as_deref(), Some("Bypass group"));
 }
 
@@ -307,12 +439,43 @@ async fn user_group_crud() {
         .expect(1)
         .mount(&server)
         .await;
-    let created = client.create_user_group().body(serde_json::from_value::<types::UserGroupCreateRequest>(create).unwrap()).send().await.unwrap();
-    assert_eq!(created.into_inner().ia_result.unwrap().key.as_deref(), Some("21"));
-    let g = client.get_user_group().key("21").send().await.unwrap().into_inner().ia_result.unwrap();
+    let created = client
+        .create_user_group()
+        .body(serde_json::from_value::<types::UserGroupCreateRequest>(create).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.into_inner().ia_result.unwrap().key.as_deref(),
+        Some("21")
+    );
+    let g = client
+        .get_user_group()
+        .key("21")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(g.roles[0].id.as_deref(), Some("Warehouse users"));
-    client.update_user_group().key("21").body(serde_json::from_value::<types::UserGroupUpdateRequest>(update).unwrap()).send().await.unwrap();
-    assert_eq!(client.delete_user_group().key("21").send().await.unwrap().status(), 204);
+    client
+        .update_user_group()
+        .key("21")
+        .body(serde_json::from_value::<types::UserGroupUpdateRequest>(update).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .delete_user_group()
+            .key("21")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
 }
 
 #[tokio::test]
@@ -323,7 +486,9 @@ async fn user_group_member_create_get_delete() {
         .and(p(&format!("{CC}/user-group-member")))
         .and(auth())
         .and(body_json(&create))
-        .respond_with(ResponseTemplate::new(201).set_body_json(written("user-group-member", "2354")))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(written("user-group-member", "2354")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -343,10 +508,28 @@ async fn user_group_member_create_get_delete() {
         .mount(&server)
         .await;
     let req: types::UserGroupMemberCreateRequest = serde_json::from_value(create).unwrap();
-    client.create_user_group_member().body(req).send().await.unwrap();
-    let m = client.get_user_group_member().key("2354").send().await.unwrap().into_inner().ia_result.unwrap();
+    client
+        .create_user_group_member()
+        .body(req)
+        .send()
+        .await
+        .unwrap();
+    let m = client
+        .get_user_group_member()
+        .key("2354")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(m.user.unwrap().user_name.as_deref(), Some("Tony Smith"));
-    client.delete_user_group_member().key("2354").send().await.unwrap();
+    client
+        .delete_user_group_member()
+        .key("2354")
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -384,12 +567,31 @@ async fn user_crud() {
         .expect(1)
         .mount(&server)
         .await;
-    client.create_user().body(serde_json::from_value::<types::UserCreateRequest>(create).unwrap()).send().await.unwrap();
-    let u = client.get_user().key("65").send().await.unwrap().into_inner().ia_result.unwrap();
+    client
+        .create_user()
+        .body(serde_json::from_value::<types::UserCreateRequest>(create).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let u = client
+        .get_user()
+        .key("65")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(u.status, Some(types::UserStatus::LockedOut));
     assert_eq!(u.admin_privileges, Some(types::AdminPrivileges::Off));
     assert_eq!(u.entity.unwrap().key, None);
-    client.update_user().key("65").body(serde_json::from_value::<types::UserUpdateRequest>(update).unwrap()).send().await.unwrap();
+    client
+        .update_user()
+        .key("65")
+        .body(serde_json::from_value::<types::UserUpdateRequest>(update).unwrap())
+        .send()
+        .await
+        .unwrap();
     client.delete_user().key("65").send().await.unwrap();
 }
 
@@ -403,13 +605,22 @@ async fn query_operation_generated() {
         .and(auth())
         .and(entity("UK"))
         .and(body_json(&body))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ia::result": [{"key": "1", "name": "vendors"}, {"key": "2", "name": "bills"}],
-            "ia::meta": {"totalCount": 9, "start": 1, "pageSize": 2, "next": 3, "previous": null}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ia::result": [{"key": "1", "name": "vendors"}, {"key": "2", "name": "bills"}],
+            "ia::meta": {"totalCount": 9, "start": 1, "pageSize": 2, "next": 3, "previous": null}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     let req: types::QueryRequest = serde_json::from_value(body).unwrap();
-    let r = client.query().x_ia_api_param_entity("UK").body(req).send().await.unwrap().into_inner();
+    let r = client
+        .query()
+        .x_ia_api_param_entity("UK")
+        .body(req)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(r.ia_result.len(), 2);
     assert_eq!(r.ia_meta.unwrap().next, Some(3));
 }
@@ -429,7 +640,15 @@ async fn get_model_sends_query_parameters() {
         .expect(1)
         .mount(&server)
         .await;
-    let m = client.get_model().name("company-config/permission").schema(true).version("v1").send().await.unwrap().into_inner();
+    let m = client
+        .get_model()
+        .name("company-config/permission")
+        .schema(true)
+        .version("v1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     match m.ia_result.unwrap() {
         types::ModelResult::ResourceModel(r) => assert_eq!(r.fields["key"].read_only, Some(true)),
         other => panic!("expected a model, got {other:?}"),
@@ -446,7 +665,13 @@ async fn get_model_list_of_resources() {
         .expect(1)
         .mount(&server)
         .await;
-    let m = client.get_model().filter(".*company-config.*").send().await.unwrap().into_inner();
+    let m = client
+        .get_model()
+        .filter(".*company-config.*")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert!(matches!(m.ia_result, Some(types::ModelResult::Array(ref v)) if v.len() == 1));
 }
 
@@ -458,13 +683,24 @@ async fn create_token_operation_is_form_encoded() {
         .and(header("content-type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("username=ws_user%40ACME%7CUS"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
-    let req: types::TokenRequest = serde_json::from_value(json!({"grant_type": "client_credentials", "client_id": "cid",
-        "client_secret": "cs", "username": "ws_user@ACME|US"})).unwrap();
-    let t = client.create_token().body(req).send().await.unwrap().into_inner();
+    let req: types::TokenRequest = serde_json::from_value(
+        json!({"grant_type": "client_credentials", "client_id": "cid",
+        "client_secret": "cs", "username": "ws_user@ACME|US"}),
+    )
+    .unwrap();
+    let t = client
+        .create_token()
+        .body(req)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(t.expires_in, Some(3600));
 }
 
@@ -474,10 +710,14 @@ async fn create_token_error_is_unauthorized() {
     Mock::given(method("POST"))
         .and(p("/oauth2/token"))
         .and(header_exists("content-type"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant", "error_description": "bad refresh token"})))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": "invalid_grant", "error_description": "bad refresh token"}),
+        ))
         .mount(&server)
         .await;
-    let req: types::TokenRequest = serde_json::from_value(json!({"grant_type": "refresh_token", "refresh_token": "old"})).unwrap();
+    let req: types::TokenRequest =
+        serde_json::from_value(json!({"grant_type": "refresh_token", "refresh_token": "old"}))
+            .unwrap();
     let e = permkit::Error::from(client.create_token().body(req).send().await.unwrap_err());
     assert_eq!(e.kind(), permkit::ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_grant"));

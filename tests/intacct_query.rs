@@ -14,7 +14,10 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 async fn setup() -> (MockServer, Client) {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/ia/api/v1", server.uri())).token("t").build().unwrap();
+    let client = Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token("t")
+        .build()
+        .unwrap();
     (server, client)
 }
 
@@ -88,7 +91,12 @@ async fn all_seventeen_operators_and_every_part_go_out_exactly() {
         .and(header("authorization", "Bearer t"))
         .and(header("content-type", "application/json"))
         .and(body_json(&expected))
-        .respond_with(page(vec![json!({"key": "7", "module": "accountsPayable", "role.id": null, "count:key": 1})], 5, None, 5))
+        .respond_with(page(
+            vec![json!({"key": "7", "module": "accountsPayable", "role.id": null, "count:key": 1})],
+            5,
+            None,
+            5,
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -96,29 +104,51 @@ async fn all_seventeen_operators_and_every_part_go_out_exactly() {
     assert_eq!(p.rows[0]["role.id"], Value::Null);
     assert_eq!(p.meta.total_count, Some(5));
     // Integers stay integers on the wire (no 100.0).
-    assert!(!String::from_utf8(server.received_requests().await.unwrap()[0].body.clone()).unwrap().contains("100.0"));
+    assert!(
+        !String::from_utf8(server.received_requests().await.unwrap()[0].body.clone())
+            .unwrap()
+            .contains("100.0")
+    );
 }
 
 #[tokio::test]
 async fn filter_parameters_never_at_top_level() {
-    let json = Query::new("x/y").case_sensitive(true).include_private(false).to_json().unwrap();
-    let mut top: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let json = Query::new("x/y")
+        .case_sensitive(true)
+        .include_private(false)
+        .to_json()
+        .unwrap();
+    let mut top: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     top.sort_unstable();
     assert_eq!(top, ["filterParameters", "object"]);
-    assert_eq!(json["filterParameters"], json!({"caseSensitiveComparison": true, "includePrivate": false}));
+    assert_eq!(
+        json["filterParameters"],
+        json!({"caseSensitiveComparison": true, "includePrivate": false})
+    );
 }
 
 #[tokio::test]
 async fn size_over_4000_and_other_bad_input_fail_before_sending() {
     let (server, client) = setup().await;
-    Mock::given(method("POST")).respond_with(page(vec![], 1, None, 0)).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(page(vec![], 1, None, 0))
+        .expect(0)
+        .mount(&server)
+        .await;
     let bad = [
         Query::new("company-config/permission").size(4001),
         Query::new("company-config/permission").size(0),
         Query::new("company-config/permission").start(0),
         Query::new(""),
         Query::new("x/y").fields([""]),
-        Query::new("x/y").filter(Filter::eq("a", 1)).filter_expression("1 and 2"),
+        Query::new("x/y")
+            .filter(Filter::eq("a", 1))
+            .filter_expression("1 and 2"),
         Query::new("x/y").filter(Filter::gte("a", None::<i32>)),
         Query::new("x/y").filter(Filter::in_("a", Vec::<String>::new())),
         Query::new("x/y").filter(Filter::lt("a", f64::INFINITY)),
@@ -156,13 +186,22 @@ async fn stream_follows_next_with_the_same_body() {
     let (server, client) = setup().await;
     let bodies = Arc::new(Mutex::new(Vec::new()));
     rows_server(&server, 11, bodies.clone()).await;
-    let q = Query::new("company-config/permission").fields(["key"]).filter(Filter::eq("module", "accountsPayable")).size(4);
+    let q = Query::new("company-config/permission")
+        .fields(["key"])
+        .filter(Filter::eq("module", "accountsPayable"))
+        .size(4);
     let rows: Vec<_> = q.stream(&client).try_collect().await.unwrap();
     let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
+    assert_eq!(
+        keys,
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]
+    );
     let bodies = bodies.lock().unwrap();
     assert_eq!(bodies.len(), 3);
-    let starts: Vec<u64> = bodies.iter().map(|b| b["start"].as_u64().unwrap()).collect();
+    let starts: Vec<u64> = bodies
+        .iter()
+        .map(|b| b["start"].as_u64().unwrap())
+        .collect();
     assert_eq!(starts, [1, 5, 9]);
     for b in bodies.iter() {
         let mut b = b.clone();
@@ -178,8 +217,17 @@ async fn pages_carry_meta_and_start_where_asked() {
     let (server, client) = setup().await;
     let bodies = Arc::new(Mutex::new(Vec::new()));
     rows_server(&server, 10, bodies.clone()).await;
-    let pages: Vec<_> = Query::new("x/y").start(5).size(3).pages(&client).try_collect().await.unwrap();
-    let shape: Vec<(u64, usize, Option<u64>)> = pages.iter().map(|p| (p.cursor, p.items.len(), p.next)).collect();
+    let pages: Vec<_> = Query::new("x/y")
+        .start(5)
+        .size(3)
+        .pages(&client)
+        .try_collect()
+        .await
+        .unwrap();
+    let shape: Vec<(u64, usize, Option<u64>)> = pages
+        .iter()
+        .map(|p| (p.cursor, p.items.len(), p.next))
+        .collect();
     assert_eq!(shape, [(5, 3, Some(8)), (8, 3, None)]);
     assert_eq!(pages[0].total_count, Some(10));
 }
@@ -189,18 +237,48 @@ async fn typed_permission_records() {
     let (server, client) = setup().await;
     let bodies = Arc::new(Mutex::new(Vec::new()));
     rows_server(&server, 3, bodies.clone()).await;
-    let perms: Vec<PermissionRecord> = Query::permissions().records(&client).try_collect().await.unwrap();
+    let perms: Vec<PermissionRecord> = Query::permissions()
+        .records(&client)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(perms.len(), 3);
     assert_eq!(perms[0].module, Some(PermissionModule::AccountsPayable));
-    assert_eq!(perms[2].allowed_access_rights, [PermissionAccessRight::List, PermissionAccessRight::Readonly]);
-    assert_eq!(bodies.lock().unwrap()[0]["fields"], json!(["key", "id", "module", "name", "permissionGroup", "allowedAccessRights", "href"]));
+    assert_eq!(
+        perms[2].allowed_access_rights,
+        [PermissionAccessRight::List, PermissionAccessRight::Readonly]
+    );
+    assert_eq!(
+        bodies.lock().unwrap()[0]["fields"],
+        json!([
+            "key",
+            "id",
+            "module",
+            "name",
+            "permissionGroup",
+            "allowedAccessRights",
+            "href"
+        ])
+    );
 }
 
 #[tokio::test]
 async fn a_row_that_does_not_decode_is_a_decode_error() {
     let (server, client) = setup().await;
-    Mock::given(method("POST")).respond_with(page(vec![json!({"key": "1", "allowedAccessRights": 5})], 1, None, 1)).mount(&server).await;
-    let e = Query::permissions().records::<PermissionRecord>(&client).try_collect::<Vec<_>>().await.unwrap_err();
+    Mock::given(method("POST"))
+        .respond_with(page(
+            vec![json!({"key": "1", "allowedAccessRights": 5})],
+            1,
+            None,
+            1,
+        ))
+        .mount(&server)
+        .await;
+    let e = Query::permissions()
+        .records::<PermissionRecord>(&client)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
 }
 
@@ -211,12 +289,21 @@ async fn a_next_that_does_not_advance_stops_with_an_error() {
         .respond_with(move |r: &Request| {
             let body: Value = serde_json::from_slice(&r.body).unwrap();
             let start = body["start"].as_u64().unwrap();
-            page(vec![json!({"key": start.to_string()})], start, Some(start), 100)
+            page(
+                vec![json!({"key": start.to_string()})],
+                start,
+                Some(start),
+                100,
+            )
         })
         .expect(1)
         .mount(&server)
         .await;
-    let e = Query::new("x/y").stream(&client).try_collect::<Vec<_>>().await.unwrap_err();
+    let e = Query::new("x/y")
+        .stream(&client)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Pagination);
 }
 
@@ -232,7 +319,11 @@ async fn a_server_that_repeats_a_page_stops_with_an_error() {
         .expect(2)
         .mount(&server)
         .await;
-    let e = Query::new("x/y").stream(&client).try_collect::<Vec<_>>().await.unwrap_err();
+    let e = Query::new("x/y")
+        .stream(&client)
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Pagination);
 }
 
@@ -258,7 +349,11 @@ async fn query_errors_decode_with_details() {
             "errorId": "REST-1064", "details": [{"message": "nope is not a valid field", "target": "/fields/0", "errorId": "REST-1043"}]}}})))
         .mount(&server)
         .await;
-    let e = Query::new("x/y").field("nope").send(&client).await.unwrap_err();
+    let e = Query::new("x/y")
+        .field("nope")
+        .send(&client)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(e.operation(), Some("query"));
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/fields/0"));

@@ -12,7 +12,11 @@ use std::sync::Arc;
 
 async fn client(sandbox: &Sandbox) -> Client {
     Client::builder(sandbox.intacct_url())
-        .client_credentials(Sandbox::INTACCT_CLIENT_ID, Sandbox::INTACCT_CLIENT_SECRET, Sandbox::INTACCT_USERNAME)
+        .client_credentials(
+            Sandbox::INTACCT_CLIENT_ID,
+            Sandbox::INTACCT_CLIENT_SECRET,
+            Sandbox::INTACCT_USERNAME,
+        )
         .build()
         .unwrap()
 }
@@ -21,13 +25,26 @@ async fn client(sandbox: &Sandbox) -> Client {
 async fn six_hundred_permissions_across_pages() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let pages: Vec<_> = Query::permissions().size(250).record_pages::<PermissionRecord>(&client).try_collect().await.unwrap();
+    let pages: Vec<_> = Query::permissions()
+        .size(250)
+        .record_pages::<PermissionRecord>(&client)
+        .try_collect()
+        .await
+        .unwrap();
     let sizes: Vec<usize> = pages.iter().map(|p| p.items.len()).collect();
     assert_eq!(sizes, [250, 250, 100]);
     assert_eq!(pages[0].total_count, Some(600));
-    let keys: std::collections::HashSet<_> = pages.iter().flat_map(|p| p.items.iter().map(|r| r.key.clone().unwrap())).collect();
+    let keys: std::collections::HashSet<_> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|r| r.key.clone().unwrap()))
+        .collect();
     assert_eq!(keys.len(), 600);
-    assert!(pages[0].items.iter().all(|p| p.module.as_ref().is_some_and(|m| m.is_known())));
+    assert!(
+        pages[0]
+            .items
+            .iter()
+            .all(|p| p.module.as_ref().is_some_and(|m| m.is_known()))
+    );
 }
 
 #[tokio::test]
@@ -45,8 +62,14 @@ async fn filters_order_and_expression() {
         .await
         .unwrap();
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r["module"] == "accountsPayable" && r["permissionGroup"].is_null()));
-    let keys: Vec<u64> = rows.iter().map(|r| r["key"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(
+        rows.iter()
+            .all(|r| r["module"] == "accountsPayable" && r["permissionGroup"].is_null())
+    );
+    let keys: Vec<u64> = rows
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().parse().unwrap())
+        .collect();
     assert!(keys.windows(2).all(|w| w[0] > w[1]));
 
     let either = Query::new("company-config/permission")
@@ -61,7 +84,12 @@ async fn filters_order_and_expression() {
     assert!(either.rows.len() <= 12);
     assert_eq!(either.meta.next, None);
 
-    let sys = Query::new("company-config/role").fields(["id", "roleType"]).filter(Filter::starts_with("id", "::SYS::")).send(&client).await.unwrap();
+    let sys = Query::new("company-config/role")
+        .fields(["id", "roleType"])
+        .filter(Filter::starts_with("id", "::SYS::"))
+        .send(&client)
+        .await
+        .unwrap();
     assert_eq!(sys.rows.len(), 2);
 }
 
@@ -69,12 +97,19 @@ async fn filters_order_and_expression() {
 async fn query_errors_are_sage_shaped() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let e = Query::new("company-config/permission").field("noSuchField").send(&client).await.unwrap_err();
+    let e = Query::new("company-config/permission")
+        .field("noSuchField")
+        .send(&client)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(e.request_id(), Some("REST-1064"));
     assert!(e.support_id().is_some());
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/fields/0"));
-    let e = Query::new("company-config/nothing").send(&client).await.unwrap_err();
+    let e = Query::new("company-config/nothing")
+        .send(&client)
+        .await
+        .unwrap_err();
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/object"));
 }
 
@@ -82,23 +117,64 @@ async fn query_errors_are_sage_shaped() {
 async fn role_lifecycle_and_maps() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let create: types::RoleCreateRequest = serde_json::from_value(json!({"id": "Tour role", "description": "made by a test", "roleType": "enterprise"})).unwrap();
-    let key = client.create_role().body(create.clone()).send().await.unwrap().into_inner().ia_result.unwrap().key.unwrap();
+    let create: types::RoleCreateRequest = serde_json::from_value(
+        json!({"id": "Tour role", "description": "made by a test", "roleType": "enterprise"}),
+    )
+    .unwrap();
+    let key = client
+        .create_role()
+        .body(create.clone())
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap()
+        .key
+        .unwrap();
     let dup = permkit::Error::from(client.create_role().body(create).send().await.unwrap_err());
     assert_eq!(dup.kind(), ErrorKind::Conflict);
-    let update: types::RoleUpdateRequest = serde_json::from_value(json!({"description": "changed"})).unwrap();
-    client.update_role().key(&key).body(update).send().await.unwrap();
-    let role = client.get_role().key(&key).send().await.unwrap().into_inner().ia_result.unwrap();
+    let update: types::RoleUpdateRequest =
+        serde_json::from_value(json!({"description": "changed"})).unwrap();
+    client
+        .update_role()
+        .key(&key)
+        .body(update)
+        .send()
+        .await
+        .unwrap();
+    let role = client
+        .get_role()
+        .key(&key)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert_eq!(role.description.as_deref(), Some("changed"));
     client.delete_role().key(&key).send().await.unwrap();
     let gone = permkit::Error::from(client.get_role().key(&key).send().await.unwrap_err());
     assert_eq!(gone.kind(), ErrorKind::NotFound);
     assert_eq!(gone.code(), Some("notFound"));
 
-    let maps = client.list_role_user_maps().send().await.unwrap().into_inner();
+    let maps = client
+        .list_role_user_maps()
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert!(!maps.ia_result.is_empty());
     let first = maps.ia_result[0].key.clone().unwrap();
-    let m = client.get_role_user_map().key(first).send().await.unwrap().into_inner().ia_result.unwrap();
+    let m = client
+        .get_role_user_map()
+        .key(first)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .ia_result
+        .unwrap();
     assert!(m.role.is_some() && m.user.is_some());
 }
 
@@ -106,14 +182,33 @@ async fn role_lifecycle_and_maps() {
 async fn invalid_writes_name_their_targets() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let body: types::UserGroupUpdateRequest = serde_json::from_value(json!({"description": "x"})).unwrap();
+    let body: types::UserGroupUpdateRequest =
+        serde_json::from_value(json!({"description": "x"})).unwrap();
     let groups = client.list_user_groups().send().await.unwrap().into_inner();
     let key = groups.ia_result[0].key.clone().unwrap();
-    client.update_user_group().key(&key).body(body).send().await.unwrap();
+    client
+        .update_user_group()
+        .key(&key)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     // A logged-in user cannot be deleted: 422 with the business-rule detail.
-    let users: Vec<_> = Query::new("company-config/user").fields(["key"]).stream(&client).try_collect().await.unwrap();
+    let users: Vec<_> = Query::new("company-config/user")
+        .fields(["key"])
+        .stream(&client)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(users.len(), 48);
-    let e = permkit::Error::from(client.delete_user().key(users[0]["key"].as_str().unwrap()).send().await.unwrap_err());
+    let e = permkit::Error::from(
+        client
+            .delete_user()
+            .key(users[0]["key"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e.kind(), ErrorKind::Unprocessable);
     assert_eq!(e.field_errors()[0].code.as_deref(), Some("BL01001973"));
 }
@@ -121,7 +216,14 @@ async fn invalid_writes_name_their_targets() {
 #[tokio::test]
 async fn wrong_credentials_and_rotating_refresh_tokens() {
     let sandbox = Sandbox::start().await;
-    let bad = Client::builder(sandbox.intacct_url()).client_credentials(Sandbox::INTACCT_CLIENT_ID, "wrong", Sandbox::INTACCT_USERNAME).build().unwrap();
+    let bad = Client::builder(sandbox.intacct_url())
+        .client_credentials(
+            Sandbox::INTACCT_CLIENT_ID,
+            "wrong",
+            Sandbox::INTACCT_USERNAME,
+        )
+        .build()
+        .unwrap();
     let e = permkit::Error::from(bad.list_permissions().send().await.unwrap_err());
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_client"));
@@ -131,7 +233,12 @@ async fn wrong_credentials_and_rotating_refresh_tokens() {
     let http = reqwest::Client::new();
     let first: serde_json::Value = http
         .post(format!("{}/oauth2/token", sandbox.intacct_url()))
-        .form(&[("grant_type", "client_credentials"), ("client_id", Sandbox::INTACCT_CLIENT_ID), ("client_secret", Sandbox::INTACCT_CLIENT_SECRET), ("username", Sandbox::INTACCT_USERNAME)])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", Sandbox::INTACCT_CLIENT_ID),
+            ("client_secret", Sandbox::INTACCT_CLIENT_SECRET),
+            ("username", Sandbox::INTACCT_USERNAME),
+        ])
         .send()
         .await
         .unwrap()
@@ -140,11 +247,25 @@ async fn wrong_credentials_and_rotating_refresh_tokens() {
         .unwrap();
     let rt = first["refresh_token"].as_str().unwrap().to_string();
     let store = Arc::new(MemoryTokenStore::new(rt.clone()));
-    let client = Client::builder(sandbox.intacct_url()).refresh_token(Sandbox::INTACCT_CLIENT_ID, Sandbox::INTACCT_CLIENT_SECRET, store.clone()).build().unwrap();
+    let client = Client::builder(sandbox.intacct_url())
+        .refresh_token(
+            Sandbox::INTACCT_CLIENT_ID,
+            Sandbox::INTACCT_CLIENT_SECRET,
+            store.clone(),
+        )
+        .build()
+        .unwrap();
     client.list_roles().send().await.unwrap();
     assert_ne!(store.current().unwrap().expose(), rt);
     // The old refresh token was consumed by the rotation.
-    let stale = Client::builder(sandbox.intacct_url()).refresh_token_in_memory(Sandbox::INTACCT_CLIENT_ID, Sandbox::INTACCT_CLIENT_SECRET, rt).build().unwrap();
+    let stale = Client::builder(sandbox.intacct_url())
+        .refresh_token_in_memory(
+            Sandbox::INTACCT_CLIENT_ID,
+            Sandbox::INTACCT_CLIENT_SECRET,
+            rt,
+        )
+        .build()
+        .unwrap();
     let e = permkit::Error::from(stale.list_roles().send().await.unwrap_err());
     assert_eq!(e.code(), Some("invalid_grant"));
 }
@@ -153,12 +274,33 @@ async fn wrong_credentials_and_rotating_refresh_tokens() {
 async fn entities_are_checked() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    client.with_entity("UK").unwrap().list_roles().send().await.unwrap();
-    let e = permkit::Error::from(client.with_entity("Atlantis").unwrap().list_roles().send().await.unwrap_err());
+    client
+        .with_entity("UK")
+        .unwrap()
+        .list_roles()
+        .send()
+        .await
+        .unwrap();
+    let e = permkit::Error::from(
+        client
+            .with_entity("Atlantis")
+            .unwrap()
+            .list_roles()
+            .send()
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(e.kind(), ErrorKind::Validation);
-    assert_eq!(e.field_errors()[0].field.as_deref(), Some("X-IA-API-Param-Entity"));
+    assert_eq!(
+        e.field_errors()[0].field.as_deref(),
+        Some("X-IA-API-Param-Entity")
+    );
     let entity_token = Client::builder(sandbox.intacct_url())
-        .client_credentials(Sandbox::INTACCT_CLIENT_ID, Sandbox::INTACCT_CLIENT_SECRET, format!("{}|US-West", Sandbox::INTACCT_USERNAME))
+        .client_credentials(
+            Sandbox::INTACCT_CLIENT_ID,
+            Sandbox::INTACCT_CLIENT_SECRET,
+            format!("{}|US-West", Sandbox::INTACCT_USERNAME),
+        )
         .build()
         .unwrap();
     entity_token.list_users().send().await.unwrap();
@@ -168,7 +310,13 @@ async fn entities_are_checked() {
 async fn model_service() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let m = client.get_model().name("company-config/permission").send().await.unwrap().into_inner();
+    let m = client
+        .get_model()
+        .name("company-config/permission")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     match m.ia_result.unwrap() {
         types::ModelResult::ResourceModel(r) => assert!(r.fields.contains_key("module")),
         other => panic!("expected a model, got {other:?}"),

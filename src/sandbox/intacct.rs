@@ -118,7 +118,7 @@ pub(crate) struct Intacct {
 
 /// Keeps the rarer rights (beyond `delete`) rarer.
 fn seed_ok(bit: usize) -> bool {
-    bit < 4 || bit % 2 == 0
+    bit < 4 || bit.is_multiple_of(2)
 }
 
 fn href(object: &str, key: &str) -> String {
@@ -256,7 +256,13 @@ impl Intacct {
                 // `list` always, then a deterministic selection of the others.
                 let mask = seed.below(1 << (rights_pool.len() - 1));
                 let rights: Vec<&str> = std::iter::once(rights_pool[0])
-                    .chain(rights_pool[1..].iter().enumerate().filter(|(b, _)| mask & (1 << b) != 0 && seed_ok(*b)).map(|(_, r)| *r))
+                    .chain(
+                        rights_pool[1..]
+                            .iter()
+                            .enumerate()
+                            .filter(|(b, _)| mask & (1 << b) != 0 && seed_ok(*b))
+                            .map(|(_, r)| *r),
+                    )
                     .collect();
                 json!({
                     "key": k, "id": k,
@@ -791,7 +797,9 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
                     record["status"] = json!("active");
                 }
             }
-            st.objects.get_mut(object).map(|v| v.push(record.clone()));
+            if let Some(v) = st.objects.get_mut(object) {
+                v.push(record.clone());
+            }
             st.derive_maps();
             written(201, object, &record)
         }
