@@ -10,6 +10,7 @@
 //! | `check_version` | progenitor takes OpenAPI 3.0.x only |
 //! | `check_operation_ids` | every operation needs a unique `operationId` |
 //! | `fix_base_path` | a leading path parameter with one value per client (PERSCOM `/{version}`) moves into the base URL; paths outside it are set aside |
+//! | `join_unexploded_arrays` | progenitor sends every query array exploded (`a=1&a=2`): an `explode: false` array (`a=1,2`) becomes a string the caller joins with commas |
 //! | `set_aside_multipart` | a `multipart/form-data` body fails generation of the whole spec: the hand layer owns those operations |
 //! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
@@ -127,6 +128,10 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "fix_base_path",
         run: fix_base_path,
+    },
+    Step {
+        name: "join_unexploded_arrays",
+        run: join_unexploded_arrays,
     },
     Step {
         name: "set_aside_multipart",
@@ -277,24 +282,64 @@ fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     Ok(())
 }
 
+/// Query parameters that are arrays with `explode: false` (one comma-separated value on the
+/// wire) become strings: progenitor would send them exploded. Works on parameter components
+/// and on inline parameters alike.
+fn join_unexploded_arrays(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    fn fix(p: &mut Value) {
+        let unexploded = p.get("in").and_then(Value::as_str) == Some("query")
+            && p.get("explode").and_then(Value::as_bool) == Some(false)
+            && p.pointer("/schema/type").and_then(Value::as_str) == Some("array");
+        if unexploded && let Some(obj) = p.as_object_mut() {
+            obj.remove("explode");
+            obj.remove("style");
+            obj.insert("schema".into(), json!({"type": "string", "description": "Comma-separated values."}));
+        }
+    }
+    if let Some(params) = ctx.out.spec.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+        params.values_mut().for_each(fix);
+    }
+    for (ptr, path, _) in operations(&ctx.out.spec) {
+        for p in [format!("{ptr}/parameters"), format!("/paths/{}/parameters", escape(&path))] {
+            if let Some(a) = ctx.out.spec.pointer_mut(&p).and_then(Value::as_array_mut) {
+                a.iter_mut().for_each(fix);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Cuts `config.base_path` (a segment such as `/{version}`) from every path and drops its path
 /// parameter: the client's base URL carries it. Paths outside it are set aside.
 fn fix_base_path(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
-    let Some(prefix) = ctx.config.base_path else { return Ok(()) };
-    let param = prefix.trim_start_matches('/').trim_start_matches('{').trim_end_matches('}').to_string();
+    let Some(prefix) = ctx.config.base_path else {
+        return Ok(());
+    };
+    let param = prefix
+        .trim_start_matches('/')
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .to_string();
     let spec_copy = ctx.out.spec.clone();
     let is_param = |p: &Value| {
         let p = resolve(&spec_copy, p);
-        p.get("in").and_then(Value::as_str) == Some("path") && p.get("name").and_then(Value::as_str) == Some(param.as_str())
+        p.get("in").and_then(Value::as_str) == Some("path")
+            && p.get("name").and_then(Value::as_str) == Some(param.as_str())
     };
-    let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) else { return Ok(()) };
+    let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
     let mut fixed = Map::new();
     for (path, mut item) in std::mem::take(paths) {
         let Some(rest) = path.strip_prefix(prefix).filter(|r| r.starts_with('/')) else {
             for method in METHODS {
                 if let Some(op) = item.get(*method) {
                     ctx.out.set_aside.push(SetAside {
-                        operation_id: op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string(),
+                        operation_id: op
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string(),
                         method: method.to_uppercase(),
                         path: path.clone(),
                         reason: format!("outside the base path `{prefix}`"),

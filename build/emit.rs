@@ -92,7 +92,7 @@ pub fn lists(adapted: &Adapted) -> String {
 /// The operations set aside, as a constant the hand layer's tests check against.
 pub fn set_aside(adapted: &Adapted) -> String {
     let mut out = String::from(
-        "/// Operations the generator cannot take (multipart bodies), served by the hand-written layer:\n/// `(operationId, method, path)`.\npub const SET_ASIDE: &[(&str, &str, &str)] = &[\n",
+        "/// Operations the generator cannot take (multipart bodies, paths outside the base path), served by the hand-written layer:\n/// `(operationId, method, path)`.\npub const SET_ASIDE: &[(&str, &str, &str)] = &[\n",
     );
     for s in &adapted.set_aside {
         let _ = writeln!(

@@ -67,7 +67,10 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
     let config = Config {
         list_rule: rule.clone(),
-        base_path: BASE_PATHS.iter().find(|(m, _)| *m == module).map(|(_, p)| *p),
+        base_path: BASE_PATHS
+            .iter()
+            .find(|(m, _)| *m == module)
+            .map(|(_, p)| *p),
     };
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())

@@ -17,6 +17,7 @@ fn config() -> Config {
             page_param: "page",
             items_field: "items",
         },
+        base_path: None,
     }
 }
 
@@ -305,7 +306,18 @@ fn every_checked_in_spec_adapts() {
         let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
         let value = serde_json::to_value(yaml).unwrap();
         let ops = adapt::operations(&value).len();
-        let out = run(value, &Config { list_rule: rule }).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let out = run(
+            value,
+            &Config {
+                list_rule: rule,
+                base_path: if file.contains("perscom") {
+                    Some("/{version}")
+                } else {
+                    None
+                },
+            },
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
         let left = adapt::operations(&out.spec).len();
         assert_eq!(
             left + out.set_aside.len(),
@@ -318,4 +330,62 @@ fn every_checked_in_spec_adapts() {
             assert_eq!(out.lists.len(), 5);
         }
     }
+}
+
+#[test]
+fn base_path_moves_into_the_base_url() {
+    let version =
+        json!({"name": "version", "in": "path", "required": true, "schema": {"type": "string"}});
+    let op = |id: &str| json!({"operationId": id, "responses": {"200": ok_response(json!({"type": "string"}))}});
+    let mut s = spec(
+        json!({
+            "/{version}/users": {"parameters": [{"$ref": "#/components/parameters/Version"}], "get": op("list_users")},
+            "/{version}/users/{user}": {"get": {"operationId": "get_user", "parameters": [version.clone(), {"name": "user", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": ok_response(json!({"type": "string"}))}}},
+            "/health": {"get": op("get_health")}
+        }),
+        json!({}),
+    );
+    s["components"]["parameters"] = json!({"Version": version});
+    let cfg = Config {
+        base_path: Some("/{version}"),
+        ..config()
+    };
+    let out = run(s, &cfg).unwrap();
+    let paths: Vec<&String> = out.spec["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths, ["/users", "/users/{user}"]);
+    assert_eq!(out.spec["paths"]["/users"]["parameters"], json!([]));
+    assert_eq!(
+        out.spec["paths"]["/users/{user}"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(out.set_aside.len(), 1);
+    assert_eq!(out.set_aside[0].operation_id, "get_health");
+    assert_eq!(adapt::operations(&out.spec).len(), 2);
+}
+
+#[test]
+fn symbolic_enum_values_get_names() {
+    assert_eq!(emit::variant_name("<="), "Le");
+    assert_eq!(emit::variant_name("!="), "Ne");
+    assert_eq!(emit::variant_name("not like"), "NotLike");
+}
+
+#[test]
+fn unexploded_query_arrays_become_strings() {
+    let include = json!({"name": "include", "in": "query", "style": "form", "explode": false, "schema": {"type": "array", "items": {"type": "string"}}});
+    let tags = json!({"name": "tag", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}});
+    let mut s = spec(
+        json!({"/x": {"get": {"operationId": "x", "parameters": [{"$ref": "#/components/parameters/Include"}, tags],
+                               "responses": {"200": ok_response(json!({"type": "string"}))}}}}),
+        json!({}),
+    );
+    s["components"]["parameters"] = json!({"Include": include});
+    let out = run(s, &config()).unwrap();
+    assert_eq!(out.spec["components"]["parameters"]["Include"]["schema"]["type"], "string");
+    assert!(out.spec["components"]["parameters"]["Include"].get("explode").is_none());
+    // An exploded array is left alone.
+    assert_eq!(out.spec["paths"]["/x"]["get"]["parameters"][1]["schema"]["type"], "array");
 }

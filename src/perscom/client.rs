@@ -221,32 +221,53 @@ impl ClientBuilder {
         if !version.is_known() {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
-                format!("unknown PERSCOM API version `{version}` (known: {})", ApiVersion::KNOWN.join(", ")),
+                format!(
+                    "unknown PERSCOM API version `{version}` (known: {})",
+                    ApiVersion::KNOWN.join(", ")
+                ),
             ));
         }
-        let key = self
-            .api_key
-            .ok_or_else(|| Error::new(ErrorKind::InvalidRequest, "a PERSCOM API key is required"))?;
+        let key = self.api_key.ok_or_else(|| {
+            Error::new(ErrorKind::InvalidRequest, "a PERSCOM API key is required")
+        })?;
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::ACCEPT, http::HeaderValue::from_static("application/json"));
+        headers.insert(
+            http::header::ACCEPT,
+            http::HeaderValue::from_static("application/json"),
+        );
         let mut extra = self.headers;
         if let Some(id) = self.perscom_id {
             let id = id.trim().to_string();
             if id.is_empty() {
-                return Err(Error::new(ErrorKind::InvalidRequest, "the PERSCOM id is empty"));
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the PERSCOM id is empty",
+                ));
             }
             extra.push(("X-Perscom-Id".into(), id));
         }
         for (name, value) in extra {
-            let n = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::new(ErrorKind::InvalidRequest, format!("`{name}` is not a valid header name")))?;
-            let v = http::HeaderValue::from_str(&value)
-                .map_err(|_| Error::new(ErrorKind::InvalidRequest, format!("the value of `{name}` cannot be sent as a header")))?;
+            let n = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("`{name}` is not a valid header name"),
+                )
+            })?;
+            let v = http::HeaderValue::from_str(&value).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("the value of `{name}` cannot be sent as a header"),
+                )
+            })?;
             headers.insert(n, v);
         }
         let http = self.options.http_client(headers)?;
         let mut inner = Inner::new(Api::Perscom, Arc::new(BearerAuth(key)), self.options.retry);
         inner.retry_after = super::errors::retry_after;
-        Ok(Client::new_with_client(&format!("{host}/{version}"), http, inner))
+        Ok(Client::new_with_client(
+            &format!("{host}/{version}"),
+            http,
+            inner,
+        ))
     }
 }

@@ -43,7 +43,12 @@ enum FieldMessages {
 }
 
 /// Decodes one error response of operation `operation` (its `operationId`, when known).
-pub(crate) fn decode_for(status: u16, headers: &http::HeaderMap, body: &str, operation: Option<&str>) -> Error {
+pub(crate) fn decode_for(
+    status: u16,
+    headers: &http::HeaderMap,
+    body: &str,
+    operation: Option<&str>,
+) -> Error {
     let mut e = Error::from_response(Api::Perscom, status, headers, body);
     if let Some(id) = header(headers, "x-perscom-request-id") {
         e = e.with_request_id(id);
@@ -81,13 +86,16 @@ pub(crate) fn decode_for(status: u16, headers: &http::HeaderMap, body: &str, ope
                 e = e.with_correlation_id(id);
             }
             if let Some(errors) = d.errors.filter(|m| !m.is_empty()) {
-                e = e.with_kind(ErrorKind::Validation).with_field_errors(errors.into_iter().flat_map(|(field, msgs)| {
-                    let msgs = match msgs {
-                        FieldMessages::Many(v) => v,
-                        FieldMessages::One(s) => vec![s],
-                    };
-                    msgs.into_iter().map(move |m| FieldError::new(field.clone(), m))
-                }));
+                e = e.with_kind(ErrorKind::Validation).with_field_errors(
+                    errors.into_iter().flat_map(|(field, msgs)| {
+                        let msgs = match msgs {
+                            FieldMessages::Many(v) => v,
+                            FieldMessages::One(s) => vec![s],
+                        };
+                        msgs.into_iter()
+                            .map(move |m| FieldError::new(field.clone(), m))
+                    }),
+                );
             }
         }
         None => {
@@ -108,7 +116,10 @@ pub(crate) fn decode(status: u16, headers: &http::HeaderMap, body: &str) -> Erro
 }
 
 fn header(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// How long PERSCOM asks a client to wait: `Retry-After` (seconds or a date), else
@@ -122,7 +133,10 @@ pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
         return None;
     }
     let reset: u64 = header(headers, "x-ratelimit-reset")?.trim().parse().ok()?;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
     Some(Duration::from_secs(reset.saturating_sub(now).min(86_400)))
 }
 
@@ -145,15 +159,28 @@ mod tests {
     #[test]
     fn forbidden_names_the_scope() {
         let body = r#"{"error":{"message":"The API key provided does not have the correct permissions and/or scopes","type":"HttpException"}}"#;
-        let e = decode_for(403, &http::HeaderMap::new(), body, Some("create_rank_record"));
+        let e = decode_for(
+            403,
+            &http::HeaderMap::new(),
+            body,
+            Some("create_rank_record"),
+        );
         assert_eq!(e.kind(), ErrorKind::Forbidden);
         assert_eq!(e.required_scope(), Some("create:rankrecord"));
-        assert!(e.to_string().contains("needs scope `create:rankrecord`"), "{e}");
+        assert!(
+            e.to_string().contains("needs scope `create:rankrecord`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn html_and_garbage_do_not_panic() {
-        let e = decode_for(503, &http::HeaderMap::new(), "<html><body>Maintenance</body></html>", None);
+        let e = decode_for(
+            503,
+            &http::HeaderMap::new(),
+            "<html><body>Maintenance</body></html>",
+            None,
+        );
         assert_eq!(e.kind(), ErrorKind::Unavailable);
         assert!(e.body_excerpt().unwrap().contains("Maintenance"));
         let e = decode_for(500, &http::HeaderMap::new(), "{\"error\": 5", None);
@@ -166,7 +193,10 @@ mod tests {
     #[test]
     fn rate_limit_reset() {
         let mut h = http::HeaderMap::new();
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         h.insert("x-ratelimit-remaining", "0".parse().unwrap());
         h.insert("x-ratelimit-reset", (now + 30).to_string().parse().unwrap());
         let d = retry_after(&h).unwrap();

@@ -16,11 +16,16 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn get_health(&self) -> Result<Option<types::HealthResponse>> {
-        let value: Option<serde_json::Value> = self.get_unversioned("/health", "get_health").await?;
+        let value: Option<serde_json::Value> =
+            self.get_unversioned("/health", "get_health").await?;
         match value {
             None => Ok(None),
             Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
-                Error::new(ErrorKind::Decode, format!("health body did not decode: {e}")).with_operation("get_health")
+                Error::new(
+                    ErrorKind::Decode,
+                    format!("health body did not decode: {e}"),
+                )
+                .with_operation("get_health")
             }),
         }
     }
@@ -36,10 +41,17 @@ impl Client {
     pub async fn get_spec(&self) -> Result<serde_json::Value> {
         self.get_unversioned("/spec.json", "get_spec")
             .await?
-            .ok_or_else(|| Error::new(ErrorKind::Decode, "the spec response is empty").with_operation("get_spec"))
+            .ok_or_else(|| {
+                Error::new(ErrorKind::Decode, "the spec response is empty")
+                    .with_operation("get_spec")
+            })
     }
 
-    async fn get_unversioned(&self, path: &str, operation: &str) -> Result<Option<serde_json::Value>> {
+    async fn get_unversioned(
+        &self,
+        path: &str,
+        operation: &str,
+    ) -> Result<Option<serde_json::Value>> {
         let request = self
             .client()
             .get(format!("{}{path}", self.host()))
@@ -48,24 +60,36 @@ impl Client {
             .map_err(crate::error::from_reqwest)?;
         let resp = crate::transport::exec(self.client(), self.inner(), request, operation)
             .await
-            .map_err(|e| crate::error::from_reqwest(e).with_api(crate::Api::Perscom).with_operation(operation))?;
+            .map_err(|e| {
+                crate::error::from_reqwest(e)
+                    .with_api(crate::Api::Perscom)
+                    .with_operation(operation)
+            })?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.map_err(|e| crate::error::from_reqwest(e).with_operation(operation))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| crate::error::from_reqwest(e).with_operation(operation))?;
         if !(200..300).contains(&status) {
-            let raw: crate::error::RawErrorBody = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::new(ErrorKind::Decode, format!("error body did not decode: {e}")).with_status(status))?;
+            let raw: crate::error::RawErrorBody = serde_json::from_slice(&bytes).map_err(|e| {
+                Error::new(ErrorKind::Decode, format!("error body did not decode: {e}"))
+                    .with_status(status)
+            })?;
             return Err(crate::error::decode_raw(status, &headers, &raw));
         }
         if status == 204 || bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
         serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            Error::new(ErrorKind::Decode, format!("response body did not decode: {e}"))
-                .with_api(crate::Api::Perscom)
-                .with_operation(operation)
-                .with_status(status)
-                .with_body_excerpt(&String::from_utf8_lossy(&bytes))
+            Error::new(
+                ErrorKind::Decode,
+                format!("response body did not decode: {e}"),
+            )
+            .with_api(crate::Api::Perscom)
+            .with_operation(operation)
+            .with_status(status)
+            .with_body_excerpt(&String::from_utf8_lossy(&bytes))
         })
     }
 }

@@ -14,7 +14,7 @@
 //!
 //! let client = Client::builder("https://api.perscom.io").api_key("eyJ0eXAi...").build()?;
 //! // Every user with their rank, 100 per page, over every page.
-//! let mut users = client.list_users().include(vec!["rank".to_string()]).limit(100u64).stream();
+//! let mut users = client.list_users().include("rank").limit(100u64).stream();
 //! while let Some(user) = users.try_next().await? {
 //!     let rank = user.rank.as_ref().map(|r| r.name.as_str()).unwrap_or("-");
 //!     println!("{rank} {}", user.name);
@@ -65,14 +65,21 @@ macro_rules! impl_list {
             }
 
             /// Like [`pages`](Self::pages), starting at page `first` (to resume).
-            pub fn pages_from(self, first: u64) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
+            pub fn pages_from(
+                self,
+                first: u64,
+            ) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
                 crate::pagination::boxed(crate::pagination::paginate(first.max(1), move |n| {
                     let request = self.clone().page(n);
                     async move {
                         let env: types::$envelope = request.send().await?.into_inner();
-                        Ok(crate::Page::numbered(env.data, n, u64::try_from(env.meta.last_page).ok())
-                            .with_total_count(u64::try_from(env.meta.total).ok())
-                            .with_reported(u64::try_from(env.meta.current_page).ok()))
+                        Ok(crate::Page::numbered(
+                            env.data,
+                            n,
+                            u64::try_from(env.meta.last_page).ok(),
+                        )
+                        .with_total_count(u64::try_from(env.meta.total).ok())
+                        .with_reported(u64::try_from(env.meta.current_page).ok()))
                     }
                 }))
             }

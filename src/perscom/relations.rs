@@ -23,8 +23,8 @@
 //! ```
 
 use super::types::{
-    AssociateRequest, AttachRequest, BatchDeleteRequest, DetachRequest, PivotUpdateRequest, RelatedIds, RelatedPivots,
-    RelatedResources, RelationPivot, SyncRequest, ToggleRequest,
+    AssociateRequest, AttachRequest, BatchDeleteRequest, DetachRequest, PivotUpdateRequest,
+    RelatedIds, RelatedPivots, RelatedResources, RelationPivot, SyncRequest, ToggleRequest,
 };
 
 impl RelatedResources {
@@ -35,7 +35,12 @@ impl RelatedResources {
 
     /// Related ids with the pivot values to store: `{"3": {...}}`.
     pub fn with_pivots(pivots: impl IntoIterator<Item = (i64, RelationPivot)>) -> Self {
-        RelatedResources::Pivots(RelatedPivots(pivots.into_iter().map(|(id, p)| (id.to_string(), p)).collect()))
+        RelatedResources::Pivots(RelatedPivots(
+            pivots
+                .into_iter()
+                .map(|(id, p)| (id.to_string(), p))
+                .collect(),
+        ))
     }
 }
 
@@ -52,7 +57,10 @@ impl AttachRequest {
     }
     /// Attach `resources` (ids, or ids with pivot values).
     pub fn new(resources: RelatedResources) -> Self {
-        AttachRequest { duplicates: false, resources }
+        AttachRequest {
+            duplicates: false,
+            resources,
+        }
     }
     /// Allows attaching an id that is already attached.
     pub fn allow_duplicates(mut self) -> Self {
@@ -64,7 +72,9 @@ impl AttachRequest {
 impl DetachRequest {
     /// Detach these ids.
     pub fn ids(ids: impl IntoIterator<Item = i64>) -> Self {
-        DetachRequest { resources: RelatedResources::ids(ids) }
+        DetachRequest {
+            resources: RelatedResources::ids(ids),
+        }
     }
 }
 
@@ -75,7 +85,10 @@ impl SyncRequest {
     }
     /// Sync `resources` (ids, or ids with pivot values); others are detached.
     pub fn new(resources: RelatedResources) -> Self {
-        SyncRequest { detaching: true, resources }
+        SyncRequest {
+            detaching: true,
+            resources,
+        }
     }
     /// Keeps ids that are not listed (`detaching: false`): attach or update only.
     pub fn without_detaching(mut self) -> Self {
@@ -87,7 +100,9 @@ impl SyncRequest {
 impl ToggleRequest {
     /// Attach the listed ids that are detached and detach those that are attached.
     pub fn ids(ids: impl IntoIterator<Item = i64>) -> Self {
-        ToggleRequest { resources: RelatedResources::ids(ids) }
+        ToggleRequest {
+            resources: RelatedResources::ids(ids),
+        }
     }
     /// Toggle `resources` (ids, or ids with pivot values for those attached).
     pub fn new(resources: RelatedResources) -> Self {
@@ -112,7 +127,9 @@ impl AssociateRequest {
 impl BatchDeleteRequest {
     /// Delete these ids (sent as the body of a `DELETE`).
     pub fn ids(ids: impl IntoIterator<Item = i64>) -> Self {
-        BatchDeleteRequest { resources: ids.into_iter().collect() }
+        BatchDeleteRequest {
+            resources: ids.into_iter().collect(),
+        }
     }
 }
 

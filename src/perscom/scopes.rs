@@ -178,8 +178,22 @@ mod tests {
         for (id, _, _) in super::super::SET_ASIDE {
             assert!(is_operation(id), "{id}");
         }
-        let free: Vec<_> = OPERATION_SCOPES.iter().filter(|(_, s)| s.is_none()).map(|(id, _)| *id).collect();
-        assert_eq!(free, ["get_health", "get_me", "get_spec", "get_widget", "get_widget_resource", "update_widget_livewire"]);
+        let free: Vec<_> = OPERATION_SCOPES
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(
+            free,
+            [
+                "get_health",
+                "get_me",
+                "get_spec",
+                "get_widget",
+                "get_widget_resource",
+                "update_widget_livewire"
+            ]
+        );
     }
 
     #[test]

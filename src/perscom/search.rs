@@ -114,7 +114,10 @@ impl Operator {
 
     /// Whether the value must be a list (`in`, `not in`, `all in`, `any in`).
     pub fn takes_list(self) -> bool {
-        matches!(self, Operator::In | Operator::NotIn | Operator::AllIn | Operator::AnyIn)
+        matches!(
+            self,
+            Operator::In | Operator::NotIn | Operator::AllIn | Operator::AnyIn
+        )
     }
 }
 
@@ -151,7 +154,12 @@ pub struct Filter {
 impl Filter {
     /// `field operator value`. `value` is anything JSON: a string, a number, `null`, a list.
     pub fn new(field: impl Into<String>, operator: Operator, value: impl Into<Value>) -> Self {
-        Filter { field: field.into(), operator, value: value.into(), or: false }
+        Filter {
+            field: field.into(),
+            operator,
+            value: value.into(),
+            or: false,
+        }
     }
 
     /// `field = value`.
@@ -160,8 +168,15 @@ impl Filter {
     }
 
     /// `field in [values]`.
-    pub fn is_in<V: Into<Value>>(field: impl Into<String>, values: impl IntoIterator<Item = V>) -> Self {
-        Filter::new(field, Operator::In, Value::Array(values.into_iter().map(Into::into).collect()))
+    pub fn is_in<V: Into<Value>>(
+        field: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        Filter::new(
+            field,
+            Operator::In,
+            Value::Array(values.into_iter().map(Into::into).collect()),
+        )
     }
 
     /// Joins this filter to the one before with `or`.
@@ -183,19 +198,29 @@ impl Filter {
 
     fn check(&self) -> Result<()> {
         if self.field.trim().is_empty() {
-            return Err(Error::new(ErrorKind::Validation, "a search filter needs a field"));
+            return Err(Error::new(
+                ErrorKind::Validation,
+                "a search filter needs a field",
+            ));
         }
         if self.operator.takes_list() && !self.value.is_array() {
             return Err(Error::new(
                 ErrorKind::Validation,
-                format!("the `{}` filter on `{}` needs a list value", self.operator, self.field),
+                format!(
+                    "the `{}` filter on `{}` needs a list value",
+                    self.operator, self.field
+                ),
             ));
         }
         Ok(())
     }
 
     fn kind(&self) -> SearchFilterType {
-        if self.or { SearchFilterType::Or } else { SearchFilterType::And }
+        if self.or {
+            SearchFilterType::Or
+        } else {
+            SearchFilterType::And
+        }
     }
 
     fn to_filter(&self) -> types::SearchFilter {
@@ -236,12 +261,18 @@ pub struct FilterGroup {
 impl FilterGroup {
     /// A group joined to the filter before it with `and`.
     pub fn and(filters: impl IntoIterator<Item = Filter>) -> Self {
-        FilterGroup { filters: filters.into_iter().collect(), or: false }
+        FilterGroup {
+            filters: filters.into_iter().collect(),
+            or: false,
+        }
     }
 
     /// A group joined to the filter before it with `or`.
     pub fn or(filters: impl IntoIterator<Item = Filter>) -> Self {
-        FilterGroup { filters: filters.into_iter().collect(), or: true }
+        FilterGroup {
+            filters: filters.into_iter().collect(),
+            or: true,
+        }
     }
 
     /// The number of filters in the group.
@@ -318,7 +349,12 @@ impl Search {
     /// let s = Search::new().where_("rank_id", Operator::Gt, 3);
     /// # let _ = s;
     /// ```
-    pub fn where_(self, field: impl Into<String>, operator: Operator, value: impl Into<Value>) -> Self {
+    pub fn where_(
+        self,
+        field: impl Into<String>,
+        operator: Operator,
+        value: impl Into<Value>,
+    ) -> Self {
         self.filter(Filter::new(field, operator, value))
     }
 
@@ -329,8 +365,15 @@ impl Search {
     /// let s = permkit::perscom::Search::new().scope("datePeriod", ["2024-01-01", "2024-12-31"]);
     /// # let _ = s;
     /// ```
-    pub fn scope<V: Into<Value>>(mut self, name: impl Into<String>, parameters: impl IntoIterator<Item = V>) -> Self {
-        self.scopes.push((name.into(), parameters.into_iter().map(Into::into).collect()));
+    pub fn scope<V: Into<Value>>(
+        mut self,
+        name: impl Into<String>,
+        parameters: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.scopes.push((
+            name.into(),
+            parameters.into_iter().map(Into::into).collect(),
+        ));
         self
     }
 
@@ -409,8 +452,13 @@ impl Search {
     /// let s = Search::new().include_filtered("award_records", [Filter::eq("award_id", 7)]);
     /// # let _ = s;
     /// ```
-    pub fn include_filtered(mut self, relation: impl Into<String>, filters: impl IntoIterator<Item = Filter>) -> Self {
-        self.includes.push((relation.into(), filters.into_iter().collect()));
+    pub fn include_filtered(
+        mut self,
+        relation: impl Into<String>,
+        filters: impl IntoIterator<Item = Filter>,
+    ) -> Self {
+        self.includes
+            .push((relation.into(), filters.into_iter().collect()));
         self
     }
 
@@ -433,7 +481,10 @@ impl Search {
                 }
                 FilterNode::Group(g) => {
                     if g.filters.is_empty() {
-                        return Err(Error::new(ErrorKind::Validation, "a nested filter group is empty"));
+                        return Err(Error::new(
+                            ErrorKind::Validation,
+                            "a nested filter group is empty",
+                        ));
                     }
                     let mut nested = Vec::new();
                     for f in &g.filters {
@@ -444,7 +495,11 @@ impl Search {
                         field: None,
                         nested,
                         operator: None,
-                        type_: Some(if g.or { SearchFilterType::Or } else { SearchFilterType::And }),
+                        type_: Some(if g.or {
+                            SearchFilterType::Or
+                        } else {
+                            SearchFilterType::And
+                        }),
                         value: None,
                     });
                 }
@@ -453,21 +508,33 @@ impl Search {
         let search = match &self.text {
             None => None,
             Some((v, _)) if v.is_empty() => {
-                return Err(Error::new(ErrorKind::Validation, "the full-text search value is empty"));
+                return Err(Error::new(
+                    ErrorKind::Validation,
+                    "the full-text search value is empty",
+                ));
             }
-            Some((v, case)) => Some(types::SearchText { value: v.clone(), case_sensitive: case.unwrap_or(true) }),
+            Some((v, case)) => Some(types::SearchText {
+                value: v.clone(),
+                case_sensitive: case.unwrap_or(true),
+            }),
         };
         let mut includes = Vec::new();
         for (relation, fs) in &self.includes {
             if relation.trim().is_empty() {
-                return Err(Error::new(ErrorKind::Validation, "an include needs a relation name"));
+                return Err(Error::new(
+                    ErrorKind::Validation,
+                    "an include needs a relation name",
+                ));
             }
             let mut out = Vec::new();
             for f in fs {
                 f.check()?;
                 out.push(f.to_filter());
             }
-            includes.push(types::SearchInclude { relation: relation.clone(), filters: out });
+            includes.push(types::SearchInclude {
+                relation: relation.clone(),
+                filters: out,
+            });
         }
         Ok(types::SearchRequest {
             filters,
@@ -475,13 +542,19 @@ impl Search {
             scopes: self
                 .scopes
                 .iter()
-                .map(|(name, parameters)| types::SearchScope { name: name.clone(), parameters: parameters.clone() })
+                .map(|(name, parameters)| types::SearchScope {
+                    name: name.clone(),
+                    parameters: parameters.clone(),
+                })
                 .collect(),
             search,
             sort: self
                 .sort
                 .iter()
-                .map(|(field, d)| types::SearchSort { field: field.clone(), direction: Some(d.clone()) })
+                .map(|(field, d)| types::SearchSort {
+                    field: field.clone(),
+                    direction: Some(d.clone()),
+                })
                 .collect(),
         })
     }

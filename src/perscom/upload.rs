@@ -61,7 +61,12 @@ impl<T> std::fmt::Debug for Upload<'_, T> {
 }
 
 impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
-    fn new(client: &'a Client, operation: &'static str, path: String, file_field: &'static str) -> Self {
+    fn new(
+        client: &'a Client,
+        operation: &'static str,
+        path: String,
+        file_field: &'static str,
+    ) -> Self {
         Upload {
             client,
             operation,
@@ -127,14 +132,22 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
     /// nothing in it.
     pub async fn send(self) -> Result<T> {
         for name in self.required {
-            let present = self.fields.iter().any(|(n, v)| n == name && !v.trim().is_empty())
+            let present = self
+                .fields
+                .iter()
+                .any(|(n, v)| n == name && !v.trim().is_empty())
                 || self.files.iter().any(|(n, _)| n == name);
             if !present {
-                return Err(Error::new(ErrorKind::Validation, format!("`{name}` is required")).with_operation(self.operation));
+                return Err(
+                    Error::new(ErrorKind::Validation, format!("`{name}` is required"))
+                        .with_operation(self.operation),
+                );
             }
         }
         if self.files.is_empty() && self.fields.iter().all(|(n, _)| n == "_method") {
-            return Err(Error::new(ErrorKind::Validation, "nothing to send").with_operation(self.operation));
+            return Err(
+                Error::new(ErrorKind::Validation, "nothing to send").with_operation(self.operation)
+            );
         }
         let form = build_form(self.fields, self.files, self.progress.as_ref())?;
         send(self.client, self.operation, &self.path, form).await
@@ -152,7 +165,10 @@ fn build_form(
     }
     for (name, part) in files {
         if part.is_empty() {
-            return Err(Error::new(ErrorKind::Validation, format!("the file for `{name}` ({}) is empty", part.file_name())));
+            return Err(Error::new(
+                ErrorKind::Validation,
+                format!("the file for `{name}` ({}) is empty", part.file_name()),
+            ));
         }
         let part = match progress {
             Some(p) => part.with_progress(p.clone()),
@@ -207,13 +223,29 @@ pub struct BatchUpload<'a, T> {
 
 impl<T> std::fmt::Debug for BatchUpload<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchUpload").field("operation", &self.operation).field("items", &self.items.len()).finish()
+        f.debug_struct("BatchUpload")
+            .field("operation", &self.operation)
+            .field("items", &self.items.len())
+            .finish()
     }
 }
 
 impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
-    fn new(client: &'a Client, operation: &'static str, path: String, file_field: &'static str) -> Self {
-        BatchUpload { client, operation, path, file_field, items: Vec::new(), progress: None, _out: PhantomData }
+    fn new(
+        client: &'a Client,
+        operation: &'static str,
+        path: String,
+        file_field: &'static str,
+    ) -> Self {
+        BatchUpload {
+            client,
+            operation,
+            path,
+            file_field,
+            items: Vec::new(),
+            progress: None,
+            _out: PhantomData,
+        }
     }
 
     /// Adds one item with its `name` and file.
@@ -222,7 +254,11 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
     }
 
     /// Adds one item with any text fields (`name`, `description`, `model_type`...) and its file.
-    pub fn add_with(mut self, fields: impl IntoIterator<Item = (String, String)>, file: FilePart) -> Self {
+    pub fn add_with(
+        mut self,
+        fields: impl IntoIterator<Item = (String, String)>,
+        file: FilePart,
+    ) -> Self {
         self.items.push((fields.into_iter().collect(), file));
         self
     }
@@ -237,13 +273,22 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
     /// empty file are refused before sending.
     pub async fn send(self) -> Result<T> {
         if self.items.is_empty() {
-            return Err(Error::new(ErrorKind::Validation, "a batch needs at least one item").with_operation(self.operation));
+            return Err(
+                Error::new(ErrorKind::Validation, "a batch needs at least one item")
+                    .with_operation(self.operation),
+            );
         }
         let mut fields = Vec::new();
         let mut files = Vec::new();
         for (i, (item_fields, file)) in self.items.into_iter().enumerate() {
-            if !item_fields.iter().any(|(n, v)| n == "name" && !v.trim().is_empty()) {
-                return Err(Error::new(ErrorKind::Validation, format!("item {i} needs a `name`")).with_operation(self.operation));
+            if !item_fields
+                .iter()
+                .any(|(n, v)| n == "name" && !v.trim().is_empty())
+            {
+                return Err(
+                    Error::new(ErrorKind::Validation, format!("item {i} needs a `name`"))
+                        .with_operation(self.operation),
+                );
             }
             for (n, v) in item_fields {
                 fields.push((format!("resources[{i}][{n}]"), v));
@@ -308,8 +353,15 @@ impl Client {
     /// let img = client.create_image("Crest", permkit::upload::FilePart::from_path("crest.png").await?).description("<p>Unit crest</p>").send().await?;
     /// # let _ = img; Ok(()) }
     /// ```
-    pub fn create_image(&self, name: impl Into<String>, image: FilePart) -> Upload<'_, types::ImageResponse> {
-        Upload::new(self, "create_image", "/images".into(), "image").require(&["name", "image"]).name(name).file(image)
+    pub fn create_image(
+        &self,
+        name: impl Into<String>,
+        image: FilePart,
+    ) -> Upload<'_, types::ImageResponse> {
+        Upload::new(self, "create_image", "/images".into(), "image")
+            .require(&["name", "image"])
+            .name(name)
+            .file(image)
     }
 
     /// Creates several images in one transaction (multipart `POST /images/batch`).
@@ -332,7 +384,13 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn update_image_multipart(&self, id: i64) -> Upload<'_, types::ImageResponse> {
-        Upload::new(self, "update_image_multipart", format!("/images/{id}"), "image").method_put()
+        Upload::new(
+            self,
+            "update_image_multipart",
+            format!("/images/{id}"),
+            "image",
+        )
+        .method_put()
     }
 
     /// Adds an image to event `event` (multipart `POST /events/{event}/image`).
@@ -342,11 +400,21 @@ impl Client {
     /// client.create_event_image(5, "Briefing", permkit::upload::FilePart::from_path("map.png").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_event_image(&self, event: i64, name: impl Into<String>, image: FilePart) -> Upload<'_, types::ImageResponse> {
-        Upload::new(self, "create_event_image", format!("/events/{event}/image"), "image")
-            .require(&["name", "image"])
-            .name(name)
-            .file(image)
+    pub fn create_event_image(
+        &self,
+        event: i64,
+        name: impl Into<String>,
+        image: FilePart,
+    ) -> Upload<'_, types::ImageResponse> {
+        Upload::new(
+            self,
+            "create_event_image",
+            format!("/events/{event}/image"),
+            "image",
+        )
+        .require(&["name", "image"])
+        .name(name)
+        .file(image)
     }
 
     /// Adds several images to event `event` (multipart `POST /events/{event}/image/batch`).
@@ -356,8 +424,16 @@ impl Client {
     /// client.batch_create_event_images(5).add("Map", permkit::upload::FilePart::from_path("map.png").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn batch_create_event_images(&self, event: i64) -> BatchUpload<'_, types::ImageBatchResponse> {
-        BatchUpload::new(self, "batch_create_event_images", format!("/events/{event}/image/batch"), "image")
+    pub fn batch_create_event_images(
+        &self,
+        event: i64,
+    ) -> BatchUpload<'_, types::ImageBatchResponse> {
+        BatchUpload::new(
+            self,
+            "batch_create_event_images",
+            format!("/events/{event}/image/batch"),
+            "image",
+        )
     }
 
     /// Updates image `image` of event `event` (`POST /events/{event}/image/{image}` with
@@ -368,8 +444,18 @@ impl Client {
     /// client.update_event_image_multipart(5, 9).name("Final map").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_event_image_multipart(&self, event: i64, image: i64) -> Upload<'_, types::ImageResponse> {
-        Upload::new(self, "update_event_image_multipart", format!("/events/{event}/image/{image}"), "image").method_put()
+    pub fn update_event_image_multipart(
+        &self,
+        event: i64,
+        image: i64,
+    ) -> Upload<'_, types::ImageResponse> {
+        Upload::new(
+            self,
+            "update_event_image_multipart",
+            format!("/events/{event}/image/{image}"),
+            "image",
+        )
+        .method_put()
     }
 
     /// Creates an attachment (multipart `POST /attachments`). Tie it to a record with
@@ -380,8 +466,15 @@ impl Client {
     /// client.create_attachment("Orders", permkit::upload::FilePart::from_path("orders.pdf").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_attachment(&self, name: impl Into<String>, file: FilePart) -> Upload<'_, types::AttachmentResponse> {
-        Upload::new(self, "create_attachment", "/attachments".into(), "file").require(&["name", "file"]).name(name).file(file)
+    pub fn create_attachment(
+        &self,
+        name: impl Into<String>,
+        file: FilePart,
+    ) -> Upload<'_, types::AttachmentResponse> {
+        Upload::new(self, "create_attachment", "/attachments".into(), "file")
+            .require(&["name", "file"])
+            .name(name)
+            .file(file)
     }
 
     /// Creates several attachments in one transaction (multipart `POST /attachments/batch`).
@@ -392,7 +485,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn batch_create_attachments(&self) -> BatchUpload<'_, types::AttachmentBatchResponse> {
-        BatchUpload::new(self, "batch_create_attachments", "/attachments/batch".into(), "file")
+        BatchUpload::new(
+            self,
+            "batch_create_attachments",
+            "/attachments/batch".into(),
+            "file",
+        )
     }
 
     /// Updates attachment `id` (`POST /attachments/{id}` with `_method=PUT`).
@@ -403,7 +501,13 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn update_attachment_multipart(&self, id: i64) -> Upload<'_, types::AttachmentResponse> {
-        Upload::new(self, "update_attachment_multipart", format!("/attachments/{id}"), "file").method_put()
+        Upload::new(
+            self,
+            "update_attachment_multipart",
+            format!("/attachments/{id}"),
+            "file",
+        )
+        .method_put()
     }
 
     /// Adds an attachment to user `user` (multipart `POST /users/{user}/attachments`).
@@ -413,11 +517,21 @@ impl Client {
     /// client.create_user_attachment(42, "DD-214", permkit::upload::FilePart::from_path("dd214.pdf").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn create_user_attachment(&self, user: i64, name: impl Into<String>, file: FilePart) -> Upload<'_, types::AttachmentResponse> {
-        Upload::new(self, "create_user_attachment", format!("/users/{user}/attachments"), "file")
-            .require(&["name", "file"])
-            .name(name)
-            .file(file)
+    pub fn create_user_attachment(
+        &self,
+        user: i64,
+        name: impl Into<String>,
+        file: FilePart,
+    ) -> Upload<'_, types::AttachmentResponse> {
+        Upload::new(
+            self,
+            "create_user_attachment",
+            format!("/users/{user}/attachments"),
+            "file",
+        )
+        .require(&["name", "file"])
+        .name(name)
+        .file(file)
     }
 
     /// Adds several attachments to user `user` (multipart `POST /users/{user}/attachments/batch`).
@@ -427,8 +541,16 @@ impl Client {
     /// client.batch_create_user_attachments(42).add("A", permkit::upload::FilePart::from_path("a.pdf").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn batch_create_user_attachments(&self, user: i64) -> BatchUpload<'_, types::AttachmentBatchResponse> {
-        BatchUpload::new(self, "batch_create_user_attachments", format!("/users/{user}/attachments/batch"), "file")
+    pub fn batch_create_user_attachments(
+        &self,
+        user: i64,
+    ) -> BatchUpload<'_, types::AttachmentBatchResponse> {
+        BatchUpload::new(
+            self,
+            "batch_create_user_attachments",
+            format!("/users/{user}/attachments/batch"),
+            "file",
+        )
     }
 
     /// Updates attachment `attachment` of user `user` (`POST /users/{user}/attachments/{attachment}`
@@ -439,9 +561,18 @@ impl Client {
     /// client.update_user_attachment_multipart(42, 4).name("Renamed").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_attachment_multipart(&self, user: i64, attachment: i64) -> Upload<'_, types::AttachmentResponse> {
-        Upload::new(self, "update_user_attachment_multipart", format!("/users/{user}/attachments/{attachment}"), "file")
-            .method_put()
+    pub fn update_user_attachment_multipart(
+        &self,
+        user: i64,
+        attachment: i64,
+    ) -> Upload<'_, types::AttachmentResponse> {
+        Upload::new(
+            self,
+            "update_user_attachment_multipart",
+            format!("/users/{user}/attachments/{attachment}"),
+            "file",
+        )
+        .method_put()
     }
 
     /// Updates user `user` with photos and/or fields (`POST /users/{user}` with `_method=PUT`,
@@ -460,7 +591,13 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn update_user_multipart(&self, user: i64) -> Upload<'_, types::UserResponse> {
-        Upload::new(self, "update_user_multipart", format!("/users/{user}"), "profile_photo").method_put()
+        Upload::new(
+            self,
+            "update_user_multipart",
+            format!("/users/{user}"),
+            "profile_photo",
+        )
+        .method_put()
     }
 
     /// Sets user `user`'s profile photo (`POST /users/{user}` with `_method=PUT`).
@@ -470,7 +607,11 @@ impl Client {
     /// client.update_user_profile_photo(42, permkit::upload::FilePart::from_path("me.jpg").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_profile_photo(&self, user: i64, photo: FilePart) -> Upload<'_, types::UserResponse> {
+    pub fn update_user_profile_photo(
+        &self,
+        user: i64,
+        photo: FilePart,
+    ) -> Upload<'_, types::UserResponse> {
         self.update_user_multipart(user).profile_photo(photo)
     }
 
@@ -481,7 +622,11 @@ impl Client {
     /// client.update_user_cover_photo(42, permkit::upload::FilePart::from_path("banner.jpg").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_cover_photo(&self, user: i64, photo: FilePart) -> Upload<'_, types::UserResponse> {
+    pub fn update_user_cover_photo(
+        &self,
+        user: i64,
+        photo: FilePart,
+    ) -> Upload<'_, types::UserResponse> {
         self.update_user_multipart(user).cover_photo(photo)
     }
 }
@@ -495,7 +640,8 @@ impl<T: serde::de::DeserializeOwned> Upload<'_, T> {
     /// # Ok(()) }
     /// ```
     pub fn model(self, model_type: impl Into<String>, model_id: i64) -> Self {
-        self.field("model_type", model_type).field("model_id", model_id.to_string())
+        self.field("model_type", model_type)
+            .field("model_id", model_id.to_string())
     }
 
     /// Sets the `profile_photo` file (user updates).

@@ -179,6 +179,7 @@ impl Seed {
         &items[self.below(items.len() as u64) as usize]
     }
     /// A deterministic UUID.
+    #[cfg_attr(not(feature = "permission-assist"), allow(dead_code))]
     pub(crate) fn uuid(&mut self) -> uuid::Uuid {
         let mut bytes = [0u8; 16];
         for chunk in bytes.chunks_mut(4) {

@@ -1,18 +1,455 @@
-//! The Perscom sandbox (to be seeded).
+//! The PERSCOM sandbox: a unit roster of 300 users with ranks, positions, specialties, units,
+//! statuses, awards, qualifications and their records, behind Orion's conventions.
+//!
+//! What works, under `/perscom/{v1|v2}`: index (`page`, `limit`, `include`), search (filters
+//! with every operator, `and`/`or`, one level of nesting, full-text search with its case
+//! sensitivity, sort, includes, the `hidden`/`visible` scopes of units), store (with 422
+//! validation errors), show, update (PUT/PATCH), destroy and the three batch operations on the
+//! main resources; a user's records under `/users/{id}/...`; `GET /me`; `POST /cache`;
+//! `GET /health`. [`Sandbox::PERSCOM_API_KEY`](super::Sandbox::PERSCOM_API_KEY) holds every
+//! scope; [`Sandbox::PERSCOM_LIMITED_API_KEY`](super::Sandbox::PERSCOM_LIMITED_API_KEY) holds
+//! only the `view:` scopes (and not `view:settings`), so any write answers 403.
 
-use super::Service;
+use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use wiremock::{Request, ResponseTemplate};
 
 /// Path prefix of this API on the sandbox server.
 pub(crate) const PREFIX: &str = "/perscom";
 
-/// The Perscom mock.
-pub(crate) struct Perscom;
+/// How many users the roster has.
+pub(crate) const USERS: usize = 300;
+
+/// One collection: its path segment, scope resource, required fields on create and includes.
+struct Kind {
+    segment: &'static str,
+    scope: &'static str,
+    required: &'static [&'static str],
+    /// Text fields the full-text search looks in.
+    searchable: &'static [&'static str],
+    /// `include` names allowed (to-one through `<name>_id`, to-many through `user_id`).
+    includes: &'static [&'static str],
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        segment: "users",
+        scope: "user",
+        required: &["name", "email"],
+        searchable: &["name", "email"],
+        includes: &[
+            "rank",
+            "position",
+            "unit",
+            "specialty",
+            "status",
+            "award_records",
+            "rank_records",
+            "assignment_records",
+            "service_records",
+            "qualification_records",
+        ],
+    },
+    Kind {
+        segment: "ranks",
+        scope: "rank",
+        required: &["name"],
+        searchable: &["name", "abbreviation"],
+        includes: &[],
+    },
+    Kind {
+        segment: "positions",
+        scope: "position",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "specialties",
+        scope: "specialty",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "units",
+        scope: "unit",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "statuses",
+        scope: "status",
+        required: &["name", "color"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "awards",
+        scope: "award",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "qualifications",
+        scope: "qualification",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "award-records",
+        scope: "awardrecord",
+        required: &["user_id", "award_id"],
+        searchable: &["text"],
+        includes: &["user", "award", "author"],
+    },
+    Kind {
+        segment: "rank-records",
+        scope: "rankrecord",
+        required: &["user_id", "rank_id", "type"],
+        searchable: &["text"],
+        includes: &["user", "rank", "author"],
+    },
+    Kind {
+        segment: "assignment-records",
+        scope: "assignmentrecord",
+        required: &["user_id", "type"],
+        searchable: &["text"],
+        includes: &["user", "position", "unit", "specialty", "status", "author"],
+    },
+    Kind {
+        segment: "service-records",
+        scope: "servicerecord",
+        required: &["user_id", "text"],
+        searchable: &["text"],
+        includes: &["user", "author"],
+    },
+    Kind {
+        segment: "qualification-records",
+        scope: "qualificationrecord",
+        required: &["user_id", "qualification_id"],
+        searchable: &["text"],
+        includes: &["user", "qualification", "author"],
+    },
+];
+
+/// The collection a to-one include or `<name>_id` points into.
+fn collection_of(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "user" | "author" => "users",
+        "rank" => "ranks",
+        "position" => "positions",
+        "specialty" => "specialties",
+        "unit" => "units",
+        "status" => "statuses",
+        "award" => "awards",
+        "qualification" => "qualifications",
+        _ => return None,
+    })
+}
+
+const RANKS: &[(&str, &str, &str)] = &[
+    ("Private", "PVT", "E-1"),
+    ("Private Second Class", "PV2", "E-2"),
+    ("Private First Class", "PFC", "E-3"),
+    ("Specialist", "SPC", "E-4"),
+    ("Corporal", "CPL", "E-4"),
+    ("Sergeant", "SGT", "E-5"),
+    ("Staff Sergeant", "SSG", "E-6"),
+    ("Sergeant First Class", "SFC", "E-7"),
+    ("Second Lieutenant", "2LT", "O-1"),
+    ("First Lieutenant", "1LT", "O-2"),
+    ("Captain", "CPT", "O-3"),
+    ("Major", "MAJ", "O-4"),
+];
+const POSITIONS: &[&str] = &[
+    "Rifleman",
+    "Automatic Rifleman",
+    "Grenadier",
+    "Team Leader",
+    "Squad Leader",
+    "Platoon Sergeant",
+    "Platoon Leader",
+    "Medic",
+    "Radio Operator",
+    "Company Commander",
+];
+const SPECIALTIES: &[(&str, &str)] = &[
+    ("Infantryman", "11B"),
+    ("Combat Medic", "68W"),
+    ("Signal Support", "25U"),
+    ("Cavalry Scout", "19D"),
+    ("Officer", "11A"),
+];
+const UNITS: &[&str] = &[
+    "Headquarters",
+    "1st Platoon",
+    "2nd Platoon",
+    "3rd Platoon",
+    "Weapons Platoon",
+    "Reserve",
+];
+const STATUSES: &[(&str, &str)] = &[
+    ("Active", "#22c55e"),
+    ("On Leave", "#eab308"),
+    ("Inactive", "#6b7280"),
+    ("Discharged", "#ef4444"),
+];
+const AWARDS: &[&str] = &[
+    "Army Achievement Medal",
+    "Army Commendation Medal",
+    "Good Conduct Medal",
+    "National Defense Service Medal",
+    "Combat Infantryman Badge",
+    "Expert Infantryman Badge",
+    "Bronze Star",
+    "Purple Heart",
+];
+const QUALIFICATIONS: &[&str] = &[
+    "Marksman",
+    "Sharpshooter",
+    "Expert",
+    "Combat Lifesaver",
+    "Airborne",
+    "Air Assault",
+];
+
+struct Store {
+    data: BTreeMap<&'static str, Vec<Value>>,
+    next_id: BTreeMap<&'static str, i64>,
+}
+
+/// The PERSCOM mock.
+pub(crate) struct Perscom {
+    store: Mutex<Store>,
+}
+
+fn stamp(day: u64, secs: u64) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z")
+        .expect("date")
+        .to_utc();
+    let t = base + chrono::Duration::days(day as i64) + chrono::Duration::seconds(secs as i64);
+    t.format("%Y-%m-%dT%H:%M:%S.000000Z").to_string()
+}
+
+fn with_meta(mut v: Value, id: i64, label: &str, day: u64) -> Value {
+    v["id"] = json!(id);
+    v["label"] = json!(label);
+    v["created_at"] = json!(stamp(day, id as u64 * 37 % 86_400));
+    v["updated_at"] = v["created_at"].clone();
+    v
+}
 
 impl Perscom {
-    /// A mock with seed data.
+    /// A mock with the seeded roster.
     pub(crate) fn seeded() -> Self {
-        Perscom
+        let mut seed = Seed::new(0x9E2C_0A11);
+        let mut data: BTreeMap<&'static str, Vec<Value>> = BTreeMap::new();
+        let named = |names: &[&str], extra: &dyn Fn(usize) -> Value| -> Vec<Value> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let mut v = extra(i);
+                    v["name"] = json!(n);
+                    v["description"] = Value::Null;
+                    v["order"] = json!(i);
+                    with_meta(v, i as i64 + 1, n, 0)
+                })
+                .collect()
+        };
+        let rank_names: Vec<&str> = RANKS.iter().map(|r| r.0).collect();
+        data.insert(
+            "ranks",
+            named(
+                &rank_names,
+                &|i| json!({"abbreviation": RANKS[i].1, "paygrade": RANKS[i].2}),
+            ),
+        );
+        data.insert("positions", named(POSITIONS, &|_| json!({})));
+        let spec_names: Vec<&str> = SPECIALTIES.iter().map(|s| s.0).collect();
+        data.insert(
+            "specialties",
+            named(&spec_names, &|i| json!({"abbreviation": SPECIALTIES[i].1})),
+        );
+        data.insert(
+            "units",
+            named(
+                UNITS,
+                &|i| json!({"hidden": i == UNITS.len() - 1, "icon": null, "empty": null}),
+            ),
+        );
+        let status_names: Vec<&str> = STATUSES.iter().map(|s| s.0).collect();
+        data.insert(
+            "statuses",
+            named(
+                &status_names,
+                &|i| json!({"color": STATUSES[i].1, "icon": null}),
+            ),
+        );
+        data.insert("awards", named(AWARDS, &|_| json!({})));
+        data.insert("qualifications", named(QUALIFICATIONS, &|_| json!({})));
+
+        let mut users = Vec::new();
+        let mut award_records = Vec::new();
+        let mut rank_records = Vec::new();
+        let mut assignment_records = Vec::new();
+        let mut service_records = Vec::new();
+        let mut qualification_records = Vec::new();
+        for i in 0..USERS {
+            let id = i as i64 + 1;
+            let first = seed.pick(FIRST_NAMES);
+            let last = seed.pick(LAST_NAMES);
+            let name = format!("{first} {last}");
+            let rank_id = if i == 0 {
+                RANKS.len() as i64
+            } else {
+                seed.below(RANKS.len() as u64 - 1) as i64 + 1
+            };
+            let position_id = seed.below(POSITIONS.len() as u64) as i64 + 1;
+            let unit_id = seed.below(UNITS.len() as u64) as i64 + 1;
+            let specialty_id = seed.below(SPECIALTIES.len() as u64) as i64 + 1;
+            let status_id = if seed.below(10) < 8 {
+                1
+            } else {
+                seed.below(STATUSES.len() as u64) as i64 + 1
+            };
+            let day = seed.below(900);
+            users.push(with_meta(
+                json!({
+                    "name": name,
+                    "email": format!("{}.{}{}@example.mil", first.to_lowercase(), last.to_lowercase(), id),
+                    "email_verified_at": null, "phone_number": null,
+                    "position_id": position_id, "rank_id": rank_id, "specialty_id": specialty_id,
+                    "status_id": status_id, "unit_id": unit_id, "unit_slot_id": null,
+                    "approved": true, "notes": null, "profile_photo": null, "cover_photo": null,
+                    "display_name": name, "online": seed.below(5) == 0,
+                    "profile_photo_url": null, "cover_photo_url": null,
+                }),
+                id,
+                &name,
+                day,
+            ));
+            let author = 1;
+            // Promotions up to the current rank.
+            for r in 1..=rank_id.min(4) {
+                let rid = rank_records.len() as i64 + 1;
+                rank_records.push(with_meta(
+                    json!({"user_id": id, "rank_id": (rank_id - 4 + r).max(1), "type": 0, "document_id": null,
+                           "author_id": author, "text": format!("Promoted to {}", RANKS[((rank_id - 4 + r).max(1) - 1) as usize].0)}),
+                    rid,
+                    "Rank record",
+                    day + r as u64 * 30,
+                ));
+            }
+            for _ in 0..seed.below(4) {
+                let rid = award_records.len() as i64 + 1;
+                let award_id = seed.below(AWARDS.len() as u64) as i64 + 1;
+                award_records.push(with_meta(
+                    json!({"user_id": id, "award_id": award_id, "document_id": null, "author_id": author,
+                           "text": format!("Awarded the {}", AWARDS[award_id as usize - 1])}),
+                    rid,
+                    "Award record",
+                    day + 45,
+                ));
+            }
+            let aid = assignment_records.len() as i64 + 1;
+            assignment_records.push(with_meta(
+                json!({"user_id": id, "type": "primary", "status_id": status_id, "unit_id": unit_id,
+                       "position_id": position_id, "specialty_id": specialty_id, "unit_slot_id": null,
+                       "document_id": null, "author_id": author, "text": "Initial assignment"}),
+                aid,
+                "Assignment record",
+                day,
+            ));
+            let sid = service_records.len() as i64 + 1;
+            service_records.push(with_meta(
+                json!({"user_id": id, "text": "Completed basic training", "document_id": null, "author_id": author}),
+                sid,
+                "Service record",
+                day + 10,
+            ));
+            if seed.below(2) == 0 {
+                let qid = qualification_records.len() as i64 + 1;
+                let q = seed.below(QUALIFICATIONS.len() as u64) as i64 + 1;
+                qualification_records.push(with_meta(
+                    json!({"user_id": id, "qualification_id": q, "document_id": null, "author_id": author,
+                           "text": format!("Qualified {}", QUALIFICATIONS[q as usize - 1])}),
+                    qid,
+                    "Qualification record",
+                    day + 20,
+                ));
+            }
+        }
+        data.insert("users", users);
+        data.insert("award-records", award_records);
+        data.insert("rank-records", rank_records);
+        data.insert("assignment-records", assignment_records);
+        data.insert("service-records", service_records);
+        data.insert("qualification-records", qualification_records);
+        let next_id = data.iter().map(|(k, v)| (*k, v.len() as i64 + 1)).collect();
+        Perscom {
+            store: Mutex::new(Store { data, next_id }),
+        }
+    }
+}
+
+fn error(status: u16, kind: &str, message: &str) -> ResponseTemplate {
+    json(
+        status,
+        json!({"error": {"message": message, "type": kind, "request_id": uuid::Uuid::new_v4().to_string(),
+                         "trace_id": uuid::Uuid::new_v4().to_string()}}),
+    )
+}
+
+fn validation(errors: Map<String, Value>) -> ResponseTemplate {
+    let first = errors
+        .values()
+        .next()
+        .and_then(|v| v[0].as_str())
+        .unwrap_or("The given data was invalid.")
+        .to_string();
+    json(
+        422,
+        json!({"error": {"message": first, "type": "ValidationException",
+                         "request_id": uuid::Uuid::new_v4().to_string(), "errors": errors}}),
+    )
+}
+
+fn not_found() -> ResponseTemplate {
+    error(
+        404,
+        "NotFoundHttpException",
+        "The requested resource or endpoint could not be found.",
+    )
+}
+
+fn forbidden() -> ResponseTemplate {
+    error(
+        403,
+        "HttpException",
+        "The API key provided does not have the correct permissions and/or scopes to perform the requested action.",
+    )
+}
+
+fn body(request: &Request) -> Option<Value> {
+    if request.body.is_empty() {
+        return Some(json!({}));
+    }
+    serde_json::from_slice(&request.body).ok()
+}
+
+/// Whether the key in use holds `scope`.
+fn allowed(key: &str, scope: &str) -> bool {
+    match key {
+        Sandbox::PERSCOM_API_KEY => true,
+        Sandbox::PERSCOM_LIMITED_API_KEY => scope.starts_with("view:") && scope != "view:settings",
+        _ => false,
     }
 }
 
@@ -21,7 +458,760 @@ impl Service for Perscom {
         PREFIX
     }
 
-    fn handle(&self, _request: &Request, _path: &str) -> ResponseTemplate {
-        super::json(404, serde_json::json!({"error": "not in the sandbox yet"}))
+    fn handle(&self, request: &Request, path: &str) -> ResponseTemplate {
+        let segments: Vec<&str> = path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        if segments == ["health"] {
+            return json(
+                200,
+                json!({"data": {"database": "ok", "cache": "ok", "queue": "ok"}}),
+            );
+        }
+        let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
+        let Some(key) =
+            key.filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
+        else {
+            return error(
+                401,
+                "AuthenticationException",
+                "You are not authenticated. Please provide a valid API key that contains your PERSCOM ID to continue.",
+            );
+        };
+        if let Some(id) = request.headers.get("x-perscom-id") {
+            if !id
+                .to_str()
+                .is_ok_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+            {
+                return error(
+                    401,
+                    "AuthenticationException",
+                    "The PERSCOM ID could not be resolved.",
+                );
+            }
+        }
+        let Some((version, rest)) = segments.split_first() else {
+            return not_found();
+        };
+        if !matches!(*version, "v1" | "v2") {
+            return error(
+                400,
+                "HttpException",
+                "The API version is not valid. Valid versions: v1, v2.",
+            );
+        }
+        let method = request.method.as_str().to_ascii_uppercase();
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match (method.as_str(), rest) {
+            ("GET", ["me"]) => {
+                let me = store.data["users"][0].clone();
+                page_response(&store, request, "users", vec![me], &[])
+            }
+            ("POST", ["cache"]) => {
+                if !allowed(&key, "clear:cache") {
+                    return forbidden();
+                }
+                json(200, json!({"status": "okay"}))
+            }
+            ("GET", ["settings"]) => {
+                if !allowed(&key, "view:settings") {
+                    return forbidden();
+                }
+                let items = vec![with_meta(
+                    json!({"group": "organization", "name": "name", "payload": "Sandbox Company", "locked": false}),
+                    1,
+                    "name",
+                    0,
+                )];
+                page_response(&store, request, "settings", items, &[])
+            }
+            (m, [segment, tail @ ..]) => {
+                let Some(kind) = KINDS.iter().find(|k| k.segment == *segment) else {
+                    return not_found();
+                };
+                match tail {
+                    // A user's records: /users/{id}/<records>[/search]
+                    [id, child, more @ ..]
+                        if kind.segment == "users"
+                            && id.parse::<i64>().is_ok()
+                            && *child != "batch" =>
+                    {
+                        let Some(child_kind) = KINDS
+                            .iter()
+                            .find(|k| k.segment == *child && k.segment.ends_with("-records"))
+                        else {
+                            return not_found();
+                        };
+                        let user_id: i64 = id.parse().unwrap_or_default();
+                        if !store.data["users"]
+                            .iter()
+                            .any(|u| u["id"] == json!(user_id))
+                        {
+                            return not_found();
+                        }
+                        let parent = Some(("user_id", user_id));
+                        collection(&mut store, &key, request, m, child_kind, more, parent)
+                    }
+                    _ => collection(&mut store, &key, request, m, kind, tail, None),
+                }
+            }
+            _ => not_found(),
+        }
+    }
+}
+
+fn scope_for(method: &str, tail: &[&str], kind: &Kind) -> String {
+    let ability = match (method, tail) {
+        ("GET", _) | ("POST", ["search"]) => "view",
+        ("POST", []) | ("POST", ["batch"]) => "create",
+        ("PUT" | "PATCH", _) => "update",
+        ("DELETE", _) => "delete",
+        _ => "view",
+    };
+    format!("{ability}:{}", kind.scope)
+}
+
+fn collection(
+    store: &mut Store,
+    key: &str,
+    request: &Request,
+    method: &str,
+    kind: &Kind,
+    tail: &[&str],
+    parent: Option<(&str, i64)>,
+) -> ResponseTemplate {
+    if !allowed(key, &scope_for(method, tail, kind)) {
+        return forbidden();
+    }
+    let in_parent = |v: &Value| parent.is_none_or(|(f, id)| v[f] == json!(id));
+    match (method, tail) {
+        ("GET", []) => {
+            let items: Vec<Value> = store.data[kind.segment]
+                .iter()
+                .filter(|v| in_parent(v))
+                .cloned()
+                .collect();
+            page_response(store, request, kind.segment, items, kind.includes)
+        }
+        ("POST", ["search"]) => {
+            let Some(search) = body(request) else {
+                return error(400, "HttpException", "The body is not JSON.");
+            };
+            let items: Vec<Value> = store.data[kind.segment]
+                .iter()
+                .filter(|v| in_parent(v))
+                .cloned()
+                .collect();
+            match run_search(kind, items, &search) {
+                Ok(items) => {
+                    let mut resp_items = items;
+                    if let Some(includes) = search.get("includes").and_then(Value::as_array) {
+                        let names: Vec<String> = includes
+                            .iter()
+                            .filter_map(|i| i.get("relation").and_then(Value::as_str))
+                            .map(str::to_string)
+                            .collect();
+                        if let Err(r) = check_includes(kind, &names) {
+                            return r;
+                        }
+                        for item in &mut resp_items {
+                            expand(store, item, &names);
+                        }
+                    }
+                    page_response(store, request, kind.segment, resp_items, kind.includes)
+                }
+                Err(r) => r,
+            }
+        }
+        ("POST", []) => {
+            let Some(Value::Object(mut fields)) = body(request) else {
+                return error(400, "HttpException", "The body is not a JSON object.");
+            };
+            if let Some((f, id)) = parent {
+                fields.insert(f.to_string(), json!(id));
+            }
+            match create(store, kind, fields) {
+                Ok(v) => json(201, json!({"data": v})),
+                Err(r) => r,
+            }
+        }
+        ("POST", ["batch"]) => {
+            let Some(resources) =
+                body(request).and_then(|b| b.get("resources").and_then(Value::as_array).cloned())
+            else {
+                return validation(Map::from_iter([(
+                    "resources".to_string(),
+                    json!(["The resources field is required."]),
+                )]));
+            };
+            let mut out = Vec::new();
+            for r in resources {
+                let Value::Object(mut fields) = r else {
+                    return validation(Map::from_iter([(
+                        "resources".to_string(),
+                        json!(["Each resource must be an object."]),
+                    )]));
+                };
+                if let Some((f, id)) = parent {
+                    fields.insert(f.to_string(), json!(id));
+                }
+                match create(store, kind, fields) {
+                    Ok(v) => out.push(v),
+                    Err(r) => return r,
+                }
+            }
+            json(200, json!({"data": out}))
+        }
+        ("PATCH", ["batch"]) => {
+            let Some(Value::Object(resources)) =
+                body(request).and_then(|b| b.get("resources").cloned())
+            else {
+                return validation(Map::from_iter([(
+                    "resources".to_string(),
+                    json!(["The resources field must be an object keyed by id."]),
+                )]));
+            };
+            let mut out = Vec::new();
+            for (id, changes) in resources {
+                let Ok(id) = id.parse::<i64>() else {
+                    return not_found();
+                };
+                match update(store, kind, id, &changes, &in_parent) {
+                    Some(v) => out.push(v),
+                    None => return not_found(),
+                }
+            }
+            json(200, json!({"data": out}))
+        }
+        ("DELETE", ["batch"]) => {
+            let Some(ids) =
+                body(request).and_then(|b| b.get("resources").and_then(Value::as_array).cloned())
+            else {
+                return validation(Map::from_iter([(
+                    "resources".to_string(),
+                    json!(["The resources field is required."]),
+                )]));
+            };
+            let mut out = Vec::new();
+            for id in ids {
+                let list = store.data.get_mut(kind.segment).expect("kind");
+                match list.iter().position(|v| v["id"] == id && in_parent(v)) {
+                    Some(i) => out.push(list.remove(i)),
+                    None => return not_found(),
+                }
+            }
+            json(200, json!({"data": out}))
+        }
+        (m, [id]) => {
+            let Ok(id) = id.parse::<i64>() else {
+                return not_found();
+            };
+            match m {
+                "GET" => {
+                    let Some(mut item) = store.data[kind.segment]
+                        .iter()
+                        .find(|v| v["id"] == json!(id) && in_parent(v))
+                        .cloned()
+                    else {
+                        return not_found();
+                    };
+                    let names = include_names(request);
+                    if let Err(r) = check_includes(kind, &names) {
+                        return r;
+                    }
+                    expand(store, &mut item, &names);
+                    json(200, json!({"data": item}))
+                }
+                "PUT" | "PATCH" => {
+                    let Some(changes) = body(request) else {
+                        return error(400, "HttpException", "The body is not JSON.");
+                    };
+                    match update(store, kind, id, &changes, &in_parent) {
+                        Some(v) => json(200, json!({"data": v})),
+                        None => not_found(),
+                    }
+                }
+                "DELETE" => {
+                    let list = store.data.get_mut(kind.segment).expect("kind");
+                    match list
+                        .iter()
+                        .position(|v| v["id"] == json!(id) && in_parent(v))
+                    {
+                        Some(i) => json(200, json!({"data": list.remove(i)})),
+                        None => not_found(),
+                    }
+                }
+                _ => not_found(),
+            }
+        }
+        _ => not_found(),
+    }
+}
+
+fn create(
+    store: &mut Store,
+    kind: &Kind,
+    fields: Map<String, Value>,
+) -> Result<Value, ResponseTemplate> {
+    let mut errors = Map::new();
+    for f in kind.required {
+        if fields
+            .get(*f)
+            .is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()))
+        {
+            errors.insert(
+                f.to_string(),
+                json!([format!("The {} field is required.", f.replace('_', " "))]),
+            );
+        }
+    }
+    for (f, v) in &fields {
+        if let Some(target) = f.strip_suffix("_id").and_then(collection_of)
+            && !v.is_null()
+            && !store.data[target].iter().any(|t| t["id"] == *v)
+        {
+            errors.insert(
+                f.clone(),
+                json!([format!("The selected {} is invalid.", f.replace('_', " "))]),
+            );
+        }
+    }
+    if kind.segment == "users"
+        && let Some(email) = fields.get("email").and_then(Value::as_str)
+    {
+        if !email.contains('@') {
+            errors.insert(
+                "email".into(),
+                json!(["The email field must be a valid email address."]),
+            );
+        } else if store.data["users"]
+            .iter()
+            .any(|u| u["email"].as_str() == Some(email))
+        {
+            errors.insert("email".into(), json!(["The email has already been taken."]));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(validation(errors));
+    }
+    let id = *store.next_id.get(kind.segment).unwrap_or(&1);
+    store.next_id.insert(kind.segment, id + 1);
+    let label = fields
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or(kind.segment)
+        .to_string();
+    let mut v = Value::Object(fields);
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S.000000Z")
+        .to_string();
+    v["id"] = json!(id);
+    v["label"] = json!(label);
+    v["created_at"] = json!(now);
+    v["updated_at"] = json!(now);
+    if kind.segment == "users" {
+        v["display_name"] = v["name"].clone();
+        v["approved"] = v.get("approved").cloned().unwrap_or(json!(true));
+    }
+    store
+        .data
+        .get_mut(kind.segment)
+        .expect("kind")
+        .push(v.clone());
+    Ok(v)
+}
+
+fn update(
+    store: &mut Store,
+    kind: &Kind,
+    id: i64,
+    changes: &Value,
+    in_parent: &dyn Fn(&Value) -> bool,
+) -> Option<Value> {
+    let list = store.data.get_mut(kind.segment)?;
+    let item = list
+        .iter_mut()
+        .find(|v| v["id"] == json!(id) && in_parent(v))?;
+    if let (Some(obj), Some(ch)) = (item.as_object_mut(), changes.as_object()) {
+        for (k, v) in ch {
+            if k != "id" {
+                obj.insert(k.clone(), v.clone());
+            }
+        }
+        obj.insert(
+            "updated_at".into(),
+            json!(
+                chrono::Utc::now()
+                    .format("%Y-%m-%dT%H:%M:%S.000000Z")
+                    .to_string()
+            ),
+        );
+    }
+    Some(item.clone())
+}
+
+fn include_names(request: &Request) -> Vec<String> {
+    query(request)
+        .get("include")
+        .map(|s| {
+            s.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check_includes(kind: &Kind, names: &[String]) -> Result<(), ResponseTemplate> {
+    let bad: Vec<&String> = names
+        .iter()
+        .filter(|n| !kind.includes.contains(&n.split('.').next().unwrap_or("")))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let list = bad
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(validation(Map::from_iter([(
+        "include".to_string(),
+        json!([format!("Requested include(s) [{list}] are not allowed.")]),
+    )])))
+}
+
+/// Adds the included relations to `item`.
+fn expand(store: &Store, item: &mut Value, names: &[String]) {
+    for name in names {
+        let head = name.split('.').next().unwrap_or("");
+        if let Some(target) = collection_of(head) {
+            let id = item[format!("{head}_id")].clone();
+            item[head] = store.data[target]
+                .iter()
+                .find(|t| t["id"] == id)
+                .cloned()
+                .unwrap_or(Value::Null);
+        } else {
+            let segment = head.replace('_', "-");
+            if let (Some(list), Some(user_id)) =
+                (store.data.get(segment.as_str()), item.get("id").cloned())
+            {
+                item[head] = Value::Array(
+                    list.iter()
+                        .filter(|r| r["user_id"] == user_id)
+                        .cloned()
+                        .collect(),
+                );
+            }
+        }
+    }
+}
+
+/// One page of `items` in Orion's `{data, links, meta}` envelope, with `include` applied.
+fn page_response(
+    store: &Store,
+    request: &Request,
+    segment: &str,
+    items: Vec<Value>,
+    includes: &[&str],
+) -> ResponseTemplate {
+    let q = query(request);
+    let parse = |name: &str, default: u64| -> Result<u64, ResponseTemplate> {
+        match q.get(name) {
+            None => Ok(default),
+            Some(s) => s.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                validation(Map::from_iter([(
+                    name.to_string(),
+                    json!([format!("The {name} must be a positive integer.")]),
+                )]))
+            }),
+        }
+    };
+    let page = match parse("page", 1) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let limit = match parse("limit", 15) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let names = include_names(request);
+    let bad: Vec<&String> = names
+        .iter()
+        .filter(|n| !includes.contains(&n.split('.').next().unwrap_or("")))
+        .collect();
+    if !bad.is_empty() {
+        let list = bad
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return validation(Map::from_iter([(
+            "include".to_string(),
+            json!([format!("Requested include(s) [{list}] are not allowed.")]),
+        )]));
+    }
+    let total = items.len() as u64;
+    let last_page = total.div_ceil(limit).max(1);
+    let start = ((page - 1) * limit).min(total) as usize;
+    let end = (start + limit as usize).min(items.len());
+    let mut data: Vec<Value> = items[start..end].to_vec();
+    for item in &mut data {
+        expand(store, item, &names);
+    }
+    let path = format!(
+        "{}{}",
+        request.url.origin().ascii_serialization(),
+        request.url.path()
+    );
+    let url = |p: u64| json!(format!("{path}?page={p}"));
+    let (from, to) = if data.is_empty() {
+        (Value::Null, Value::Null)
+    } else {
+        (json!(start + 1), json!(end))
+    };
+    let mut links = vec![
+        json!({"url": if page > 1 { url(page - 1) } else { Value::Null }, "label": "&laquo; Previous", "active": false}),
+    ];
+    for p in 1..=last_page.min(10) {
+        links.push(json!({"url": url(p), "label": p.to_string(), "active": p == page}));
+    }
+    links.push(json!({"url": if page < last_page { url(page + 1) } else { Value::Null }, "label": "Next &raquo;", "active": false}));
+    let _ = segment;
+    json(
+        200,
+        json!({
+            "data": data,
+            "links": {"first": url(1), "last": url(last_page),
+                      "prev": if page > 1 { url(page - 1) } else { Value::Null },
+                      "next": if page < last_page { url(page + 1) } else { Value::Null }},
+            "meta": {"current_page": page, "from": from, "last_page": last_page, "links": links, "path": path,
+                     "per_page": limit, "to": to, "total": total}
+        }),
+    )
+}
+
+fn run_search(
+    kind: &Kind,
+    items: Vec<Value>,
+    search: &Value,
+) -> Result<Vec<Value>, ResponseTemplate> {
+    let invalid =
+        |field: &str, msg: String| validation(Map::from_iter([(field.to_string(), json!([msg]))]));
+    let mut items = items;
+    if let Some(scopes) = search.get("scopes").and_then(Value::as_array) {
+        for s in scopes {
+            let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+            match (kind.segment, name) {
+                ("units", "hidden") => items.retain(|u| u["hidden"] == json!(true)),
+                ("units", "visible") => items.retain(|u| u["hidden"] != json!(true)),
+                _ => return Err(invalid("scopes", format!("Scope [{name}] is not allowed."))),
+            }
+        }
+    }
+    if let Some(filters) = search.get("filters").and_then(Value::as_array) {
+        for f in filters {
+            if let Some(nested) = f.get("nested").and_then(Value::as_array) {
+                if nested.iter().any(|n| n.get("nested").is_some()) {
+                    return Err(invalid("filters", "Max nested depth :1 is exceeded".into()));
+                }
+            }
+        }
+        let mut kept = Vec::new();
+        for item in items {
+            if eval_chain(&item, filters).map_err(|m| invalid("filters", m))? {
+                kept.push(item);
+            }
+        }
+        items = kept;
+    }
+    if let Some(text) = search.get("search") {
+        let value = text.get("value").and_then(Value::as_str).unwrap_or("");
+        let sensitive = text
+            .get("case_sensitive")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        if !value.is_empty() {
+            items.retain(|item| {
+                kind.searchable.iter().any(|f| {
+                    let hay = item[*f].as_str().unwrap_or("");
+                    if sensitive {
+                        hay.contains(value)
+                    } else {
+                        hay.to_lowercase().contains(&value.to_lowercase())
+                    }
+                })
+            });
+        }
+    }
+    if let Some(sort) = search.get("sort").and_then(Value::as_array) {
+        for s in sort.iter().rev() {
+            let field = s
+                .get("field")
+                .and_then(Value::as_str)
+                .unwrap_or("id")
+                .to_string();
+            let desc = s.get("direction").and_then(Value::as_str) == Some("desc");
+            items.sort_by(|a, b| {
+                let o = compare(&a[&field], &b[&field]).unwrap_or(std::cmp::Ordering::Equal);
+                if desc { o.reverse() } else { o }
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// Evaluates a list of filters the way SQL chains `where`/`orWhere`: `and` binds tighter.
+fn eval_chain(item: &Value, filters: &[Value]) -> Result<bool, String> {
+    let mut any = false;
+    let mut all = true;
+    for (i, f) in filters.iter().enumerate() {
+        let or = f.get("type").and_then(Value::as_str) == Some("or");
+        if or && i > 0 {
+            any |= all;
+            all = true;
+        }
+        let r = match f.get("nested").and_then(Value::as_array) {
+            Some(nested) => eval_chain(item, nested)?,
+            None => eval_one(item, f)?,
+        };
+        all &= r;
+    }
+    Ok(any || all)
+}
+
+fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64()?.partial_cmp(&y.as_f64()?),
+        (Value::Number(x), Value::String(y)) => x.as_f64()?.partial_cmp(&y.parse::<f64>().ok()?),
+        (Value::String(x), Value::Number(y)) => x.parse::<f64>().ok()?.partial_cmp(&y.as_f64()?),
+        (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        (Value::Null, Value::Null) => Some(std::cmp::Ordering::Equal),
+        _ => None,
+    }
+}
+
+fn like(hay: &str, pattern: &str) -> bool {
+    fn go(h: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => h.is_empty(),
+            Some(('%', rest)) => (0..=h.len()).any(|i| go(&h[i..], rest)),
+            Some(('_', rest)) => !h.is_empty() && go(&h[1..], rest),
+            Some((c, rest)) => h.first() == Some(c) && go(&h[1..], rest),
+        }
+    }
+    let h: Vec<char> = hay.chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    go(&h, &p)
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn eval_one(item: &Value, f: &Value) -> Result<bool, String> {
+    let field = f
+        .get("field")
+        .and_then(Value::as_str)
+        .ok_or("A filter needs a field.")?;
+    let op = f.get("operator").and_then(Value::as_str).unwrap_or("=");
+    let value = f.get("value").cloned().unwrap_or(Value::Null);
+    let actual = field.split('.').fold(item.clone(), |v, part| {
+        v.get(part).cloned().unwrap_or(Value::Null)
+    });
+    let eq = |a: &Value, b: &Value| compare(a, b) == Some(std::cmp::Ordering::Equal);
+    let list = || {
+        value
+            .as_array()
+            .cloned()
+            .ok_or_else(|| format!("The `{op}` filter needs a list value."))
+    };
+    Ok(match op {
+        "=" => eq(&actual, &value),
+        "!=" => !eq(&actual, &value),
+        "<" => compare(&actual, &value) == Some(std::cmp::Ordering::Less),
+        "<=" => matches!(
+            compare(&actual, &value),
+            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+        ),
+        ">" => compare(&actual, &value) == Some(std::cmp::Ordering::Greater),
+        ">=" => matches!(
+            compare(&actual, &value),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ),
+        "like" => like(&as_text(&actual), &as_text(&value)),
+        "not like" => !like(&as_text(&actual), &as_text(&value)),
+        "ilike" => like(
+            &as_text(&actual).to_lowercase(),
+            &as_text(&value).to_lowercase(),
+        ),
+        "not ilike" => !like(
+            &as_text(&actual).to_lowercase(),
+            &as_text(&value).to_lowercase(),
+        ),
+        "in" | "any in" => list()?.iter().any(|v| match &actual {
+            Value::Array(a) => a.iter().any(|x| eq(x, v)),
+            _ => eq(&actual, v),
+        }),
+        "not in" => !list()?.iter().any(|v| eq(&actual, v)),
+        "all in" => {
+            let l = list()?;
+            match &actual {
+                Value::Array(a) => l.iter().all(|v| a.iter().any(|x| eq(x, v))),
+                _ => l.iter().all(|v| eq(&actual, v)),
+            }
+        }
+        other => return Err(format!("The operator `{other}` is not supported.")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns() {
+        assert!(like("John Smith", "%Smith"));
+        assert!(like("John Smith", "J_hn%"));
+        assert!(!like("John Smith", "%smith"));
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or() {
+        let item = json!({"a": 1, "b": 2});
+        let f = |field: &str, v: i64, t: &str| json!({"field": field, "operator": "=", "value": v, "type": t});
+        // a=1 AND b=3 OR b=2  -> (false) OR true
+        assert!(
+            eval_chain(
+                &item,
+                &[f("a", 1, "and"), f("b", 3, "and"), f("b", 2, "or")]
+            )
+            .unwrap()
+        );
+        // a=2 OR b=2 AND a=5 -> false OR (true AND false)
+        assert!(
+            !eval_chain(
+                &item,
+                &[f("a", 2, "and"), f("b", 2, "or"), f("a", 5, "and")]
+            )
+            .unwrap()
+        );
+    }
+
+    #[test]
+    fn seeded_roster() {
+        let p = Perscom::seeded();
+        let s = p.store.lock().unwrap();
+        assert_eq!(s.data["users"].len(), USERS);
+        assert!(s.data["rank-records"].len() >= USERS);
+        assert!(s.data["award-records"].len() > 100);
     }
 }
