@@ -723,3 +723,27 @@ async fn create_token_error_is_unauthorized() {
     assert_eq!(e.code(), Some("invalid_grant"));
     assert_eq!(e.operation(), Some("create_token"));
 }
+
+#[tokio::test]
+async fn create_token_carries_no_bearer_and_no_entity() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(p("/oauth2/token"))
+        .and(|r: &Request| {
+            !r.headers.contains_key("authorization")
+                && !r.headers.contains_key("x-ia-api-param-entity")
+        })
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token(TOKEN)
+        .entity("UK")
+        .build()
+        .unwrap();
+    let req: types::TokenRequest =
+        serde_json::from_value(json!({"grant_type": "refresh_token", "refresh_token": "r"}))
+            .unwrap();
+    client.create_token().body(req).send().await.unwrap();
+}

@@ -439,7 +439,8 @@ impl Authenticate for OAuth {
     }
 }
 
-/// Puts `X-IA-API-Param-Entity` on requests that do not carry one, then the credentials.
+/// Puts `X-IA-API-Param-Entity` on requests that do not carry one, then the credentials;
+/// requests to the token endpoint get neither. Every Intacct client's credentials sit under one.
 #[derive(Debug)]
 pub(crate) struct EntityAuth {
     pub(crate) entity: Option<http::HeaderValue>,
@@ -455,6 +456,11 @@ impl Authenticate for EntityAuth {
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
         Box::pin(async move {
+            // The token endpoint authenticates the client in its body (or with Basic): it gets
+            // neither a bearer token nor an entity.
+            if request.url().path().ends_with("/oauth2/token") {
+                return Ok(());
+            }
             if let Some(entity) = &self.entity
                 && !request.headers().contains_key(ENTITY_HEADER)
             {

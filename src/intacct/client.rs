@@ -397,13 +397,11 @@ impl ClientBuilder {
                 ))
             }
         };
-        let auth: Arc<dyn Authenticate> = match &self.entity {
-            Some(e) => Arc::new(EntityAuth {
-                entity: Some(entity_header(e)?),
-                inner: auth,
-            }),
-            None => auth,
-        };
+        let entity = self.entity.as_deref().map(entity_header).transpose()?;
+        let auth: Arc<dyn Authenticate> = Arc::new(EntityAuth {
+            entity,
+            inner: auth,
+        });
         let mut inner = Inner::new(Api::Intacct, auth, self.options.retry);
         inner.retry_after = super::errors::retry_after;
         Ok(Client::new_with_client(&base, http, inner))
