@@ -15,7 +15,7 @@
 //! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
 //! | `open_enums` | string enums become named components replaced by open Rust enums (unknown values decode) |
-//! | `lenient_timestamps` | date-times are read leniently (with or without an offset) |
+//! | `converted_formats` | string formats with a type of ours ([`CONVERSIONS`]: lenient date-times, redacted passwords) are normalised so the generator's conversion matches |
 //! | `open_objects` | `additionalProperties: false` is dropped, so responses with new fields decode |
 //! | `find_lists` | list operations are found, for the generated `.stream()` glue |
 
@@ -150,8 +150,8 @@ pub const STEPS: &[Step] = &[
         run: open_enums,
     },
     Step {
-        name: "lenient_timestamps",
-        run: lenient_timestamps,
+        name: "converted_formats",
+        run: converted_formats,
     },
     Step {
         name: "open_objects",
@@ -293,14 +293,25 @@ fn join_unexploded_arrays(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
         if unexploded && let Some(obj) = p.as_object_mut() {
             obj.remove("explode");
             obj.remove("style");
-            obj.insert("schema".into(), json!({"type": "string", "description": "Comma-separated values."}));
+            obj.insert(
+                "schema".into(),
+                json!({"type": "string", "description": "Comma-separated values."}),
+            );
         }
     }
-    if let Some(params) = ctx.out.spec.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+    if let Some(params) = ctx
+        .out
+        .spec
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
         params.values_mut().for_each(fix);
     }
     for (ptr, path, _) in operations(&ctx.out.spec) {
-        for p in [format!("{ptr}/parameters"), format!("/paths/{}/parameters", escape(&path))] {
+        for p in [
+            format!("{ptr}/parameters"),
+            format!("/paths/{}/parameters", escape(&path)),
+        ] {
             if let Some(a) = ctx.out.spec.pointer_mut(&p).and_then(Value::as_array_mut) {
                 a.iter_mut().for_each(fix);
             }
@@ -756,10 +767,22 @@ fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     Ok(())
 }
 
-fn lenient_timestamps(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+/// String formats the generated code takes as types of ours: `(format, Rust type)`.
+pub const CONVERSIONS: &[(&str, &str)] = &[
+    // Read with or without an offset, written back as read.
+    ("date-time", "crate::Timestamp"),
+    // Never printed in Debug or Display.
+    ("password", "crate::Secret"),
+];
+
+fn converted_formats(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
     for_each_schema(&mut ctx.out.spec, &mut |s, _, _| {
         let Some(obj) = s.as_object_mut() else { return };
-        if obj.get("format").and_then(Value::as_str) == Some("date-time") {
+        let format = obj
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if CONVERSIONS.iter().any(|(f, _)| *f == format) {
             // Keep only what the conversion match ignores or needs.
             obj.retain(|k, _| {
                 matches!(

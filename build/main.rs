@@ -90,15 +90,17 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
             adapt::RAW_ERROR,
             "crate::error::RawErrorBody",
             std::iter::empty(),
-        )
-        .with_conversion(
+        );
+    for (format, rust_type) in adapt::CONVERSIONS {
+        settings.with_conversion(
             serde_json::from_value::<schemars::schema::SchemaObject>(
-                serde_json::json!({"type": "string", "format": "date-time"}),
+                serde_json::json!({"type": "string", "format": format}),
             )
             .expect("schema"),
-            "crate::Timestamp",
+            *rust_type,
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
+    }
     for e in &adapted.enums {
         settings.with_replacement(
             &e.name,

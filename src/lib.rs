@@ -11,7 +11,7 @@
 //! Each client is generated at build time from the checked-in OpenAPI document of its API
 //! (`openapi/*.yaml`) and completed by a small hand-written layer: `.stream()` and `.pages()`
 //! on every list operation ([`pagination`]), multipart uploads that stream from disk
-//! ([`upload`]), and one [`Error`] for all three APIs' error shapes.
+//! (`upload`), and one [`Error`] for all three APIs' error shapes.
 //!
 //! Every operation is a method on the API's `Client` returning a request builder; `send()`
 //! returns the generated client's result, whose error converts into [`Error`] with `?`:
@@ -44,6 +44,7 @@ pub mod pagination;
 pub mod secret;
 pub mod timestamp;
 pub mod transport;
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
 pub mod upload;
 
 #[cfg(feature = "intacct")]
