@@ -78,6 +78,24 @@ impl Client {
 }
 
 impl ClientBuilder {
+    /// A builder from the environment: `PERSCOM_URL` (the host), `PERSCOM_API_KEY` and the
+    /// optional `PERSCOM_ID`. `None` unless both the URL and the key are set and not empty.
+    ///
+    /// ```
+    /// // SAFETY: a doc test; nothing else reads the environment here.
+    /// unsafe { std::env::remove_var("PERSCOM_URL") };
+    /// assert!(permkit::perscom::ClientBuilder::from_env().is_none());
+    /// ```
+    pub fn from_env() -> Option<ClientBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut builder = Client::builder(var("PERSCOM_URL")?.trim())
+            .api_key(var("PERSCOM_API_KEY")?.trim().to_string());
+        if let Some(id) = var("PERSCOM_ID") {
+            builder = builder.perscom_id(id);
+        }
+        Some(builder)
+    }
+
     /// The API key (`Authorization: Bearer`): a key from the PERSCOM dashboard or an OAuth
     /// token. It never prints.
     ///

@@ -586,6 +586,9 @@ fn collection(
         return forbidden();
     }
     let in_parent = |v: &Value| parent.is_none_or(|(f, id)| v[f] == json!(id));
+    if method == "POST" && matches!(tail, [_] | [_, "image"]) && multipart(request).is_some() {
+        return upload(store, key, request, kind, tail);
+    }
     match (method, tail) {
         ("GET", []) => {
             let items: Vec<Value> = store.data[kind.segment]
@@ -745,6 +748,146 @@ fn collection(
                 }
                 _ => not_found(),
             }
+        }
+        _ => not_found(),
+    }
+}
+
+/// The parts of a multipart body: (name, file name, content).
+fn multipart(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
+    let ct = request.headers.get("content-type")?.to_str().ok()?;
+    let boundary = ct
+        .strip_prefix("multipart/form-data")?
+        .split("boundary=")
+        .nth(1)?
+        .trim_matches('"')
+        .to_string();
+    let delimiter = format!("--{boundary}");
+    let body = &request.body;
+    let mut parts = Vec::new();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from.min(hay.len())..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut at = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
+    while let Some(next) = find(body, delimiter.as_bytes(), at) {
+        let chunk = &body[at..next];
+        at = next + delimiter.len();
+        let Some(split) = find(chunk, b"\r\n\r\n", 0) else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&chunk[..split]).into_owned();
+        let mut content = chunk[split + 4..].to_vec();
+        if content.ends_with(b"\r\n") {
+            content.truncate(content.len() - 2);
+        }
+        let attr = |key: &str| {
+            head.split(&format!("{key}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        if let Some(name) = attr(" name") {
+            parts.push((name, attr("filename"), content));
+        }
+    }
+    Some(parts)
+}
+
+/// Multipart writes: `POST /{r}/{id}/image` (create, or replace with `_method=PUT`) and
+/// `POST /users/{id}` with `_method=PUT` carrying photos.
+fn upload(
+    store: &mut Store,
+    key: &str,
+    request: &Request,
+    kind: &Kind,
+    tail: &[&str],
+) -> ResponseTemplate {
+    let parts = multipart(request).unwrap_or_default();
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.0 == name && p.1.is_none())
+            .map(|p| String::from_utf8_lossy(&p.2).into_owned())
+    };
+    let spoofed = text("_method")
+        .is_some_and(|m| m.eq_ignore_ascii_case("put") || m.eq_ignore_ascii_case("patch"));
+    let Ok(id) = tail[0].parse::<i64>() else {
+        return not_found();
+    };
+    if !store.data[kind.segment]
+        .iter()
+        .any(|v| v["id"] == json!(id))
+    {
+        return not_found();
+    }
+    match tail {
+        [_, "image"] => {
+            let scope = if spoofed {
+                "update:image"
+            } else {
+                "create:image"
+            };
+            if !allowed(key, scope) {
+                return forbidden();
+            }
+            let file = parts.iter().find(|p| p.0 == "image" && p.1.is_some());
+            let mut errors = Map::new();
+            if !spoofed && text("name").is_none_or(|n| n.trim().is_empty()) {
+                errors.insert("name".into(), json!(["The name field is required."]));
+            }
+            match file {
+                Some(f) if f.2.is_empty() => {
+                    errors.insert("image".into(), json!(["The image failed to upload."]));
+                }
+                None if !spoofed => {
+                    errors.insert("image".into(), json!(["The image field is required."]));
+                }
+                _ => {}
+            }
+            if !errors.is_empty() {
+                return validation(errors);
+            }
+            let filename = file
+                .and_then(|f| f.1.clone())
+                .unwrap_or_else(|| "image".into());
+            let bytes = file.map(|f| f.2.len()).unwrap_or(0);
+            let image = json!({"id": id, "name": text("name").unwrap_or_else(|| "Image".into()),
+                               "description": text("description"), "filename": filename,
+                               "path": format!("images/{}/{id}/{filename}", kind.segment),
+                               "image_url": format!("https://cdn.sandbox.perscom.test/images/{}/{id}/{filename}?bytes={bytes}", kind.segment),
+                               "model_type": kind.scope, "model_id": id});
+            json(if spoofed { 200 } else { 201 }, json!({"data": image}))
+        }
+        [_] if spoofed => {
+            if !allowed(key, &format!("update:{}", kind.scope)) {
+                return forbidden();
+            }
+            let list = store.data.get_mut(kind.segment).expect("kind");
+            let Some(item) = list.iter_mut().find(|v| v["id"] == json!(id)) else {
+                return not_found();
+            };
+            for (name, filename, content) in &parts {
+                match filename {
+                    Some(f)
+                        if kind.segment == "users"
+                            && (name == "profile_photo" || name == "cover_photo") =>
+                    {
+                        item[name.as_str()] = json!(format!("{name}s/{id}/{f}"));
+                        item[format!("{name}_url")] = json!(format!(
+                            "https://cdn.sandbox.perscom.test/{name}s/{id}/{f}?bytes={}",
+                            content.len()
+                        ));
+                    }
+                    None if name != "_method" => {
+                        item[name.as_str()] = json!(String::from_utf8_lossy(content))
+                    }
+                    _ => {}
+                }
+            }
+            json(200, json!({"data": item.clone()}))
         }
         _ => not_found(),
     }

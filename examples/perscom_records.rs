@@ -1,0 +1,130 @@
+//! PERSCOM records: a user's rank, award, assignment, service and qualification records, the
+//! award records of the whole unit with the award included, and (sandbox, or a real server with
+//! `PERMKIT_TOUR_WRITES=1`) a promotion recorded as a new rank record.
+//!
+//! ```text
+//! cargo run --example perscom_records
+//! ```
+//!
+//! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox otherwise.
+
+use futures::TryStreamExt;
+use permkit::perscom::types::RankRecordCreateNested;
+use permkit::perscom::{Client, ClientBuilder};
+use permkit::sandbox::Sandbox;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await;
+    let (client, writes) = match ClientBuilder::from_env() {
+        Some(builder) => (
+            builder.build()?,
+            std::env::var("PERMKIT_TOUR_WRITES").as_deref() == Ok("1"),
+        ),
+        None => (
+            Client::builder(sandbox.perscom_url())
+                .api_key(Sandbox::PERSCOM_API_KEY)
+                .build()?,
+            true,
+        ),
+    };
+    let Some(user) = client
+        .list_users()
+        .limit(1u64)
+        .send()
+        .await?
+        .into_inner()
+        .data
+        .into_iter()
+        .next()
+    else {
+        println!("no users");
+        return Ok(());
+    };
+    println!("records of {} (#{}):", user.name, user.id);
+    let ranks: Vec<_> = client
+        .list_user_rank_records()
+        .user(user.id)
+        .include("rank")
+        .stream()
+        .try_collect()
+        .await?;
+    for r in &ranks {
+        println!(
+            "  rank record #{}: {} (type {})",
+            r.id,
+            r.rank.as_ref().map(|k| k.name.as_str()).unwrap_or("?"),
+            *r.type_
+        );
+    }
+    let awards: Vec<_> = client
+        .list_user_award_records()
+        .user(user.id)
+        .include("award")
+        .stream()
+        .try_collect()
+        .await?;
+    println!("  {} award records", awards.len());
+    let assignments: Vec<_> = client
+        .list_user_assignment_records()
+        .user(user.id)
+        .stream()
+        .try_collect()
+        .await?;
+    println!("  {} assignment records", assignments.len());
+    let service: Vec<_> = client
+        .list_user_service_records()
+        .user(user.id)
+        .stream()
+        .try_collect()
+        .await?;
+    println!("  {} service records", service.len());
+    let quals: Vec<_> = client
+        .list_user_qualification_records()
+        .user(user.id)
+        .stream()
+        .try_collect()
+        .await?;
+    println!("  {} qualification records", quals.len());
+
+    let all_awards: Vec<_> = client
+        .list_award_records()
+        .include("award")
+        .limit(100u64)
+        .stream()
+        .try_collect()
+        .await?;
+    println!("\n{} award records in the unit", all_awards.len());
+
+    if writes {
+        // The next rank up, by the ranks' order (or the same rank at the top).
+        let ranks: Vec<_> = client.list_ranks().limit(100u64).stream().try_collect().await?;
+        let current = ranks.iter().find(|r| Some(r.id) == user.rank_id).and_then(|r| r.order).unwrap_or(-1);
+        let next_rank = ranks
+            .iter()
+            .filter(|r| r.order.unwrap_or(0) > current)
+            .min_by_key(|r| r.order.unwrap_or(0))
+            .or_else(|| ranks.iter().find(|r| Some(r.id) == user.rank_id))
+            .map(|r| r.id)
+            .ok_or("no ranks")?;
+        let promotion: RankRecordCreateNested = serde_json::from_value(
+            serde_json::json!({"rank_id": next_rank, "type": 0, "text": "Promoted by permkit example"}),
+        )?;
+        let created = client
+            .create_user_rank_record()
+            .user(user.id)
+            .body(promotion)
+            .send()
+            .await
+            .map_err(permkit::Error::from)?
+            .into_inner()
+            .data;
+        println!(
+            "recorded promotion: rank record #{} (rank {})",
+            created.id, created.rank_id
+        );
+    } else {
+        println!("(set PERMKIT_TOUR_WRITES=1 to record a promotion on the real server)");
+    }
+    Ok(())
+}

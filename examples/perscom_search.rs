@@ -1,0 +1,75 @@
+//! PERSCOM search: filters with operators, an `or` group nested one level, a case-insensitive
+//! full-text search, sort and includes, streamed over every page.
+//!
+//! ```text
+//! cargo run --example perscom_search
+//! ```
+//!
+//! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox
+//! otherwise. Read-only (search is a POST that changes nothing).
+
+use futures::TryStreamExt;
+use permkit::perscom::{Client, ClientBuilder, Filter, FilterGroup, Operator, Search};
+use permkit::sandbox::Sandbox;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = Sandbox::start().await;
+    let client = match ClientBuilder::from_env() {
+        Some(builder) => builder.build()?,
+        None => Client::builder(sandbox.perscom_url())
+            .api_key(Sandbox::PERSCOM_API_KEY)
+            .build()?,
+    };
+
+    // Sergeants and above in unit 2 or 3, newest first.
+    let search = Search::new()
+        .filter(Filter::new("rank_id", Operator::Ge, 6))
+        .filter(FilterGroup::and([
+            Filter::eq("unit_id", 2),
+            Filter::eq("unit_id", 3).or(),
+        ]))
+        .sort_desc("created_at")
+        .include("rank");
+    let leaders: Vec<_> = client
+        .search_users()
+        .limit(25u64)
+        .body(&search)
+        .stream()
+        .try_collect()
+        .await?;
+    println!("{} leaders in units 2 and 3:", leaders.len());
+    for u in leaders.iter().take(10) {
+        println!(
+            "  {:<22} {}",
+            u.rank.as_ref().map(|r| r.name.as_str()).unwrap_or("-"),
+            u.name
+        );
+    }
+
+    // Full-text, case-insensitive.
+    let text = Search::new()
+        .text("GARCIA")
+        .case_insensitive()
+        .sort_asc("name");
+    let garcias = client.search_users().body(text).send().await?.into_inner();
+    println!("\n{} users match \"garcia\" (any case)", garcias.meta.total);
+
+    // Lists: `in`, `not in`.
+    let ranks = Search::new()
+        .filter(Filter::is_in("abbreviation", ["SGT", "SSG", "SFC"]))
+        .sort_asc("order");
+    let nco: Vec<_> = client
+        .search_ranks()
+        .body(ranks)
+        .stream()
+        .map_ok(|r| r.name)
+        .try_collect()
+        .await?;
+    println!("NCO ranks: {}", nco.join(", "));
+
+    // A bad search is refused before anything is sent.
+    let bad = Search::new().filter(Filter::new("id", Operator::In, 5));
+    println!("\nrefused locally: {}", bad.to_request().unwrap_err());
+    Ok(())
+}
