@@ -98,8 +98,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if writes {
         // The next rank up, by the ranks' order (or the same rank at the top).
-        let ranks: Vec<_> = client.list_ranks().limit(100u64).stream().try_collect().await?;
-        let current = ranks.iter().find(|r| Some(r.id) == user.rank_id).and_then(|r| r.order).unwrap_or(-1);
+        let ranks: Vec<_> = client
+            .list_ranks()
+            .limit(100u64)
+            .stream()
+            .try_collect()
+            .await?;
+        let current = ranks
+            .iter()
+            .find(|r| Some(r.id) == user.rank_id)
+            .and_then(|r| r.order)
+            .unwrap_or(-1);
         let next_rank = ranks
             .iter()
             .filter(|r| r.order.unwrap_or(0) > current)

@@ -47,9 +47,18 @@ async fn sends_to_the_version_with_key_id_and_headers() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), format!("{}/v2", server.uri()));
-    let u = client.get_user().user(7).include("rank,unit").send().await.unwrap();
+    let u = client
+        .get_user()
+        .user(7)
+        .include("rank,unit")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(u.data.name, "User 7");
-    assert_eq!(u.data.created_at.unwrap().to_string().get(..10), Some("2024-05-01"));
+    assert_eq!(
+        u.data.created_at.unwrap().to_string().get(..10),
+        Some("2024-05-01")
+    );
 }
 
 #[tokio::test]
@@ -61,9 +70,16 @@ async fn version_choice_and_host_with_version() {
         .expect(2)
         .mount(&server)
         .await;
-    let v1 = Client::builder(server.uri()).api_key("k").version(ApiVersion::V1).build().unwrap();
+    let v1 = Client::builder(server.uri())
+        .api_key("k")
+        .version(ApiVersion::V1)
+        .build()
+        .unwrap();
     assert!(v1.list_ranks().send().await.unwrap().data.is_empty());
-    let from_url = Client::builder(format!("{}/v1/", server.uri())).api_key("k").build().unwrap();
+    let from_url = Client::builder(format!("{}/v1/", server.uri()))
+        .api_key("k")
+        .build()
+        .unwrap();
     assert_eq!(from_url.base_url(), format!("{}/v1", server.uri()));
     assert_eq!(from_url.host(), server.uri());
     from_url.list_ranks().send().await.unwrap();
@@ -72,12 +88,31 @@ async fn version_choice_and_host_with_version() {
 #[test]
 fn builder_refuses_bad_input() {
     let errors = [
-        Client::builder("not a url").api_key("k").build().unwrap_err(),
+        Client::builder("not a url")
+            .api_key("k")
+            .build()
+            .unwrap_err(),
         Client::builder("http://h").build().unwrap_err(),
-        Client::builder("http://h").api_key("k").perscom_id(" ").build().unwrap_err(),
-        Client::builder("http://h").api_key("k").perscom_id("1\n2").build().unwrap_err(),
-        Client::builder("http://h").api_key("k").version(ApiVersion::from("v9")).build().unwrap_err(),
-        Client::builder("http://h").api_key("k").default_header("bad header", "x").build().unwrap_err(),
+        Client::builder("http://h")
+            .api_key("k")
+            .perscom_id(" ")
+            .build()
+            .unwrap_err(),
+        Client::builder("http://h")
+            .api_key("k")
+            .perscom_id("1\n2")
+            .build()
+            .unwrap_err(),
+        Client::builder("http://h")
+            .api_key("k")
+            .version(ApiVersion::from("v9"))
+            .build()
+            .unwrap_err(),
+        Client::builder("http://h")
+            .api_key("k")
+            .default_header("bad header", "x")
+            .build()
+            .unwrap_err(),
     ];
     for e in errors {
         assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
@@ -87,7 +122,10 @@ fn builder_refuses_bad_input() {
 #[tokio::test]
 async fn a_key_that_cannot_be_a_header_is_an_error_not_a_panic() {
     let server = MockServer::start().await;
-    let c = Client::builder(server.uri()).api_key("bad\nkey").build().unwrap();
+    let c = Client::builder(server.uri())
+        .api_key("bad\nkey")
+        .build()
+        .unwrap();
     let e: permkit::Error = c.list_ranks().send().await.unwrap_err().into();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert!(!e.to_string().contains("bad\nkey"));
@@ -108,14 +146,25 @@ async fn forbidden_names_the_scope_the_operation_needs() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let body: permkit::perscom::types::RankRecordCreateNested = serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
-    let e: permkit::Error = c.create_user_rank_record().user(3).body(body).send().await.unwrap_err().into();
+    let body: permkit::perscom::types::RankRecordCreateNested =
+        serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
+    let e: permkit::Error = c
+        .create_user_rank_record()
+        .user(3)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     assert_eq!(e.status(), Some(403));
     assert_eq!(e.required_scope(), Some("create:rankrecord"));
     assert_eq!(e.operation(), Some("create_user_rank_record"));
     assert_eq!(e.request_id(), Some("req-1"));
-    assert!(e.to_string().contains("needs scope `create:rankrecord`"), "{e}");
+    assert!(
+        e.to_string().contains("needs scope `create:rankrecord`"),
+        "{e}"
+    );
     // Many-to-many operations need update on the parent.
     let e: permkit::Error = c
         .sync_user_tasks()
@@ -138,11 +187,22 @@ async fn validation_errors_become_field_errors() {
             "errors": {"email": ["The email has already been taken."], "name": ["The name field is required.", "Too short."]}}})))
         .mount(&server)
         .await;
-    let body: permkit::perscom::types::UserCreate = serde_json::from_value(json!({"name": "", "email": "a@b.c"})).unwrap();
-    let e: permkit::Error = client(&server).create_user().body(body).send().await.unwrap_err().into();
+    let body: permkit::perscom::types::UserCreate =
+        serde_json::from_value(json!({"name": "", "email": "a@b.c"})).unwrap();
+    let e: permkit::Error = client(&server)
+        .create_user()
+        .body(body)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(e.code(), Some("ValidationException"));
-    let fields: Vec<(Option<&str>, &str)> = e.field_errors().iter().map(|f| (f.field.as_deref(), f.message.as_str())).collect();
+    let fields: Vec<(Option<&str>, &str)> = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.field.as_deref(), f.message.as_str()))
+        .collect();
     assert_eq!(
         fields,
         [
@@ -165,10 +225,20 @@ async fn statuses_map_to_kinds() {
     ] {
         Mock::given(method("GET"))
             .and(path(format!("/v2/ranks/{id}")))
-            .respond_with(perscom_error(status, "HttpException", &format!("message {status}")))
+            .respond_with(perscom_error(
+                status,
+                "HttpException",
+                &format!("message {status}"),
+            ))
             .mount(&server)
             .await;
-        let e: permkit::Error = client(&server).get_rank().rank(id).send().await.unwrap_err().into();
+        let e: permkit::Error = client(&server)
+            .get_rank()
+            .rank(id)
+            .send()
+            .await
+            .unwrap_err()
+            .into();
         assert_eq!(e.kind(), kind, "{status}");
         assert_eq!(e.status(), Some(status));
         assert_eq!(e.message(), format!("message {status}"));
@@ -182,10 +252,17 @@ async fn html_503_keeps_status_and_excerpt() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/awards"))
-        .respond_with(ResponseTemplate::new(503).set_body_raw("<html><body><h1>Down for maintenance</h1></body></html>", "text/html"))
+        .respond_with(ResponseTemplate::new(503).set_body_raw(
+            "<html><body><h1>Down for maintenance</h1></body></html>",
+            "text/html",
+        ))
         .mount(&server)
         .await;
-    let c = Client::builder(server.uri()).api_key("k").retry(RetryPolicy::none()).build().unwrap();
+    let c = Client::builder(server.uri())
+        .api_key("k")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let e: permkit::Error = c.list_awards().send().await.unwrap_err().into();
     assert_eq!(e.kind(), ErrorKind::Unavailable);
     assert_eq!(e.status(), Some(503));
@@ -198,9 +275,13 @@ async fn rate_limit_is_retried_after_the_servers_delay() {
     Mock::given(method("GET"))
         .and(path("/v2/positions"))
         .respond_with(
-            perscom_error(429, "ThrottleRequestsException", "You have exceeded the API rate limit.")
-                .insert_header("retry-after", "1")
-                .insert_header("x-ratelimit-remaining", "0"),
+            perscom_error(
+                429,
+                "ThrottleRequestsException",
+                "You have exceeded the API rate limit.",
+            )
+            .insert_header("retry-after", "1")
+            .insert_header("x-ratelimit-remaining", "0"),
         )
         .up_to_n_times(1)
         .expect(1)
@@ -214,7 +295,11 @@ async fn rate_limit_is_retried_after_the_servers_delay() {
         .await;
     let started = std::time::Instant::now();
     let page = client(&server).list_positions().send().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(page.data[0].name, "Rifleman");
 }
 
@@ -223,10 +308,21 @@ async fn rate_limit_error_carries_retry_after() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/positions"))
-        .respond_with(perscom_error(429, "ThrottleRequestsException", "You have exceeded the API rate limit.").insert_header("retry-after", "42"))
+        .respond_with(
+            perscom_error(
+                429,
+                "ThrottleRequestsException",
+                "You have exceeded the API rate limit.",
+            )
+            .insert_header("retry-after", "42"),
+        )
         .mount(&server)
         .await;
-    let c = Client::builder(server.uri()).api_key("k").retry(RetryPolicy::none()).build().unwrap();
+    let c = Client::builder(server.uri())
+        .api_key("k")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let e: permkit::Error = c.list_positions().send().await.unwrap_err().into();
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(e.retry_after(), Some(Duration::from_secs(42)));
@@ -242,15 +338,25 @@ async fn health_and_spec_are_unversioned() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET")).and(path("/health")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/spec.json"))
         .and(header_exists("authorization"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"openapi": "3.0.3", "info": {"version": "v2"}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"openapi": "3.0.3", "info": {"version": "v2"}})),
+        )
         .mount(&server)
         .await;
     let c = client(&server);
-    assert_eq!(c.get_health().await.unwrap().unwrap().data, json!({"database": "ok"}));
+    assert_eq!(
+        c.get_health().await.unwrap().unwrap().data,
+        json!({"database": "ok"})
+    );
     assert!(c.get_health().await.unwrap().is_none());
     assert_eq!(c.get_spec().await.unwrap()["info"]["version"], "v2");
 }
@@ -282,5 +388,8 @@ fn every_operation_has_a_scope_entry() {
         assert!(scopes::is_operation(op), "{op}");
     }
     assert_eq!(permkit::perscom::required_scope("view_settings"), None);
-    assert_eq!(permkit::perscom::required_scope("list_settings").map(|s| s.as_str()), Some("view:settings"));
+    assert_eq!(
+        permkit::perscom::required_scope("list_settings").map(|s| s.as_str()),
+        Some("view:settings")
+    );
 }

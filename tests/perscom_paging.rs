@@ -16,9 +16,11 @@ struct Pages {
 
 impl Respond for Pages {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let q: std::collections::HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        let q: std::collections::HashMap<String, String> =
+            request.url.query_pairs().into_owned().collect();
         if q.get("include").map(String::as_str) != self.expect_include {
-            return ResponseTemplate::new(400).set_body_string(format!("include lost: {:?}", q.get("include")));
+            return ResponseTemplate::new(400)
+                .set_body_string(format!("include lost: {:?}", q.get("include")));
         }
         let Some(limit) = q.get("limit").and_then(|l| l.parse::<u64>().ok()) else {
             return ResponseTemplate::new(400).set_body_string("limit lost");
@@ -49,7 +51,10 @@ async fn index_stream_walks_every_page_with_limit_and_include() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/users"))
-        .respond_with(Pages { total: 23, expect_include: Some("rank,unit") })
+        .respond_with(Pages {
+            total: 23,
+            expect_include: Some("rank,unit"),
+        })
         .expect(3)
         .mount(&server)
         .await;
@@ -62,14 +67,23 @@ async fn index_stream_walks_every_page_with_limit_and_include() {
         .await
         .unwrap();
     assert_eq!(users.len(), 23);
-    assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), (1..=23).collect::<Vec<i64>>());
+    assert_eq!(
+        users.iter().map(|u| u.id).collect::<Vec<_>>(),
+        (1..=23).collect::<Vec<i64>>()
+    );
     assert_eq!(users[4].rank.as_ref().unwrap().name, "Rank 2");
     let pages: Vec<String> = server
         .received_requests()
         .await
         .unwrap()
         .iter()
-        .map(|r| r.url.query_pairs().find(|(k, _)| k == "page").map(|(_, v)| v.into_owned()).unwrap_or_default())
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        })
         .collect();
     assert_eq!(pages, ["1", "2", "3"]);
 }
@@ -79,11 +93,20 @@ async fn pages_carry_metadata_and_stop_at_last_page() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/users"))
-        .respond_with(Pages { total: 30, expect_include: None })
+        .respond_with(Pages {
+            total: 30,
+            expect_include: None,
+        })
         .expect(2)
         .mount(&server)
         .await;
-    let pages: Vec<_> = client(&server).list_users().limit(15u64).pages().try_collect().await.unwrap();
+    let pages: Vec<_> = client(&server)
+        .list_users()
+        .limit(15u64)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[0].total_pages, Some(2));
     assert_eq!(pages[0].total_count, Some(30));
@@ -96,11 +119,20 @@ async fn resume_from_a_page() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/users"))
-        .respond_with(Pages { total: 50, expect_include: None })
+        .respond_with(Pages {
+            total: 50,
+            expect_include: None,
+        })
         .expect(2)
         .mount(&server)
         .await;
-    let pages: Vec<_> = client(&server).list_users().limit(10u64).pages_from(4).try_collect().await.unwrap();
+    let pages: Vec<_> = client(&server)
+        .list_users()
+        .limit(10u64)
+        .pages_from(4)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(pages.iter().map(|p| p.cursor).collect::<Vec<_>>(), [4, 5]);
 }
 
@@ -109,11 +141,20 @@ async fn empty_list_is_one_request() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/users"))
-        .respond_with(Pages { total: 0, expect_include: None })
+        .respond_with(Pages {
+            total: 0,
+            expect_include: None,
+        })
         .expect(1)
         .mount(&server)
         .await;
-    let users: Vec<_> = client(&server).list_users().limit(5u64).stream().try_collect().await.unwrap();
+    let users: Vec<_> = client(&server)
+        .list_users()
+        .limit(5u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert!(users.is_empty());
 }
 
@@ -128,11 +169,16 @@ async fn search_stream_sends_the_same_body_on_every_page() {
         .and(path("/v2/users/search"))
         .and(query_param("include", "rank"))
         .and(body_json(&expected))
-        .respond_with(Pages { total: 12, expect_include: Some("rank") })
+        .respond_with(Pages {
+            total: 12,
+            expect_include: Some("rank"),
+        })
         .expect(3)
         .mount(&server)
         .await;
-    let search = Search::new().filter(Filter::new("name", Operator::Like, "User%")).sort_asc("id");
+    let search = Search::new()
+        .filter(Filter::new("name", Operator::Like, "User%"))
+        .sort_asc("id");
     let users: Vec<_> = client(&server)
         .search_users()
         .limit(5u64)
@@ -160,8 +206,18 @@ async fn nested_relation_lists_stream_too() {
         .expect(2)
         .mount(&server)
         .await;
-    let records: Vec<_> = client(&server).list_user_rank_records().user(9).limit(2u64).stream().try_collect().await.unwrap();
-    assert_eq!(records.iter().map(|r| r.id).collect::<Vec<_>>(), [10, 11, 20, 21]);
+    let records: Vec<_> = client(&server)
+        .list_user_rank_records()
+        .user(9)
+        .limit(2u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        records.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [10, 11, 20, 21]
+    );
     assert_eq!(*records[1].type_, 1);
 }
 
@@ -171,12 +227,18 @@ async fn an_error_mid_stream_ends_it_with_the_error() {
     Mock::given(method("GET"))
         .and(path("/v2/users"))
         .and(query_param("page", "2"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"error": {"message": "no", "type": "HttpException"}})))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"error": {"message": "no", "type": "HttpException"}})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/v2/users"))
-        .respond_with(Pages { total: 40, expect_include: None })
+        .respond_with(Pages {
+            total: 40,
+            expect_include: None,
+        })
         .mount(&server)
         .await;
     let client = client(&server);

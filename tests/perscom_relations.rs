@@ -4,8 +4,9 @@
 
 use permkit::perscom::Client;
 use permkit::perscom::types::{
-    AssociateRequest, AttachRequest, BatchDeleteRequest, DetachRequest, PivotUpdateRequest, RankBatchCreate, RankBatchUpdate,
-    RankCreate, RankUpdate, RelatedResources, RelationPivot, SyncRequest, ToggleRequest,
+    AssociateRequest, AttachRequest, BatchDeleteRequest, DetachRequest, PivotUpdateRequest,
+    RankBatchCreate, RankBatchUpdate, RankCreate, RankUpdate, RelatedResources, RelationPivot,
+    SyncRequest, ToggleRequest,
 };
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
@@ -32,26 +33,49 @@ async fn batch_create_update_delete() {
     Mock::given(method("PATCH"))
         .and(path("/v2/ranks/batch"))
         .and(body_json(json!({"resources": {"2": {"paygrade": "E-4"}}})))
-        .respond_with(ok(json!({"data": [{"id": 2, "name": "Corporal", "paygrade": "E-4"}]})))
+        .respond_with(ok(
+            json!({"data": [{"id": 2, "name": "Corporal", "paygrade": "E-4"}]}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
         .and(path("/v2/ranks/batch"))
         .and(body_json(json!({"resources": [1, 2]})))
-        .respond_with(ok(json!({"data": [{"id": 1, "name": "Private"}, {"id": 2, "name": "Corporal"}]})))
+        .respond_with(ok(
+            json!({"data": [{"id": 1, "name": "Private"}, {"id": 2, "name": "Corporal"}]}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     let c = client(&server);
     let private: RankCreate = serde_json::from_value(json!({"name": "Private"})).unwrap();
-    let corporal: RankCreate = serde_json::from_value(json!({"name": "Corporal", "abbreviation": "CPL"})).unwrap();
-    let created = c.batch_create_ranks().body(RankBatchCreate::new([private, corporal])).send().await.unwrap();
+    let corporal: RankCreate =
+        serde_json::from_value(json!({"name": "Corporal", "abbreviation": "CPL"})).unwrap();
+    let created = c
+        .batch_create_ranks()
+        .body(RankBatchCreate::new([private, corporal]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.data.len(), 2);
-    let update = RankUpdate { paygrade: Some("E-4".into()), ..Default::default() };
-    let updated = c.batch_update_ranks().body(RankBatchUpdate::keyed([(2, update)])).send().await.unwrap();
+    let update = RankUpdate {
+        paygrade: Some("E-4".into()),
+        ..Default::default()
+    };
+    let updated = c
+        .batch_update_ranks()
+        .body(RankBatchUpdate::keyed([(2, update)]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(updated.data[0].paygrade.as_deref(), Some("E-4"));
-    let deleted = c.batch_delete_ranks().body(BatchDeleteRequest::ids([1, 2])).send().await.unwrap();
+    let deleted = c
+        .batch_delete_ranks()
+        .body(BatchDeleteRequest::ids([1, 2]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.data.len(), 2);
 }
 
@@ -60,7 +84,9 @@ async fn attach_detach_sync_toggle_pivot() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v2/forms/4/fields/attach"))
-        .and(body_json(json!({"resources": {"7": {"order": 1}, "8": {"order": 2}}, "duplicates": false})))
+        .and(body_json(
+            json!({"resources": {"7": {"order": 1}, "8": {"order": 2}}, "duplicates": false}),
+        ))
         .respond_with(ok(json!({"attached": [7, 8]})))
         .expect(1)
         .mount(&server)
@@ -94,22 +120,59 @@ async fn attach_detach_sync_toggle_pivot() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let pivot = |order| RelationPivot { order: Some(order), ..Default::default() };
+    let pivot = |order| RelationPivot {
+        order: Some(order),
+        ..Default::default()
+    };
     let attached = c
         .attach_form_fields()
         .form(4)
-        .body(AttachRequest::new(RelatedResources::with_pivots([(7, pivot(1)), (8, pivot(2))])))
+        .body(AttachRequest::new(RelatedResources::with_pivots([
+            (7, pivot(1)),
+            (8, pivot(2)),
+        ])))
         .send()
         .await
         .unwrap();
     assert_eq!(attached.attached, [7, 8]);
-    assert_eq!(c.detach_form_fields().form(4).body(DetachRequest::ids([8])).send().await.unwrap().detached, [8]);
-    let synced = c.sync_user_tasks().user(3).body(SyncRequest::ids([1, 2]).without_detaching()).send().await.unwrap();
+    assert_eq!(
+        c.detach_form_fields()
+            .form(4)
+            .body(DetachRequest::ids([8]))
+            .send()
+            .await
+            .unwrap()
+            .detached,
+        [8]
+    );
+    let synced = c
+        .sync_user_tasks()
+        .user(3)
+        .body(SyncRequest::ids([1, 2]).without_detaching())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(synced.attached, [2]);
-    let toggled = c.toggle_category_ranks().category(2).body(ToggleRequest::ids([5])).send().await.unwrap();
+    let toggled = c
+        .toggle_category_ranks()
+        .category(2)
+        .body(ToggleRequest::ids([5]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(toggled.detached, [5]);
-    let text = RelationPivot { text: Some("Approved by S1".into()), ..Default::default() };
-    let updated = c.update_submission_status_pivot().submission(6).status(2).body(PivotUpdateRequest::new(text)).send().await.unwrap();
+    let text = RelationPivot {
+        text: Some("Approved by S1".into()),
+        ..Default::default()
+    };
+    let updated = c
+        .update_submission_status_pivot()
+        .submission(6)
+        .status(2)
+        .body(PivotUpdateRequest::new(text))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(updated.updated, [2]);
 }
 
@@ -130,9 +193,21 @@ async fn associate_and_dissociate() {
         .mount(&server)
         .await;
     let c = client(&server);
-    let r = c.associate_user_award_record().user(3).body(AssociateRequest::new(11)).send().await.unwrap();
+    let r = c
+        .associate_user_award_record()
+        .user(3)
+        .body(AssociateRequest::new(11))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.data.user_id, 3);
-    let r = c.dissociate_user_award_record().user(3).award_record(11).send().await.unwrap();
+    let r = c
+        .dissociate_user_award_record()
+        .user(3)
+        .award_record(11)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.data.id, 11);
 }
 
@@ -142,27 +217,55 @@ async fn crud_with_put_and_patch() {
     Mock::given(method("PUT"))
         .and(path("/v2/statuses/2"))
         .and(body_json(json!({"color": "#ff0000"})))
-        .respond_with(ok(json!({"data": {"id": 2, "name": "Active", "color": "#ff0000"}})))
+        .respond_with(ok(
+            json!({"data": {"id": 2, "name": "Active", "color": "#ff0000"}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("PATCH"))
         .and(path("/v2/statuses/2"))
         .and(body_json(json!({"name": "On duty"})))
-        .respond_with(ok(json!({"data": {"id": 2, "name": "On duty", "color": "#ff0000"}})))
+        .respond_with(ok(
+            json!({"data": {"id": 2, "name": "On duty", "color": "#ff0000"}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
         .and(path("/v2/statuses/2"))
-        .respond_with(ok(json!({"data": {"id": 2, "name": "On duty", "color": "#ff0000"}})))
+        .respond_with(ok(
+            json!({"data": {"id": 2, "name": "On duty", "color": "#ff0000"}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
     let c = client(&server);
-    let put: permkit::perscom::types::StatusUpdate = serde_json::from_value(json!({"color": "#ff0000"})).unwrap();
-    assert_eq!(c.update_status().status(2).body(put).send().await.unwrap().data.color, "#ff0000");
-    let patch: permkit::perscom::types::StatusUpdate = serde_json::from_value(json!({"name": "On duty"})).unwrap();
-    assert_eq!(c.patch_status().status(2).body(patch).send().await.unwrap().data.name, "On duty");
+    let put: permkit::perscom::types::StatusUpdate =
+        serde_json::from_value(json!({"color": "#ff0000"})).unwrap();
+    assert_eq!(
+        c.update_status()
+            .status(2)
+            .body(put)
+            .send()
+            .await
+            .unwrap()
+            .data
+            .color,
+        "#ff0000"
+    );
+    let patch: permkit::perscom::types::StatusUpdate =
+        serde_json::from_value(json!({"name": "On duty"})).unwrap();
+    assert_eq!(
+        c.patch_status()
+            .status(2)
+            .body(patch)
+            .send()
+            .await
+            .unwrap()
+            .data
+            .name,
+        "On duty"
+    );
     assert_eq!(c.delete_status().status(2).send().await.unwrap().data.id, 2);
 }

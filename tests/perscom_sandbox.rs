@@ -4,22 +4,39 @@
 
 use futures::TryStreamExt;
 use permkit::ErrorKind;
-use permkit::perscom::types::{BatchDeleteRequest, RankRecordCreateNested, UserBatchUpdate, UserCreate, UserUpdate};
+use permkit::perscom::types::{
+    BatchDeleteRequest, RankRecordCreateNested, UserBatchUpdate, UserCreate, UserUpdate,
+};
 use permkit::perscom::{Client, Filter, FilterGroup, Operator, Search};
 use permkit::sandbox::Sandbox;
 use serde_json::json;
 
 fn client(sandbox: &Sandbox, key: &str) -> Client {
-    Client::builder(sandbox.perscom_url()).api_key(key).perscom_id("1").build().unwrap()
+    Client::builder(sandbox.perscom_url())
+        .api_key(key)
+        .perscom_id("1")
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn roster_streams_with_ranks_across_pages() {
     let sandbox = Sandbox::start().await;
     let c = client(&sandbox, Sandbox::PERSCOM_API_KEY);
-    let users: Vec<_> = c.list_users().include("rank").limit(40u64).stream().try_collect().await.unwrap();
+    let users: Vec<_> = c
+        .list_users()
+        .include("rank")
+        .limit(40u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(users.len(), 300);
-    assert!(users.iter().all(|u| u.rank.as_ref().is_some_and(|r| Some(r.id) == u.rank_id)));
+    assert!(
+        users
+            .iter()
+            .all(|u| u.rank.as_ref().is_some_and(|r| Some(r.id) == u.rank_id))
+    );
     let pages = sandbox
         .received_requests()
         .await
@@ -28,19 +45,34 @@ async fn roster_streams_with_ranks_across_pages() {
         .map(|r| r.url.query().unwrap_or_default().to_string())
         .collect::<Vec<_>>();
     assert_eq!(pages.len(), 8);
-    assert!(pages.iter().all(|q| q.contains("include=rank") && q.contains("limit=40")), "{pages:?}");
+    assert!(
+        pages
+            .iter()
+            .all(|q| q.contains("include=rank") && q.contains("limit=40")),
+        "{pages:?}"
+    );
 }
 
 #[tokio::test]
 async fn search_filters_sorts_and_searches_text() {
     let sandbox = Sandbox::start().await;
     let c = client(&sandbox, Sandbox::PERSCOM_API_KEY);
-    let all: Vec<_> = c.list_users().limit(100u64).stream().try_collect().await.unwrap();
+    let all: Vec<_> = c
+        .list_users()
+        .limit(100u64)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     let smiths = all.iter().filter(|u| u.name.ends_with("Smith")).count();
     let found: Vec<_> = c
         .search_users()
         .limit(7u64)
-        .body(Search::new().filter(Filter::new("name", Operator::Like, "% Smith")).sort_desc("id"))
+        .body(
+            Search::new()
+                .filter(Filter::new("name", Operator::Like, "% Smith"))
+                .sort_desc("id"),
+        )
         .stream()
         .try_collect()
         .await
@@ -48,20 +80,53 @@ async fn search_filters_sorts_and_searches_text() {
     assert_eq!(found.len(), smiths);
     assert!(found.windows(2).all(|w| w[0].id > w[1].id));
     // Case-insensitive full-text search finds what the case-sensitive one does not.
-    let sensitive = c.search_users().body(Search::new().text("smith")).send().await.unwrap();
-    let insensitive = c.search_users().body(Search::new().text("SMITH").case_insensitive()).send().await.unwrap();
+    let sensitive = c
+        .search_users()
+        .body(Search::new().text("smith"))
+        .send()
+        .await
+        .unwrap();
+    let insensitive = c
+        .search_users()
+        .body(Search::new().text("SMITH").case_insensitive())
+        .send()
+        .await
+        .unwrap();
     assert!(insensitive.meta.total >= sensitive.meta.total);
     assert!(insensitive.meta.total > 0);
     // Nested or-group: rank 1 or rank 2, and in unit 1.
     let group = Search::new()
         .filter(Filter::eq("unit_id", 1))
-        .filter(FilterGroup::and([Filter::eq("rank_id", 1), Filter::eq("rank_id", 2).or()]));
-    let hits: Vec<_> = c.search_users().body(group).stream().try_collect().await.unwrap();
-    let expected = all.iter().filter(|u| u.unit_id == Some(1) && matches!(u.rank_id, Some(1 | 2))).count();
+        .filter(FilterGroup::and([
+            Filter::eq("rank_id", 1),
+            Filter::eq("rank_id", 2).or(),
+        ]));
+    let hits: Vec<_> = c
+        .search_users()
+        .body(group)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let expected = all
+        .iter()
+        .filter(|u| u.unit_id == Some(1) && matches!(u.rank_id, Some(1 | 2)))
+        .count();
     assert_eq!(hits.len(), expected);
-    let in_list: Vec<_> = c.search_ranks().body(Search::new().filter(Filter::is_in("abbreviation", ["SGT", "CPT"]))).stream().try_collect().await.unwrap();
+    let in_list: Vec<_> = c
+        .search_ranks()
+        .body(Search::new().filter(Filter::is_in("abbreviation", ["SGT", "CPT"])))
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(in_list.len(), 2);
-    let visible = c.search_units().body(Search::new().scope("visible", Vec::<serde_json::Value>::new())).send().await.unwrap();
+    let visible = c
+        .search_units()
+        .body(Search::new().scope("visible", Vec::<serde_json::Value>::new()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(visible.data.len(), 5);
 }
 
@@ -69,7 +134,10 @@ async fn search_filters_sorts_and_searches_text() {
 async fn store_show_update_batch_and_records() {
     let sandbox = Sandbox::start().await;
     let c = client(&sandbox, Sandbox::PERSCOM_API_KEY);
-    let new: UserCreate = serde_json::from_value(json!({"name": "Pat Recruit", "email": "pat@example.mil", "rank_id": 1})).unwrap();
+    let new: UserCreate = serde_json::from_value(
+        json!({"name": "Pat Recruit", "email": "pat@example.mil", "rank_id": 1}),
+    )
+    .unwrap();
     let created = c.create_user().body(new.clone()).send().await.unwrap();
     assert_eq!(created.status(), 201);
     let id = created.data.id;
@@ -77,20 +145,78 @@ async fn store_show_update_batch_and_records() {
     let again: permkit::Error = c.create_user().body(new).send().await.unwrap_err().into();
     assert_eq!(again.kind(), ErrorKind::Validation);
     assert_eq!(again.field_errors()[0].field.as_deref(), Some("email"));
-    let shown = c.get_user().user(id).include("rank,unit").send().await.unwrap();
+    let shown = c
+        .get_user()
+        .user(id)
+        .include("rank,unit")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(shown.data.rank.as_ref().unwrap().name, "Private");
-    let rename = UserUpdate { name: Some("Pat Private".into()), ..Default::default() };
-    assert_eq!(c.patch_user().user(id).body(rename).send().await.unwrap().data.name, "Pat Private");
-    let batch = UserBatchUpdate::keyed([(id, UserUpdate { notes: Some("<p>ok</p>".into()), ..Default::default() })]);
-    assert_eq!(c.batch_update_users().body(batch).send().await.unwrap().data.len(), 1);
-    let promotion: RankRecordCreateNested = serde_json::from_value(json!({"rank_id": 2, "type": 0, "text": "Promoted"})).unwrap();
-    let rec = c.create_user_rank_record().user(id).body(promotion).send().await.unwrap();
+    let rename = UserUpdate {
+        name: Some("Pat Private".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.patch_user()
+            .user(id)
+            .body(rename)
+            .send()
+            .await
+            .unwrap()
+            .data
+            .name,
+        "Pat Private"
+    );
+    let batch = UserBatchUpdate::keyed([(
+        id,
+        UserUpdate {
+            notes: Some("<p>ok</p>".into()),
+            ..Default::default()
+        },
+    )]);
+    assert_eq!(
+        c.batch_update_users()
+            .body(batch)
+            .send()
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    let promotion: RankRecordCreateNested =
+        serde_json::from_value(json!({"rank_id": 2, "type": 0, "text": "Promoted"})).unwrap();
+    let rec = c
+        .create_user_rank_record()
+        .user(id)
+        .body(promotion)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(rec.data.user_id, id);
-    let records: Vec<_> = c.list_user_rank_records().user(id).stream().try_collect().await.unwrap();
+    let records: Vec<_> = c
+        .list_user_rank_records()
+        .user(id)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(records.len(), 1);
-    let bad_include: permkit::Error = c.list_users().include("password").send().await.unwrap_err().into();
+    let bad_include: permkit::Error = c
+        .list_users()
+        .include("password")
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(bad_include.kind(), ErrorKind::Validation);
-    let deleted = c.batch_delete_users().body(BatchDeleteRequest::ids([id])).send().await.unwrap();
+    let deleted = c
+        .batch_delete_users()
+        .body(BatchDeleteRequest::ids([id]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.data[0].id, id);
     let gone: permkit::Error = c.get_user().user(id).send().await.unwrap_err().into();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
@@ -105,8 +231,16 @@ async fn limited_key_gets_403_naming_the_scope() {
     let me = c.get_me().send().await.unwrap();
     assert_eq!(me.data.len(), 1);
     // Writes do not, and the error says which scope was missing.
-    let body: RankRecordCreateNested = serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
-    let e: permkit::Error = c.create_user_rank_record().user(1).body(body).send().await.unwrap_err().into();
+    let body: RankRecordCreateNested =
+        serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
+    let e: permkit::Error = c
+        .create_user_rank_record()
+        .user(1)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     assert_eq!(e.required_scope(), Some("create:rankrecord"));
     let e: permkit::Error = c.clear_cache().send().await.unwrap_err().into();

@@ -16,14 +16,38 @@ fn empty_page() -> ResponseTemplate {
 fn every_operator_is_sent_as_the_server_spells_it() {
     let mut search = Search::new();
     for op in Operator::ALL {
-        let value = if op.takes_list() { json!([1, 2]) } else { json!("x") };
+        let value = if op.takes_list() {
+            json!([1, 2])
+        } else {
+            json!("x")
+        };
         search = search.filter(Filter::new("field", op, value));
     }
     let body = serde_json::to_value(search.to_request().unwrap()).unwrap();
-    let ops: Vec<&str> = body["filters"].as_array().unwrap().iter().map(|f| f["operator"].as_str().unwrap()).collect();
+    let ops: Vec<&str> = body["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["operator"].as_str().unwrap())
+        .collect();
     assert_eq!(
         ops,
-        ["<", "<=", ">", ">=", "=", "!=", "like", "not like", "ilike", "not ilike", "in", "not in", "all in", "any in"]
+        [
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "=",
+            "!=",
+            "like",
+            "not like",
+            "ilike",
+            "not ilike",
+            "in",
+            "not in",
+            "all in",
+            "any in"
+        ]
     );
     // The generated open enum names them too.
     assert_eq!(SearchOperator::from(Operator::Le), SearchOperator::Le);
@@ -34,7 +58,10 @@ fn every_operator_is_sent_as_the_server_spells_it() {
 fn the_whole_body() {
     let search = Search::new()
         .filter(Filter::new("created_at", Operator::Ge, "2024-01-01"))
-        .filter(FilterGroup::or([Filter::new("name", Operator::Like, "%Smith%"), Filter::is_in("rank_id", [3, 4]).or()]))
+        .filter(FilterGroup::or([
+            Filter::new("name", Operator::Like, "%Smith%"),
+            Filter::is_in("rank_id", [3, 4]).or(),
+        ]))
         .where_("unit_id", Operator::Ne, serde_json::Value::Null)
         .scope("datePeriod", ["2024-01-01", "2024-12-31"])
         .text("smith")
@@ -69,10 +96,23 @@ fn the_whole_body() {
 #[test]
 fn case_sensitivity_defaults_to_the_servers() {
     let body = serde_json::to_value(Search::new().text("Smith").to_request().unwrap()).unwrap();
-    assert_eq!(body["search"], json!({"value": "Smith", "case_sensitive": true}));
+    assert_eq!(
+        body["search"],
+        json!({"value": "Smith", "case_sensitive": true})
+    );
     // Order of text and case does not matter.
-    let body = serde_json::to_value(Search::new().case_insensitive().text("a").to_request().unwrap()).unwrap();
-    assert_eq!(body["search"], json!({"value": "a", "case_sensitive": false}));
+    let body = serde_json::to_value(
+        Search::new()
+            .case_insensitive()
+            .text("a")
+            .to_request()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        body["search"],
+        json!({"value": "a", "case_sensitive": false})
+    );
 }
 
 #[test]
@@ -85,7 +125,11 @@ fn bad_searches_are_errors_before_sending() {
         Search::new().case_insensitive(),
         Search::new().include(""),
     ] {
-        assert_eq!(bad.to_request().unwrap_err().kind(), ErrorKind::Validation, "{bad:?}");
+        assert_eq!(
+            bad.to_request().unwrap_err().kind(),
+            ErrorKind::Validation,
+            "{bad:?}"
+        );
     }
 }
 
@@ -107,7 +151,9 @@ async fn a_bad_search_never_reaches_the_server() {
 #[tokio::test]
 async fn search_is_a_post_with_paging_in_the_query() {
     let server = MockServer::start().await;
-    let search = Search::new().scope("visible", Vec::<serde_json::Value>::new()).sort_asc("order");
+    let search = Search::new()
+        .scope("visible", Vec::<serde_json::Value>::new())
+        .sort_asc("order");
     Mock::given(method("POST"))
         .and(path("/v2/units/search"))
         .and(query_param("page", "2"))
@@ -118,7 +164,14 @@ async fn search_is_a_post_with_paging_in_the_query() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri()).api_key("k").build().unwrap();
-    client.search_units().page(2u64).limit(5u64).body(&search).send().await.unwrap();
+    client
+        .search_units()
+        .page(2u64)
+        .limit(5u64)
+        .body(&search)
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -130,7 +183,13 @@ async fn search_validation_errors_come_back_typed() {
         .mount(&server)
         .await;
     let client = Client::builder(server.uri()).api_key("k").build().unwrap();
-    let e: permkit::Error = client.search_users().body(Search::new().text("x")).send().await.unwrap_err().into();
+    let e: permkit::Error = client
+        .search_users()
+        .body(Search::new().text("x"))
+        .send()
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(e.kind(), ErrorKind::Unprocessable);
     assert_eq!(e.code(), Some("MaxNestedDepthExceededException"));
 }

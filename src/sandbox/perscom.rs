@@ -484,9 +484,15 @@ impl Service for Perscom {
             );
         };
         if let Some(id) = request.headers.get("x-perscom-id")
-            && !id.to_str().is_ok_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+            && !id
+                .to_str()
+                .is_ok_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
         {
-            return error(401, "AuthenticationException", "The PERSCOM ID could not be resolved.");
+            return error(
+                401,
+                "AuthenticationException",
+                "The PERSCOM ID could not be resolved.",
+            );
         }
         let Some((version, rest)) = segments.split_first() else {
             return not_found();
