@@ -269,3 +269,29 @@ async fn crud_with_put_and_patch() {
     );
     assert_eq!(c.delete_status().status(2).send().await.unwrap().data.id, 2);
 }
+
+#[tokio::test]
+async fn nested_batch_create_leaves_out_the_parent_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/users/3/award-records/batch"))
+        .and(body_json(json!({"resources": [{"award_id": 1}, {"award_id": 2, "text": "Second"}]})))
+        .respond_with(ok(json!({"data": [{"id": 8, "user_id": 3, "award_id": 1}, {"id": 9, "user_id": 3, "award_id": 2}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let first: permkit::perscom::types::AwardRecordCreateNested =
+        serde_json::from_value(json!({"award_id": 1})).unwrap();
+    let second: permkit::perscom::types::AwardRecordCreateNested =
+        serde_json::from_value(json!({"award_id": 2, "text": "Second"})).unwrap();
+    let created = client(&server)
+        .batch_create_user_award_records()
+        .user(3)
+        .body(permkit::perscom::types::AwardRecordBatchCreateNested::new(
+            [first, second],
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.data.iter().all(|r| r.user_id == 3));
+}

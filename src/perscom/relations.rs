@@ -184,3 +184,26 @@ batch_helpers! {
     UnitCreate, UnitBatchCreate, UnitUpdate, UnitBatchUpdate;
     UserCreate, UserBatchCreate, UserUpdate, UserBatchUpdate;
 }
+
+/// `XBatchCreateNested::new(items)` for the batch creates under a parent (`/users/{user}/...`,
+/// `/forms/{form}/submissions`), whose items leave out the parent's key.
+macro_rules! nested_batch_helpers {
+    ($($create:ident, $batch_create:ident;)*) => {$(
+        impl super::types::$batch_create {
+            /// Creates all of `items` under the parent in one transaction (`{"resources": [...]}`).
+            pub fn new(items: impl IntoIterator<Item = super::types::$create>) -> Self {
+                Self { resources: items.into_iter().collect() }
+            }
+        }
+    )*};
+}
+
+nested_batch_helpers! {
+    AssignmentRecordCreateNested, AssignmentRecordBatchCreateNested;
+    AwardRecordCreateNested, AwardRecordBatchCreateNested;
+    CombatRecordCreateNested, CombatRecordBatchCreateNested;
+    QualificationRecordCreateNested, QualificationRecordBatchCreateNested;
+    RankRecordCreateNested, RankRecordBatchCreateNested;
+    ServiceRecordCreateNested, ServiceRecordBatchCreateNested;
+    SubmissionCreateNested, SubmissionBatchCreateNested;
+}
