@@ -384,8 +384,18 @@ fn unexploded_query_arrays_become_strings() {
     );
     s["components"]["parameters"] = json!({"Include": include});
     let out = run(s, &config()).unwrap();
-    assert_eq!(out.spec["components"]["parameters"]["Include"]["schema"]["type"], "string");
-    assert!(out.spec["components"]["parameters"]["Include"].get("explode").is_none());
+    assert_eq!(
+        out.spec["components"]["parameters"]["Include"]["schema"]["type"],
+        "string"
+    );
+    assert!(
+        out.spec["components"]["parameters"]["Include"]
+            .get("explode")
+            .is_none()
+    );
     // An exploded array is left alone.
-    assert_eq!(out.spec["paths"]["/x"]["get"]["parameters"][1]["schema"]["type"], "array");
+    assert_eq!(
+        out.spec["paths"]["/x"]["get"]["parameters"][1]["schema"]["type"],
+        "array"
+    );
 }
