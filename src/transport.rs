@@ -173,6 +173,63 @@ impl ClientOptions {
     }
 }
 
+/// The setters every client builder shares; they write into the builder's `options`
+/// ([`ClientOptions`]). `$builder` is an expression that makes the builder, for the examples.
+macro_rules! option_setters {
+    ($builder:literal) => {
+        /// All options at once.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .options(permkit::ClientOptions::default().with_user_agent(\"me/1\"));\n# let _ = b;\n```")]
+        pub fn options(mut self, options: $crate::ClientOptions) -> Self {
+            self.options = options;
+            self
+        }
+
+        /// Time to connect.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .connect_timeout(std::time::Duration::from_secs(3));\n# let _ = b;\n```")]
+        pub fn connect_timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.connect_timeout = d;
+            self
+        }
+
+        /// Longest silence while reading a response.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .read_timeout(std::time::Duration::from_secs(30));\n# let _ = b;\n```")]
+        pub fn read_timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.read_timeout = d;
+            self
+        }
+
+        /// A limit on each whole request (none by default, so a long upload is not cut off).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .timeout(std::time::Duration::from_secs(120));\n# let _ = b;\n```")]
+        pub fn timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.timeout = Some(d);
+            self
+        }
+
+        /// The retry policy: 429 after the server's retry-after (the standard header or the
+        /// vendor's own), 502-504 and dropped connections on idempotent requests.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .retry(permkit::RetryPolicy::default().with_max_retries(5));\n# let _ = b;\n```")]
+        pub fn retry(mut self, retry: $crate::RetryPolicy) -> Self {
+            self.options.retry = retry;
+            self
+        }
+
+        /// The `User-Agent` header.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .user_agent(\"hr-sync/2.1\");\n# let _ = b;\n```")]
+        pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+            self.options.user_agent = ua.into();
+            self
+        }
+    };
+}
+
+pub(crate) use option_setters;
+
 /// Checks a base URL and returns it without a trailing slash, as the generated clients expect.
 pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let parsed = reqwest::Url::parse(url)

@@ -5,7 +5,7 @@ use super::auth::{
     EntityAuth, Grant, MemoryTokenStore, OAuth, TokenEncoding, TokenStore, check_username,
 };
 use crate::transport::{Authenticate, BearerAuth, ClientOptions, Inner};
-use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
+use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -296,68 +296,9 @@ impl ClientBuilder {
         self
     }
 
-    /// All options at once.
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://api.intacct.com/ia/api/v1")
-    ///     .options(permkit::ClientOptions::default());
-    /// # let _ = b;
-    /// ```
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Time to connect.
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://x/ia/api/v1").connect_timeout(std::time::Duration::from_secs(3));
-    /// # let _ = b;
-    /// ```
-    pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.options.connect_timeout = d;
-        self
-    }
-    /// Longest silence while reading a response.
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://x/ia/api/v1").read_timeout(std::time::Duration::from_secs(30));
-    /// # let _ = b;
-    /// ```
-    pub fn read_timeout(mut self, d: Duration) -> Self {
-        self.options.read_timeout = d;
-        self
-    }
-    /// A limit on each whole request (none by default).
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://x/ia/api/v1").timeout(std::time::Duration::from_secs(90));
-    /// # let _ = b;
-    /// ```
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.options.timeout = Some(d);
-        self
-    }
-    /// The retry policy (429 after `Retry-After` or the `X-IA-*-Retry-After` headers;
-    /// 502-504 on idempotent requests).
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://x/ia/api/v1").retry(permkit::RetryPolicy::none());
-    /// # let _ = b;
-    /// ```
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-    /// The `User-Agent`.
-    ///
-    /// ```
-    /// let b = permkit::intacct::Client::builder("https://x/ia/api/v1").user_agent("sync/1.0");
-    /// # let _ = b;
-    /// ```
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.options.user_agent = ua.into();
-        self
-    }
+    crate::transport::option_setters!(
+        "permkit::intacct::Client::builder(\"https://api.intacct.com/ia/api/v1\")"
+    );
 
     /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL or
     /// missing credentials, and [`ErrorKind::Validation`] on a malformed username or entity.

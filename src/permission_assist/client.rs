@@ -2,9 +2,8 @@
 
 use super::Client;
 use crate::transport::{BearerAuth, ClientOptions, Inner};
-use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
+use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Builds a [`Client`]: the server's base URL, the API token, timeouts, retries, user agent.
 ///
@@ -55,36 +54,9 @@ impl ClientBuilder {
         self.token = Some(token.into());
         self
     }
-    /// All options at once.
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-    /// Time to connect.
-    pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.options.connect_timeout = d;
-        self
-    }
-    /// Longest silence while reading a response.
-    pub fn read_timeout(mut self, d: Duration) -> Self {
-        self.options.read_timeout = d;
-        self
-    }
-    /// A limit on each whole request (none by default: uploads may take long).
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.options.timeout = Some(d);
-        self
-    }
-    /// The retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-    /// The `User-Agent`.
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.options.user_agent = ua.into();
-        self
-    }
+    crate::transport::option_setters!(
+        "permkit::permission_assist::Client::builder(\"https://pa.example.com/api\")"
+    );
 
     /// Builds the client. Fails on a bad base URL or a missing token.
     pub fn build(self) -> Result<Client> {

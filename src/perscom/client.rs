@@ -3,9 +3,8 @@
 use super::Client;
 use super::enums::ApiVersion;
 use crate::transport::{BearerAuth, ClientOptions, Inner};
-use crate::{Api, Error, ErrorKind, Result, RetryPolicy, Secret};
+use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Builds a [`Client`]: the host, the API key, the optional PERSCOM id, the API version,
 /// timeouts, retries and user agent.
@@ -145,73 +144,9 @@ impl ClientBuilder {
         self
     }
 
-    /// All options at once.
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io")
-    ///     .options(permkit::ClientOptions::default().with_user_agent("me/1"));
-    /// # let _ = b;
-    /// ```
-    pub fn options(mut self, options: ClientOptions) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// Time to connect.
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").connect_timeout(std::time::Duration::from_secs(3));
-    /// # let _ = b;
-    /// ```
-    pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.options.connect_timeout = d;
-        self
-    }
-
-    /// Longest silence while reading a response.
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").read_timeout(std::time::Duration::from_secs(30));
-    /// # let _ = b;
-    /// ```
-    pub fn read_timeout(mut self, d: Duration) -> Self {
-        self.options.read_timeout = d;
-        self
-    }
-
-    /// A limit on each whole request (none by default: uploads may take long).
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").timeout(std::time::Duration::from_secs(120));
-    /// # let _ = b;
-    /// ```
-    pub fn timeout(mut self, d: Duration) -> Self {
-        self.options.timeout = Some(d);
-        self
-    }
-
-    /// The retry policy (429 after `Retry-After` or `X-RateLimit-Reset`; 502-504 on idempotent
-    /// methods).
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").retry(permkit::RetryPolicy::none());
-    /// # let _ = b;
-    /// ```
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.options.retry = retry;
-        self
-    }
-
-    /// The `User-Agent`.
-    ///
-    /// ```
-    /// let b = permkit::perscom::Client::builder("https://api.perscom.io").user_agent("sync/2");
-    /// # let _ = b;
-    /// ```
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.options.user_agent = ua.into();
-        self
-    }
+    crate::transport::option_setters!(
+        "permkit::perscom::Client::builder(\"https://api.perscom.io\")"
+    );
 
     /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad host URL, a missing
     /// API key, an unknown version or a header value that cannot be sent.
