@@ -134,7 +134,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
 #[tokio::test]
 async fn prism_does_reject_what_the_spec_forbids() {
     let Some(c) = client() else { return };
-    // page must be >= 1: Prism answers with the spec's error shape, which decodes.
+    // page must be >= 1: the client refuses it before sending...
     let e = c
         .list_identities()
         .page(0)
@@ -142,5 +142,18 @@ async fn prism_does_reject_what_the_spec_forbids() {
         .await
         .map_err(permkit::Error::from)
         .unwrap_err();
-    assert!(matches!(e.status(), Some(400 | 422)), "{e}");
+    assert_eq!(e.kind(), permkit::ErrorKind::InvalidRequest, "{e}");
+    // ...and Prism, sent the same request by hand, rejects it: the contract server is strict.
+    let url = std::env::var("PRISM_PERMISSION_ASSIST_URL").unwrap();
+    let resp = reqwest::Client::new()
+        .get(format!("{url}/identities?page=0"))
+        .bearer_auth("pa_contract")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(resp.status().as_u16(), 400 | 422),
+        "{}",
+        resp.status()
+    );
 }
