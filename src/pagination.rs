@@ -189,3 +189,42 @@ where
 {
     s.boxed()
 }
+
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+/// `.stream()`, `.pages()` and `.pages_from(n)` on a generated list builder whose API pages by
+/// page number. `|env| (items, reported page, last page, total count)` reads one envelope.
+macro_rules! page_number_list {
+    ($builder:ident, $envelope:ident, $item:ident, |$env:ident| ($items:expr, $reported:expr, $last:expr, $total:expr)) => {
+        impl<'a> builder::$builder<'a> {
+            /// Every item of every page, in order. The filters, `limit`, `include` or search
+            /// body set on this builder are sent with every page.
+            pub fn stream(self) -> $crate::pagination::BoxStream<'a, types::$item> {
+                $crate::pagination::boxed($crate::pagination::items(self.pages()))
+            }
+
+            /// One page at a time, with its metadata; ends at the last page or an empty one.
+            pub fn pages(self) -> $crate::pagination::BoxStream<'a, $crate::Page<types::$item>> {
+                self.pages_from(1)
+            }
+
+            /// Like [`pages`](Self::pages), starting at page `first` (to resume).
+            pub fn pages_from(
+                self,
+                first: u64,
+            ) -> $crate::pagination::BoxStream<'a, $crate::Page<types::$item>> {
+                $crate::pagination::boxed($crate::pagination::paginate(first.max(1), move |n| {
+                    let request = self.clone().page(n);
+                    async move {
+                        let $env: types::$envelope = request.send().await?.into_inner();
+                        Ok($crate::Page::numbered($items, n, u64::try_from($last).ok())
+                            .with_total_count(u64::try_from($total).ok())
+                            .with_reported(u64::try_from($reported).ok()))
+                    }
+                }))
+            }
+        }
+    };
+}
+
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+pub(crate) use page_number_list;

@@ -28,29 +28,15 @@ pub use upload::UploadImport;
 
 crate::generated::generated_api!("permission_assist");
 
-/// `.stream()` and `.pages()` for one list operation (page numbers, `totalPages`).
+/// `.stream()`, `.pages()` and `.pages_from()` for one list operation (`page`, `totalPages`).
 macro_rules! impl_list {
     ($builder:ident, $envelope:ident, $item:ident) => {
-        impl<'a> builder::$builder<'a> {
-            /// Every item of every page, in order, with this request's filters on each page.
-            pub fn stream(self) -> crate::pagination::BoxStream<'a, types::$item> {
-                crate::pagination::boxed(crate::pagination::items(self.pages()))
-            }
-
-            /// One page at a time, with its metadata; ends at `totalPages` or an empty page.
-            pub fn pages(self) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
-                crate::pagination::boxed(crate::pagination::paginate(1, move |n| {
-                    let request = self.clone().page(n as u32);
-                    async move {
-                        let env: types::$envelope = request.send().await?.into_inner();
-                        let total_pages = u64::try_from(env.total_pages).ok();
-                        Ok(crate::Page::numbered(env.items, n, total_pages)
-                            .with_total_count(u64::try_from(env.total_count).ok())
-                            .with_reported(u64::try_from(env.page).ok()))
-                    }
-                }))
-            }
-        }
+        crate::pagination::page_number_list!($builder, $envelope, $item, |env| (
+            env.items,
+            env.page,
+            env.total_pages,
+            env.total_count
+        ));
     };
 }
 

@@ -47,43 +47,16 @@ pub use upload::{BatchUpload, Upload};
 
 crate::generated::generated_api!("perscom");
 
-/// `.stream()` and `.pages()` for one index or search operation (page numbers, `meta.last_page`).
+/// `.stream()`, `.pages()` and `.pages_from()` for one index or search operation (`page`,
+/// `meta.last_page`; `total_count` is `meta.total`).
 macro_rules! impl_list {
     ($builder:ident, $envelope:ident, $item:ident) => {
-        impl<'a> builder::$builder<'a> {
-            /// Every item of every page, in order. `limit`, `include`, filters and the search
-            /// body set on this builder are sent with every page; the pager ends at
-            /// `meta.last_page`.
-            pub fn stream(self) -> crate::pagination::BoxStream<'a, types::$item> {
-                crate::pagination::boxed(crate::pagination::items(self.pages()))
-            }
-
-            /// One page at a time, with its metadata (`total_pages` is `meta.last_page`,
-            /// `total_count` is `meta.total`).
-            pub fn pages(self) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
-                self.pages_from(1)
-            }
-
-            /// Like [`pages`](Self::pages), starting at page `first` (to resume).
-            pub fn pages_from(
-                self,
-                first: u64,
-            ) -> crate::pagination::BoxStream<'a, crate::Page<types::$item>> {
-                crate::pagination::boxed(crate::pagination::paginate(first.max(1), move |n| {
-                    let request = self.clone().page(n);
-                    async move {
-                        let env: types::$envelope = request.send().await?.into_inner();
-                        Ok(crate::Page::numbered(
-                            env.data,
-                            n,
-                            u64::try_from(env.meta.last_page).ok(),
-                        )
-                        .with_total_count(u64::try_from(env.meta.total).ok())
-                        .with_reported(u64::try_from(env.meta.current_page).ok()))
-                    }
-                }))
-            }
-        }
+        crate::pagination::page_number_list!($builder, $envelope, $item, |env| (
+            env.data,
+            env.meta.current_page,
+            env.meta.last_page,
+            env.meta.total
+        ));
     };
 }
 
