@@ -539,6 +539,28 @@ fn auth_failure(
     }
 }
 
+/// Posts a multipart form (streamed parts) to `url` and decodes the JSON success body.
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    inner: &Inner,
+    url: String,
+    form: reqwest::multipart::Form,
+    operation: &str,
+) -> Result<T, Error> {
+    let request = client
+        .post(url)
+        .header(http::header::ACCEPT, "application/json")
+        .multipart(form)
+        .build()
+        .map_err(|e| {
+            from_reqwest(e)
+                .with_api(inner.api)
+                .with_operation(operation)
+        })?;
+    send_json(client, inner, request, operation).await
+}
+
 /// Sends a request the generated code does not cover and decodes its JSON success body.
 pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,

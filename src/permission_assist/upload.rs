@@ -81,18 +81,11 @@ impl<'a> UploadImport<'a> {
             form = form.part(group.to_string(), part.into_part()?);
         }
         let url = format!("{}/application-imports/upload", self.client.baseurl());
-        let request = self
-            .client
-            .client()
-            .post(url)
-            .header(http::header::ACCEPT, "application/json")
-            .multipart(form)
-            .build()
-            .map_err(crate::error::from_reqwest)?;
-        crate::transport::send_json(
+        crate::transport::send_multipart(
             self.client.client(),
             self.client.inner(),
-            request,
+            url,
+            form,
             "upload_application_import",
         )
         .await

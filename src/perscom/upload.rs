@@ -186,14 +186,7 @@ async fn send<T: serde::de::DeserializeOwned>(
     form: reqwest::multipart::Form,
 ) -> Result<T> {
     let url = format!("{}{path}", client.baseurl());
-    let request = client
-        .client()
-        .post(url)
-        .header(http::header::ACCEPT, "application/json")
-        .multipart(form)
-        .build()
-        .map_err(crate::error::from_reqwest)?;
-    crate::transport::send_json(client.client(), client.inner(), request, operation).await
+    crate::transport::send_multipart(client.client(), client.inner(), url, form, operation).await
 }
 
 /// A batch create of files: one `resources[N][...]` group per item, in one transaction.
