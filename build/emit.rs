@@ -3,6 +3,7 @@
 //! invocation; the macros live in `src/`, so this file only decides *what* is emitted.
 
 use crate::adapt::{Adapted, OpenEnum, pascal};
+use crate::surface::Rewritten;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -74,17 +75,15 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
     out
 }
 
-/// One `impl_list!` invocation per list operation.
-pub fn lists(adapted: &Adapted) -> String {
+/// One `impl_page!` invocation per envelope that becomes a `Page`, one `impl_list!` per list
+/// operation's builder.
+pub fn lists(rewritten: &Rewritten) -> String {
     let mut out = String::new();
-    for l in &adapted.lists {
-        let _ = writeln!(
-            out,
-            "impl_list!({}, {}, {});",
-            pascal(&l.operation_id),
-            l.envelope,
-            l.item
-        );
+    for p in &rewritten.pages {
+        let _ = writeln!(out, "impl_page!({}, {});", p.envelope, p.item);
+    }
+    for (builder, item) in &rewritten.lists {
+        let _ = writeln!(out, "impl_list!({builder}, {item});");
     }
     out
 }
@@ -92,7 +91,7 @@ pub fn lists(adapted: &Adapted) -> String {
 /// The operations set aside, as a constant the hand layer's tests check against.
 pub fn set_aside(adapted: &Adapted) -> String {
     let mut out = String::from(
-        "/// Operations the generator cannot take (multipart bodies, paths outside the base path), served by the hand-written layer:\n/// `(operationId, method, path)`.\npub const SET_ASIDE: &[(&str, &str, &str)] = &[\n",
+        "/// Operations the generator cannot take (multipart bodies, paths outside the base path), served by the hand-written layer:\n/// `(operationId, method, path)`.\npub(crate) const SET_ASIDE: &[(&str, &str, &str)] = &[\n",
     );
     for s in &adapted.set_aside {
         let _ = writeln!(

@@ -4,13 +4,15 @@
 
 mod adapt;
 mod emit;
+mod surface;
 
 use adapt::{Config, ListRule};
+use surface::Surface;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use std::path::{Path, PathBuf};
 
-/// The APIs: cargo feature, spec file stem, Rust module, list rule.
-const APIS: &[(&str, &str, &str, ListRule)] = &[
+/// The APIs: cargo feature, spec file stem, Rust module, list rule, envelope shape.
+const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
     (
         "PERMISSION_ASSIST",
         "permission-assist",
@@ -18,6 +20,10 @@ const APIS: &[(&str, &str, &str, ListRule)] = &[
         ListRule {
             page_param: "page",
             items_field: "items",
+        },
+        Surface {
+            unwrap_field: None,
+            meta_field: None,
         },
     ),
     (
@@ -28,6 +34,10 @@ const APIS: &[(&str, &str, &str, ListRule)] = &[
             page_param: "page",
             items_field: "data",
         },
+        Surface {
+            unwrap_field: Some(("data", "data")),
+            meta_field: Some("meta"),
+        },
     ),
     (
         "INTACCT",
@@ -36,6 +46,10 @@ const APIS: &[(&str, &str, &str, ListRule)] = &[
         ListRule {
             page_param: "start",
             items_field: "ia::result",
+        },
+        Surface {
+            unwrap_field: Some(("ia_result", "ia::result")),
+            meta_field: Some("ia_meta"),
         },
     ),
 ];
@@ -46,13 +60,13 @@ const BASE_PATHS: &[(&str, &str)] = &[("perscom", "/{version}")];
 fn main() {
     println!("cargo:rerun-if-changed=build");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    for (feature, stem, module, rule) in APIS {
+    for (feature, stem, module, rule, surface) in APIS {
         if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
             continue;
         }
         let file = format!("openapi/{stem}.yaml");
         println!("cargo:rerun-if-changed={file}");
-        if let Err(message) = generate(Path::new(&file), module, rule, &out_dir) {
+        if let Err(message) = generate(Path::new(&file), module, rule, *surface, &out_dir) {
             eprintln!("error: {file}: {message}");
             println!("cargo:warning={file}: {message}");
             std::process::exit(1);
@@ -60,7 +74,13 @@ fn main() {
     }
 }
 
-fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Result<(), String> {
+fn generate(
+    file: &Path,
+    module: &str,
+    rule: &ListRule,
+    surface: Surface,
+    out_dir: &Path,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
@@ -88,7 +108,7 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
         .with_hooks(progenitor::HooksMode::Expected)
         .with_replacement(
             adapt::RAW_ERROR,
-            "crate::error::RawErrorBody",
+            "::serde_json::Value",
             std::iter::empty(),
         );
     for (format, rust_type) in adapt::CONVERSIONS {
@@ -128,7 +148,16 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
             return Err(format!("progenitor panicked on the adapted spec: {msg}"));
         }
     };
-    let ast = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut ast: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let lists = adapted
+        .lists
+        .iter()
+        .map(|l| (l.operation_id.clone(), (l.envelope.clone(), l.item.clone())))
+        .collect();
+    let specs = surface::op_specs(&adapted.spec);
+    let rewritten = surface::rewrite(&mut ast, surface, &lists, &specs)
+        .map_err(|e| format!("the surface rewrite failed: {e}"))?;
     let code = prettyplease::unparse(&ast);
     write(out_dir, &format!("{module}_client.rs"), &code)?;
     write(
@@ -139,7 +168,7 @@ fn generate(file: &Path, module: &str, rule: &ListRule, out_dir: &Path) -> Resul
     write(
         out_dir,
         &format!("{module}_lists.rs"),
-        &emit::lists(&adapted),
+        &emit::lists(&rewritten),
     )?;
     write(
         out_dir,

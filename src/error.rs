@@ -214,6 +214,7 @@ struct ErrorInner {
     field_errors: Vec<FieldError>,
     correlation_id: Option<String>,
     request_id: Option<String>,
+    error_id: Option<String>,
     support_id: Option<String>,
     required_scope: Option<String>,
     retry_after: Option<Duration>,
@@ -235,6 +236,7 @@ impl Error {
                 field_errors: Vec::new(),
                 correlation_id: None,
                 request_id: None,
+                error_id: None,
                 support_id: None,
                 required_scope: None,
                 retry_after: None,
@@ -276,9 +278,17 @@ impl Error {
     pub fn correlation_id(&self) -> Option<&str> {
         self.inner.correlation_id.as_deref()
     }
-    /// A request or trace id (PERSCOM `request_id`, Intacct `errorId`, a request-id header).
+    /// The id of this one request, to find it in the vendor's logs: PERSCOM's `request_id`
+    /// (or its `X-Perscom-Request-Id` header), or a standard request-id header
+    /// (`X-Request-Id`, `X-Correlation-Id`, `X-Amzn-RequestId`, `CF-Ray`). Never an error
+    /// catalogue id: Intacct's `errorId` is [`error_id`](Self::error_id).
     pub fn request_id(&self) -> Option<&str> {
         self.inner.request_id.as_deref()
+    }
+    /// Intacct's `errorId`: the id of the *kind* of error in Sage's error catalogue
+    /// (`REST-1064`, `GW-0031`), the same for every request that fails the same way.
+    pub fn error_id(&self) -> Option<&str> {
+        self.inner.error_id.as_deref()
     }
     /// Intacct's `supportId`, to quote to Sage support.
     pub fn support_id(&self) -> Option<&str> {
@@ -345,7 +355,12 @@ impl Error {
         self.inner.request_id = Some(id.into());
         self
     }
-    /// Sets the support id.
+    /// Sets [`error_id`](Self::error_id).
+    pub fn with_error_id(mut self, id: impl Into<String>) -> Self {
+        self.inner.error_id = Some(id.into());
+        self
+    }
+    /// Sets [`support_id`](Self::support_id).
     pub fn with_support_id(mut self, id: impl Into<String>) -> Self {
         self.inner.support_id = Some(id.into());
         self
@@ -387,17 +402,7 @@ impl Error {
             .with_api(api)
             .with_status(status)
             .with_retry_after(retry_after(headers));
-        for h in [
-            "x-request-id",
-            "x-correlation-id",
-            "x-amzn-requestid",
-            "cf-ray",
-        ] {
-            if let Some(v) = headers.get(h).and_then(|v| v.to_str().ok()) {
-                e.inner.request_id = Some(v.to_string());
-                break;
-            }
-        }
+        e.inner.request_id = request_id_header(headers).map(str::to_string);
         let trimmed = body.trim_start();
         if trimmed.is_empty() {
             e.inner.message = format!("{reason} (empty body)");
@@ -406,6 +411,18 @@ impl Error {
         }
         e
     }
+}
+
+/// The first standard request-id header of a response.
+pub(crate) fn request_id_header(headers: &http::HeaderMap) -> Option<&str> {
+    [
+        "x-request-id",
+        "x-correlation-id",
+        "x-amzn-requestid",
+        "cf-ray",
+    ]
+    .iter()
+    .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
 }
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` (cut on a character boundary), one line.
@@ -526,101 +543,6 @@ impl std::error::Error for Error {
             .source
             .as_deref()
             .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
-/// The body of every error response as the generated clients see it.
-///
-/// permkit's transport reads each non-2xx body itself (bounded) and hands the generated code
-/// this JSON wrapper, so the status, headers and raw body all reach one decoder whatever the
-/// vendor (or a proxy in front of it) sent.
-#[doc(hidden)]
-#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
-pub struct RawErrorBody {
-    /// Which decoder to use (`Api::as_str`, or `intacct-oauth`).
-    pub api: String,
-    /// The operation that failed.
-    #[serde(default)]
-    pub operation: Option<String>,
-    /// The body, lossily UTF-8, at most the transport's bound.
-    pub body: String,
-    /// Whether the body was cut at the bound or by a dropped connection.
-    #[serde(default)]
-    pub truncated: bool,
-}
-
-/// Turns a raw error response into an [`Error`] with the right API's decoder.
-pub(crate) fn decode_raw(status: u16, headers: &http::HeaderMap, raw: &RawErrorBody) -> Error {
-    let e = match raw.api.as_str() {
-        #[cfg(feature = "permission-assist")]
-        "permission-assist" => crate::permission_assist::errors::decode(status, headers, &raw.body),
-        #[cfg(feature = "perscom")]
-        "perscom" => {
-            crate::perscom::errors::decode_for(status, headers, &raw.body, raw.operation.as_deref())
-        }
-        #[cfg(feature = "intacct")]
-        "intacct" => crate::intacct::errors::decode(status, headers, &raw.body),
-        #[cfg(feature = "intacct")]
-        "intacct-oauth" => crate::intacct::errors::decode_oauth(status, headers, &raw.body),
-        _ => Error::from_response(api_from_tag(&raw.api), status, headers, &raw.body),
-    };
-    let e = match &raw.operation {
-        Some(op) => e.with_operation(op.clone()),
-        None => e,
-    };
-    if raw.truncated && e.inner.body_excerpt.is_none() {
-        let msg = format!("{} (body truncated)", e.inner.message);
-        return e.with_message(msg);
-    }
-    e
-}
-
-fn api_from_tag(tag: &str) -> Api {
-    match tag {
-        "perscom" => Api::Perscom,
-        t if t.starts_with("intacct") => Api::Intacct,
-        _ => Api::PermissionAssist,
-    }
-}
-
-impl From<progenitor_client::Error<RawErrorBody>> for Error {
-    fn from(e: progenitor_client::Error<RawErrorBody>) -> Self {
-        use progenitor_client::Error as P;
-        match e {
-            P::ErrorResponse(rv) => {
-                let status = rv.status().as_u16();
-                let headers = rv.headers().clone();
-                decode_raw(status, &headers, &rv.into_inner())
-            }
-            P::UnexpectedResponse(resp) => {
-                let status = resp.status().as_u16();
-                Error::new(
-                    ErrorKind::from_status(status),
-                    format!("undocumented response status {status}"),
-                )
-                .with_status(status)
-                .with_kind(if (200..300).contains(&status) {
-                    ErrorKind::UnexpectedStatus
-                } else {
-                    ErrorKind::from_status(status)
-                })
-                .with_retry_after(retry_after(resp.headers()))
-            }
-            P::InvalidResponsePayload(bytes, err) => {
-                let text = String::from_utf8_lossy(&bytes);
-                Error::new(
-                    ErrorKind::Decode,
-                    format!("response body did not decode: {err}"),
-                )
-                .with_body_excerpt(&text)
-                .with_source(err)
-            }
-            P::CommunicationError(err) | P::ResponseBodyError(err) | P::InvalidUpgrade(err) => {
-                from_reqwest(err)
-            }
-            P::InvalidRequest(msg) => Error::new(ErrorKind::InvalidRequest, msg),
-            P::Custom(msg) => Error::new(ErrorKind::InvalidRequest, msg),
-        }
     }
 }
 

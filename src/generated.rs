@@ -1,9 +1,14 @@
 //! What every generated client gets the same way: the include of the build script's output,
-//! the open enums beside its types, and the `ClientHooks` that route every request through the
-//! shared [`transport`](crate::transport).
+//! the open enums beside its types, and the functions its rewritten `send()` calls
+//! (`build/surface.rs`): the request goes through the shared [`transport`](crate::transport),
+//! the answer comes back as permkit's own types.
+
+use crate::transport::{Inner, call, decode_json, exec};
+use crate::{ByteStream, Error, ErrorKind, Response, Result};
+use futures::TryStreamExt;
 
 /// Includes the generated client of one API (`$name` is its `OUT_DIR` file stem) into the
-/// calling module, as `Client`, `builder`, `types` (with the open enums) and `SET_ASIDE`.
+/// calling module, as `Client`, `builder` and `types` (with the open enums).
 macro_rules! generated_api {
     ($name:literal) => {
         /// The open enums of the spec (also re-exported in [`types`]).
@@ -11,7 +16,7 @@ macro_rules! generated_api {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_enums.rs"));
         }
 
-        #[allow(missing_docs, clippy::all, unused_imports, rustdoc::all)]
+        #[allow(missing_docs, clippy::all, unused_imports, rustdoc::all, dead_code)]
         mod generated {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_client.rs"));
         }
@@ -22,31 +27,82 @@ macro_rules! generated_api {
             pub use super::generated::types::*;
         }
 
-        /// Request builders: one per operation, each with setters and `send()`.
+        /// Request builders: one per operation, made by the `Client` method of the same name;
+        /// optional parameters and bodies are setters, `send()` sends.
         pub mod builder {
             pub use super::generated::builder::*;
         }
 
         pub use generated::Client;
 
-        #[allow(missing_docs)]
+        #[allow(missing_docs, dead_code, unused_imports)]
         mod set_aside {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_set_aside.rs"));
         }
-        pub use set_aside::SET_ASIDE;
-
-        impl progenitor_client::ClientHooks<crate::transport::Inner> for Client {
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                use progenitor_client::ClientInfo;
-                crate::transport::exec(self.client(), self.inner(), request, info.operation_id)
-                    .await
-            }
-        }
+        #[allow(unused_imports)]
+        pub(crate) use set_aside::SET_ASIDE;
     };
 }
 
 pub(crate) use generated_api;
+
+/// A value the request builder refused (a missing or unconvertible parameter), named with its
+/// operation.
+pub(crate) fn request_error(e: progenitor_client::Error<()>, operation: &str) -> Error {
+    let message = match e {
+        progenitor_client::Error::InvalidRequest(m) | progenitor_client::Error::Custom(m) => m,
+        other => other.to_string(),
+    };
+    Error::new(ErrorKind::InvalidRequest, format!("{operation}: {message}"))
+        .with_operation(operation)
+}
+
+/// Sends `request` and decodes its JSON body as `T`.
+pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &str,
+) -> Result<Response<T>> {
+    let reply = call(client, inner, request, operation).await?;
+    let value = decode_json(inner.api, operation, &reply)?;
+    Ok(Response::new(value, reply.status, reply.headers))
+}
+
+/// Sends `request` whose answer has no body worth reading (204).
+pub(crate) async fn unit(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &str,
+) -> Result<Response<()>> {
+    let reply = call(client, inner, request, operation).await?;
+    Ok(Response::new((), reply.status, reply.headers))
+}
+
+/// Sends `request` and streams its body.
+pub(crate) async fn bytes(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &str,
+) -> Result<Response<ByteStream>> {
+    let mut resp = exec(client, inner, request, operation).await?;
+    let status = resp.status().as_u16();
+    let headers = std::mem::take(resp.headers_mut());
+    let (api, op) = (inner.api, operation.to_string());
+    let body = resp.bytes_stream().map_err(move |e| {
+        crate::error::from_reqwest(e)
+            .with_api(api)
+            .with_operation(op.clone())
+    });
+    Ok(Response::new(ByteStream::new(body), status, headers))
+}
+
+/// A success body without the field that holds its value.
+pub(crate) fn missing(field: &str) -> Error {
+    Error::new(
+        ErrorKind::Decode,
+        format!("the response has no `{field}`"),
+    )
+}

@@ -41,9 +41,10 @@ pub mod error;
 mod generated;
 pub mod open_enum;
 pub mod pagination;
+mod response;
 pub mod secret;
 pub mod timestamp;
-pub mod transport;
+mod transport;
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
 pub mod upload;
 
@@ -58,6 +59,7 @@ pub mod sandbox;
 
 pub use error::{Api, Error, ErrorKind, FieldError, Result};
 pub use pagination::Page;
+pub use response::{ByteStream, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{ClientOptions, RetryPolicy};

@@ -179,11 +179,31 @@ where
         .try_flatten()
 }
 
-/// Boxes a stream so it can be named and stored.
-pub type BoxStream<'a, T> = futures::stream::BoxStream<'a, Result<T>>;
+/// A boxed stream of `Result<T>` (each item of a list, or each page), so it can be named
+/// and stored.
+///
+/// ```
+/// use futures::TryStreamExt;
+/// fn evens() -> permkit::pagination::ResultStream<'static, u32> {
+///     Box::pin(futures::stream::iter([Ok(2), Ok(4)]))
+/// }
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// assert_eq!(evens().try_collect::<Vec<_>>().await.unwrap(), [2, 4]);
+/// # });
+/// ```
+pub type ResultStream<'a, T> = futures::stream::BoxStream<'a, Result<T>>;
+
+/// Reads one page envelope of an API into a [`Page`]; implemented for every envelope that
+/// becomes a `Page` (generated, `build/surface.rs`).
+pub(crate) trait IntoPage {
+    /// The item type.
+    type Item;
+    /// The page, as the envelope reports it.
+    fn into_page(self) -> Page<Self::Item>;
+}
 
 /// Pins a pager on the heap.
-pub(crate) fn boxed<'a, T, S>(s: S) -> BoxStream<'a, T>
+pub(crate) fn boxed<'a, T, S>(s: S) -> ResultStream<'a, T>
 where
     S: Stream<Item = Result<T>> + Send + 'a,
 {
@@ -192,18 +212,18 @@ where
 
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
 /// `.stream()`, `.pages()` and `.pages_from(n)` on a generated list builder whose API pages by
-/// page number. `|env| (items, reported page, last page, total count)` reads one envelope.
+/// page number (its `send()` returns one [`Page`]).
 macro_rules! page_number_list {
-    ($builder:ident, $envelope:ident, $item:ident, |$env:ident| ($items:expr, $reported:expr, $last:expr, $total:expr)) => {
+    ($builder:ident, $item:ident) => {
         impl<'a> builder::$builder<'a> {
             /// Every item of every page, in order. The filters, `limit`, `include` or search
             /// body set on this builder are sent with every page.
-            pub fn stream(self) -> $crate::pagination::BoxStream<'a, types::$item> {
+            pub fn stream(self) -> $crate::pagination::ResultStream<'a, types::$item> {
                 $crate::pagination::boxed($crate::pagination::items(self.pages()))
             }
 
             /// One page at a time, with its metadata; ends at the last page or an empty one.
-            pub fn pages(self) -> $crate::pagination::BoxStream<'a, $crate::Page<types::$item>> {
+            pub fn pages(self) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
                 self.pages_from(1)
             }
 
@@ -211,14 +231,14 @@ macro_rules! page_number_list {
             pub fn pages_from(
                 self,
                 first: u64,
-            ) -> $crate::pagination::BoxStream<'a, $crate::Page<types::$item>> {
+            ) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
                 $crate::pagination::boxed($crate::pagination::paginate(first.max(1), move |n| {
                     let request = self.clone().page(n);
                     async move {
-                        let $env: types::$envelope = request.send().await?.into_inner();
-                        Ok($crate::Page::numbered($items, n, u64::try_from($last).ok())
-                            .with_total_count(u64::try_from($total).ok())
-                            .with_reported(u64::try_from($reported).ok()))
+                        let p = request.send().await?;
+                        Ok($crate::Page::numbered(p.items, n, p.total_pages)
+                            .with_total_count(p.total_count)
+                            .with_reported(p.reported))
                     }
                 }))
             }

@@ -4,7 +4,7 @@
 //! The generated clients call [`exec`] from their `ClientHooks` implementation; the
 //! hand-written parts (uploads, the query service) call `send_json`.
 
-use crate::error::{Api, Error, ErrorKind, RawErrorBody, from_reqwest};
+use crate::error::{Api, Error, ErrorKind, from_reqwest};
 use futures::future::BoxFuture;
 use std::fmt;
 use std::sync::Arc;
@@ -245,27 +245,17 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
 
 /// Why credentials could not be put on a request.
 #[derive(Debug)]
-#[non_exhaustive]
-pub enum AuthFailure {
+pub(crate) enum AuthFailure {
     /// The token endpoint could not be reached.
     Transport(reqwest::Error),
-    /// The token endpoint answered with an error: decoded with the decoder named by `api`.
-    Response {
-        /// Decoder tag (`intacct-oauth`).
-        api: &'static str,
-        /// Status of the token response.
-        status: http::StatusCode,
-        /// Headers of the token response.
-        headers: http::HeaderMap,
-        /// Body of the token response.
-        body: bytes::Bytes,
-    },
+    /// The token endpoint answered with an error, decoded by the API that owns it.
+    Response(Error),
     /// Nothing to send (no credentials configured, a credential a header cannot carry).
     Local(String),
 }
 
 /// Puts credentials on each attempt of a request. Implementations never log or print secrets.
-pub trait Authenticate: Send + Sync + fmt::Debug {
+pub(crate) trait Authenticate: Send + Sync + fmt::Debug {
     /// Adds the credentials to `request`.
     fn authorize<'a>(
         &'a self,
@@ -281,7 +271,7 @@ pub trait Authenticate: Send + Sync + fmt::Debug {
 
 /// A static bearer token.
 #[derive(Debug, Clone)]
-pub struct BearerAuth(pub crate::Secret);
+pub(crate) struct BearerAuth(pub crate::Secret);
 
 impl Authenticate for BearerAuth {
     fn authorize<'a>(
@@ -299,23 +289,34 @@ impl Authenticate for BearerAuth {
     }
 }
 
+/// Decodes one API's error response: status, headers, body (bounded, lossily UTF-8) and the
+/// operation that failed. Each API hands its own to the transport it configures.
+pub(crate) type Decoder = fn(u16, &http::HeaderMap, &str, Option<&str>) -> Error;
+
 /// What a generated client carries beside its `reqwest::Client`.
 #[derive(Clone)]
-pub struct Inner {
+pub(crate) struct Inner {
     pub(crate) api: Api,
     pub(crate) auth: Arc<dyn Authenticate>,
     pub(crate) retry: RetryPolicy,
     pub(crate) retry_after: fn(&http::HeaderMap) -> Option<Duration>,
+    pub(crate) decode: Decoder,
 }
 
 impl Inner {
-    /// Transport state for `api` with `auth` and `retry`.
-    pub(crate) fn new(api: Api, auth: Arc<dyn Authenticate>, retry: RetryPolicy) -> Self {
+    /// Transport state for `api` with `auth`, `retry` and the API's error decoder.
+    pub(crate) fn new(
+        api: Api,
+        auth: Arc<dyn Authenticate>,
+        retry: RetryPolicy,
+        decode: Decoder,
+    ) -> Self {
         Inner {
             api,
             auth,
             retry,
             retry_after: crate::error::retry_after,
+            decode,
         }
     }
 }
@@ -341,14 +342,15 @@ fn idempotent(m: &http::Method) -> bool {
     )
 }
 
-/// Sends `request` with credentials, retries and bounded error bodies. Non-2xx responses come
-/// back with a JSON [`RawErrorBody`] in place of their body.
-pub async fn exec(
+/// Sends `request` with credentials and retries. A 2xx response comes back with its body unread;
+/// any other status is read (bounded) and decoded by the API's decoder into an [`Error`].
+pub(crate) async fn exec(
     client: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
     operation: &str,
-) -> reqwest::Result<reqwest::Response> {
+) -> Result<reqwest::Response, Error> {
+    let tag = |e: Error| e.with_api(inner.api).with_operation(operation);
     let method = request.method().clone();
     let path = request.url().path().to_string();
     // A request whose body is a stream cannot be cloned, and so is sent once.
@@ -369,7 +371,7 @@ pub async fn exec(
             unreachable!("a request that cannot be cloned is only sent once")
         };
         if let Err(failure) = inner.auth.authorize(&mut req).await {
-            return auth_failure(inner, failure, operation);
+            return Err(tag(auth_failure(failure)));
         }
         let started = Instant::now();
         let result = client.execute(req).await;
@@ -385,7 +387,7 @@ pub async fn exec(
                     attempt += 1;
                     continue;
                 }
-                return Err(e);
+                return Err(tag(from_reqwest(e)));
             }
             Ok(resp) => {
                 let status = resp.status();
@@ -418,7 +420,7 @@ pub async fn exec(
                 if status.is_success() {
                     return Ok(resp);
                 }
-                return Ok(buffer_error(inner.api.as_str(), operation, resp).await);
+                return Err(tag(read_error(inner, operation, resp).await));
             }
         }
     }
@@ -441,15 +443,10 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response and gives back a response whose
-/// body is the JSON [`RawErrorBody`].
-async fn buffer_error(
-    api: &str,
-    operation: &str,
-    mut resp: reqwest::Response,
-) -> reqwest::Response {
-    let status = resp.status();
-    let mut headers = resp.headers().clone();
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response and decodes it.
+async fn read_error(inner: &Inner, operation: &str, mut resp: reqwest::Response) -> Error {
+    let status = resp.status().as_u16();
+    let headers = std::mem::take(resp.headers_mut());
     let mut body = Vec::new();
     let mut truncated = false;
     loop {
@@ -469,74 +466,55 @@ async fn buffer_error(
             }
         }
     }
-    raw_response(status, &mut headers, api, operation, &body, truncated)
-}
-
-fn raw_response(
-    status: http::StatusCode,
-    headers: &mut http::HeaderMap,
-    api: &str,
-    operation: &str,
-    body: &[u8],
-    truncated: bool,
-) -> reqwest::Response {
-    let raw = RawErrorBody {
-        api: api.to_string(),
-        operation: Some(operation.to_string()),
-        body: String::from_utf8_lossy(body).into_owned(),
-        truncated,
-    };
-    let json = serde_json::to_vec(&raw).unwrap_or_default();
-    headers.remove(http::header::CONTENT_LENGTH);
-    headers.remove(http::header::CONTENT_ENCODING);
-    headers.remove(http::header::TRANSFER_ENCODING);
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
+    let e = (inner.decode)(
+        status,
+        &headers,
+        &String::from_utf8_lossy(&body),
+        Some(operation),
     );
-    let mut builder = http::Response::builder().status(status);
-    if let Some(h) = builder.headers_mut() {
-        *h = headers.clone();
+    if truncated && e.body_excerpt().is_none() {
+        let msg = format!("{} (body truncated)", e.message());
+        return e.with_message(msg);
     }
-    let resp = builder
-        .body(json)
-        .unwrap_or_else(|_| http::Response::new(Vec::new()));
-    reqwest::Response::from(resp)
+    e
 }
 
-fn auth_failure(
-    inner: &Inner,
-    failure: AuthFailure,
-    operation: &str,
-) -> reqwest::Result<reqwest::Response> {
+fn auth_failure(failure: AuthFailure) -> Error {
     match failure {
-        AuthFailure::Transport(e) => Err(e),
-        AuthFailure::Response {
-            api,
-            status,
-            mut headers,
-            body,
-        } => Ok(raw_response(
-            status,
-            &mut headers,
-            api,
-            operation,
-            &body,
-            false,
-        )),
-        AuthFailure::Local(message) => {
-            let mut headers = http::HeaderMap::new();
-            let body = serde_json::json!({"permkit": message}).to_string();
-            Ok(raw_response(
-                http::StatusCode::UNAUTHORIZED,
-                &mut headers,
-                inner.api.as_str(),
-                operation,
-                body.as_bytes(),
-                false,
-            ))
-        }
+        AuthFailure::Transport(e) => from_reqwest(e),
+        AuthFailure::Response(e) => e,
+        AuthFailure::Local(message) => Error::new(ErrorKind::Unauthorized, message),
     }
+}
+
+/// A 2xx response read whole: status, headers and body.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// [`exec`], then the success body read whole.
+pub(crate) async fn call(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &str,
+) -> Result<Reply, Error> {
+    let mut resp = exec(client, inner, request, operation).await?;
+    let status = resp.status().as_u16();
+    let headers = std::mem::take(resp.headers_mut());
+    let body = resp.bytes().await.map_err(|e| {
+        from_reqwest(e)
+            .with_api(inner.api)
+            .with_operation(operation)
+            .with_status(status)
+    })?;
+    Ok(Reply {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// Posts a multipart form (streamed parts) to `url` and decodes the JSON success body.
@@ -568,34 +546,25 @@ pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
     request: reqwest::Request,
     operation: &str,
 ) -> Result<T, Error> {
-    let resp = exec(client, inner, request, operation).await.map_err(|e| {
-        from_reqwest(e)
-            .with_api(inner.api)
-            .with_operation(operation)
-    })?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let bytes = resp.bytes().await.map_err(|e| {
-        from_reqwest(e)
-            .with_api(inner.api)
-            .with_operation(operation)
-    })?;
-    if !(200..300).contains(&status) {
-        let raw: RawErrorBody = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::new(ErrorKind::Decode, format!("error body did not decode: {e}"))
-                .with_status(status)
-        })?;
-        return Err(crate::error::decode_raw(status, &headers, &raw));
-    }
-    serde_json::from_slice(&bytes).map_err(|e| {
+    let reply = call(client, inner, request, operation).await?;
+    decode_json(inner.api, operation, &reply)
+}
+
+/// Decodes a JSON success body, or says what it was.
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
+    api: Api,
+    operation: &str,
+    reply: &Reply,
+) -> Result<T, Error> {
+    serde_json::from_slice(&reply.body).map_err(|e| {
         Error::new(
             ErrorKind::Decode,
             format!("response body did not decode: {e}"),
         )
-        .with_api(inner.api)
+        .with_api(api)
         .with_operation(operation)
-        .with_status(status)
-        .with_body_excerpt(&String::from_utf8_lossy(&bytes))
+        .with_status(reply.status)
+        .with_body_excerpt(&String::from_utf8_lossy(&reply.body))
         .with_source(e)
     })
 }

@@ -327,12 +327,11 @@ impl OAuth {
             .map_err(|e| AuthFailure::Transport(e.without_url()))?;
         if !status.is_success() {
             let body = body.slice(..body.len().min(crate::transport::MAX_ERROR_BODY));
-            return Err(AuthFailure::Response {
-                api: "intacct-oauth",
-                status,
-                headers,
-                body,
-            });
+            return Err(AuthFailure::Response(super::errors::decode_oauth(
+                status.as_u16(),
+                &headers,
+                &String::from_utf8_lossy(&body),
+            )));
         }
         let token: TokenBody = serde_json::from_slice(&body).map_err(|e| {
             AuthFailure::Local(format!(

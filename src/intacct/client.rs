@@ -343,7 +343,12 @@ impl ClientBuilder {
             entity,
             inner: auth,
         });
-        let mut inner = Inner::new(Api::Intacct, auth, self.options.retry);
+        let mut inner = Inner::new(
+            Api::Intacct,
+            auth,
+            self.options.retry,
+            |status, headers, body, _| super::errors::decode(status, headers, body),
+        );
         inner.retry_after = super::errors::retry_after;
         Ok(Client::new_with_client(&base, http, inner))
     }

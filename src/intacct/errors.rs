@@ -12,7 +12,7 @@
 //!   excerpt and the retry-after headers.
 //!
 //! From an `ia::error`: `code` becomes [`Error::code`], `message` the message, `errorId`
-//! (`REST-1028`) [`Error::request_id`], `supportId` [`Error::support_id`], and each of
+//! (`REST-1028`) [`Error::error_id`], `supportId` [`Error::support_id`], and each of
 //! `details` a [`FieldError`] whose field is the detail's `target` (`/newDate`).
 
 use crate::error::{Api, Error, ErrorKind, FieldError, parse_retry_after};
@@ -83,7 +83,7 @@ fn apply_ia_error(mut e: Error, err: &Value, status: u16) -> Error {
         e = e.with_message(m);
     }
     if let Some(id) = str_field(err, "errorId") {
-        e = e.with_request_id(id);
+        e = e.with_error_id(id);
     }
     if let Some(id) = str_field(err, "supportId") {
         e = e.with_support_id(id);
@@ -276,7 +276,8 @@ mod tests {
         let e = decode(400, &http::HeaderMap::new(), body);
         assert_eq!(e.kind(), ErrorKind::Validation);
         assert_eq!(e.code(), Some("invalidRequest"));
-        assert_eq!(e.request_id(), Some("REST-1064"));
+        assert_eq!(e.error_id(), Some("REST-1064"));
+        assert_eq!(e.request_id(), None);
         assert_eq!(e.support_id(), Some("Kxi78%7EZu"));
         assert_eq!(e.field_errors()[0].field.as_deref(), Some("/newDate"));
         assert_eq!(e.field_errors()[0].code.as_deref(), Some("REST-1043"));

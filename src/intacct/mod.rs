@@ -53,9 +53,30 @@ pub use errors::{RETRY_AFTER_HEADERS, multi_status_error, retry_after};
 
 crate::generated::generated_api!("intacct");
 
+/// A collection envelope (`ia::result` references, `ia::meta` with `start`, `next`,
+/// `totalCount`) as a [`Page`](crate::Page).
+macro_rules! impl_page {
+    ($envelope:ident, $item:ident) => {
+        impl crate::pagination::IntoPage for types::$envelope {
+            type Item = types::$item;
+            fn into_page(self) -> crate::Page<types::$item> {
+                let meta = self.ia_meta.unwrap_or_default();
+                let start = meta.start.and_then(|s| u64::try_from(s).ok()).unwrap_or(1);
+                crate::Page::offset(
+                    self.ia_result,
+                    start,
+                    meta.next.and_then(|n| u64::try_from(n).ok()),
+                )
+                .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok()))
+            }
+        }
+    };
+}
+
+/// Intacct pages through the query service ([`query`]), not through list builders.
 #[allow(unused_macros)]
 macro_rules! impl_list {
-    ($builder:ident, $envelope:ident, $item:ident) => {};
+    ($builder:ident, $item:ident) => {};
 }
 
 include!(concat!(env!("OUT_DIR"), "/intacct_lists.rs"));

@@ -31,7 +31,7 @@
 
 use super::Client;
 use super::types::{PageMetadata, QueryResponse};
-use crate::pagination::{self, BoxStream, Page};
+use crate::pagination::{self, ResultStream, Page};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Number, Value, json};
 
@@ -937,18 +937,18 @@ impl Query {
     }
 
     /// Every page from `start` (or 1) on, following `ia::meta.next` with the same body.
-    pub fn pages<'a>(&self, client: &'a Client) -> BoxStream<'a, Page<Row>> {
+    pub fn pages<'a>(&self, client: &'a Client) -> ResultStream<'a, Page<Row>> {
         self.typed_pages(client, Ok)
     }
 
     /// Every row of every page, in order.
-    pub fn stream<'a>(&self, client: &'a Client) -> BoxStream<'a, Row> {
+    pub fn stream<'a>(&self, client: &'a Client) -> ResultStream<'a, Row> {
         pagination::boxed(pagination::items(self.pages(client)))
     }
 
     /// Every row of every page as `T` (e.g. [`PermissionRecord`]); a row that does not decode
     /// ends the stream with [`ErrorKind::Decode`].
-    pub fn records<'a, T>(&self, client: &'a Client) -> BoxStream<'a, T>
+    pub fn records<'a, T>(&self, client: &'a Client) -> ResultStream<'a, T>
     where
         T: serde::de::DeserializeOwned + serde::Serialize + Send + 'a,
     {
@@ -956,7 +956,7 @@ impl Query {
     }
 
     /// Pages of rows as `T`.
-    pub fn record_pages<'a, T>(&self, client: &'a Client) -> BoxStream<'a, Page<T>>
+    pub fn record_pages<'a, T>(&self, client: &'a Client) -> ResultStream<'a, Page<T>>
     where
         T: serde::de::DeserializeOwned + serde::Serialize + Send + 'a,
     {
@@ -972,7 +972,7 @@ impl Query {
         })
     }
 
-    fn typed_pages<'a, T, F>(&self, client: &'a Client, convert: F) -> BoxStream<'a, Page<T>>
+    fn typed_pages<'a, T, F>(&self, client: &'a Client, convert: F) -> ResultStream<'a, Page<T>>
     where
         T: serde::Serialize + Send + 'a,
         F: Fn(Row) -> Result<T> + Send + Sync + Copy + 'a,

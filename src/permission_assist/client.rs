@@ -72,6 +72,7 @@ impl ClientBuilder {
             Api::PermissionAssist,
             Arc::new(BearerAuth(token)),
             self.options.retry,
+            |status, headers, body, _| super::errors::decode(status, headers, body),
         );
         Ok(Client::new_with_client(&base, http, inner))
     }

@@ -28,15 +28,25 @@ pub use upload::UploadImport;
 
 crate::generated::generated_api!("permission_assist");
 
-/// `.stream()`, `.pages()` and `.pages_from()` for one list operation (`page`, `totalPages`).
+/// A list envelope (`items`, `page`, `totalPages`, `totalCount`) as a [`Page`](crate::Page).
+macro_rules! impl_page {
+    ($envelope:ident, $item:ident) => {
+        impl crate::pagination::IntoPage for types::$envelope {
+            type Item = types::$item;
+            fn into_page(self) -> crate::Page<types::$item> {
+                let number = u64::try_from(self.page).unwrap_or(1);
+                crate::Page::numbered(self.items, number, u64::try_from(self.total_pages).ok())
+                    .with_total_count(u64::try_from(self.total_count).ok())
+                    .with_reported(u64::try_from(self.page).ok())
+            }
+        }
+    };
+}
+
+/// `.stream()`, `.pages()` and `.pages_from()` for one list operation.
 macro_rules! impl_list {
-    ($builder:ident, $envelope:ident, $item:ident) => {
-        crate::pagination::page_number_list!($builder, $envelope, $item, |env| (
-            env.items,
-            env.page,
-            env.total_pages,
-            env.total_count
-        ));
+    ($builder:ident, $item:ident) => {
+        crate::pagination::page_number_list!($builder, $item);
     };
 }
 

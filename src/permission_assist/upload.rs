@@ -4,7 +4,6 @@
 use super::{Client, types};
 use crate::upload::{FilePart, Progress};
 use crate::{Error, ErrorKind, Result};
-use progenitor_client::ClientInfo;
 
 /// An upload being put together; send it with [`UploadImport::send`].
 ///

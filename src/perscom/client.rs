@@ -215,7 +215,12 @@ impl ClientBuilder {
             headers.insert(n, v);
         }
         let http = self.options.http_client(headers)?;
-        let mut inner = Inner::new(Api::Perscom, Arc::new(BearerAuth(key)), self.options.retry);
+        let mut inner = Inner::new(
+            Api::Perscom,
+            Arc::new(BearerAuth(key)),
+            self.options.retry,
+            super::errors::decode_for,
+        );
         inner.retry_after = super::errors::retry_after;
         Ok(Client::new_with_client(
             &format!("{host}/{version}"),

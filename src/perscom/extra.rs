@@ -2,7 +2,6 @@
 
 use super::{Client, types};
 use crate::{Error, ErrorKind, Result};
-use progenitor_client::ClientInfo;
 
 impl Client {
     /// Health-check results (`GET /health`, no scope needed): `None` when the server has no
@@ -58,38 +57,11 @@ impl Client {
             .header(http::header::ACCEPT, "application/json")
             .build()
             .map_err(crate::error::from_reqwest)?;
-        let resp = crate::transport::exec(self.client(), self.inner(), request, operation)
-            .await
-            .map_err(|e| {
-                crate::error::from_reqwest(e)
-                    .with_api(crate::Api::Perscom)
-                    .with_operation(operation)
-            })?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| crate::error::from_reqwest(e).with_operation(operation))?;
-        if !(200..300).contains(&status) {
-            let raw: crate::error::RawErrorBody = serde_json::from_slice(&bytes).map_err(|e| {
-                Error::new(ErrorKind::Decode, format!("error body did not decode: {e}"))
-                    .with_status(status)
-            })?;
-            return Err(crate::error::decode_raw(status, &headers, &raw));
-        }
-        if status == 204 || bytes.iter().all(u8::is_ascii_whitespace) {
+        let reply =
+            crate::transport::call(self.client(), self.inner(), request, operation).await?;
+        if reply.status == 204 || reply.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            Error::new(
-                ErrorKind::Decode,
-                format!("response body did not decode: {e}"),
-            )
-            .with_api(crate::Api::Perscom)
-            .with_operation(operation)
-            .with_status(status)
-            .with_body_excerpt(&String::from_utf8_lossy(&bytes))
-        })
+        crate::transport::decode_json(crate::Api::Perscom, operation, &reply).map(Some)
     }
 }

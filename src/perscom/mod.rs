@@ -49,14 +49,26 @@ crate::generated::generated_api!("perscom");
 
 /// `.stream()`, `.pages()` and `.pages_from()` for one index or search operation (`page`,
 /// `meta.last_page`; `total_count` is `meta.total`).
+/// A list envelope (`data`, `meta.current_page`, `meta.last_page`, `meta.total`) as a
+/// [`Page`](crate::Page).
+macro_rules! impl_page {
+    ($envelope:ident, $item:ident) => {
+        impl crate::pagination::IntoPage for types::$envelope {
+            type Item = types::$item;
+            fn into_page(self) -> crate::Page<types::$item> {
+                let number = u64::try_from(self.meta.current_page).unwrap_or(1);
+                crate::Page::numbered(self.data, number, u64::try_from(self.meta.last_page).ok())
+                    .with_total_count(u64::try_from(self.meta.total).ok())
+                    .with_reported(u64::try_from(self.meta.current_page).ok())
+            }
+        }
+    };
+}
+
+/// `.stream()`, `.pages()` and `.pages_from()` for one list operation.
 macro_rules! impl_list {
-    ($builder:ident, $envelope:ident, $item:ident) => {
-        crate::pagination::page_number_list!($builder, $envelope, $item, |env| (
-            env.data,
-            env.meta.current_page,
-            env.meta.last_page,
-            env.meta.total
-        ));
+    ($builder:ident, $item:ident) => {
+        crate::pagination::page_number_list!($builder, $item);
     };
 }
 

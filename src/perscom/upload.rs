@@ -18,7 +18,6 @@
 use super::{Client, types};
 use crate::upload::{FilePart, Progress};
 use crate::{Error, ErrorKind, Result};
-use progenitor_client::ClientInfo;
 use std::marker::PhantomData;
 
 /// One multipart request being put together; send it with [`Upload::send`].

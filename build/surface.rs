@@ -1,0 +1,711 @@
+//! The designed surface: rewrites progenitor's output so that every call ends in permkit's own
+//! types, once, for every operation of every API.
+//!
+//! | rewrite | what the user sees |
+//! |---|---|
+//! | each builder's `send` is split: the generated request-building statements move into a private `request()`; `send()` and `send_with_meta()` hand the request to permkit's transport | `send()` returns `permkit::Result<T>`, `send_with_meta()` returns `permkit::Result<permkit::Response<T>>` |
+//! | the success type is unwrapped per API ([`Surface`]) | PERSCOM `data` and Intacct `ia::result` unwrapped; list operations and Intacct collection GETs return `permkit::Page<T>`; 204 returns `()`; raw bytes return `permkit::ByteStream` |
+//! | required path parameters become arguments of the `Client` method, in URL order; their builder setters and every builder's `new` become crate-private | `pa.get_identity(id)`, `pc.create_user_rank_record(user_id)` |
+//! | conversion messages of the setters are plain words | "`page` must be a number of 1 or more" |
+//! | the `ClientInfo` impl becomes crate-private inherent methods; the generated constructors become crate-private | no progenitor type in rustdoc |
+//! | setters get the spec's parameter descriptions | documented setters |
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+use syn::{
+    Expr, GenericArgument, ImplItem, Item, ItemImpl, ItemMod, LitStr, PathArguments,
+    ReturnType, Stmt, Token, Type, Visibility, parse_quote,
+};
+
+/// How one API wraps its success bodies.
+#[derive(Debug, Clone, Copy)]
+pub struct Surface {
+    /// The Rust field of an envelope that holds the value (`data`, `ia_result`), if any.
+    pub unwrap_field: Option<(&'static str, &'static str)>,
+    /// The Rust field of an envelope that holds paging metadata (`meta`, `ia_meta`), if any.
+    pub meta_field: Option<&'static str>,
+}
+
+/// What the spec says about one operation, for docs and shapes.
+#[derive(Debug, Clone, Default)]
+pub struct OpSpec {
+    pub method: String,
+    /// Parameter descriptions by normalised name (lowercase, letters and digits only).
+    pub params: BTreeMap<String, String>,
+    pub body: Option<String>,
+}
+
+/// Reads the method and parameter descriptions of every operation of an (adapted) spec.
+pub fn op_specs(spec: &Value) -> BTreeMap<String, OpSpec> {
+    let mut out = BTreeMap::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    let resolve = |v: &Value| -> Value {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => spec
+                .pointer(r.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => v.clone(),
+        }
+    };
+    for item in paths.values() {
+        let shared: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(resolve).collect())
+            .unwrap_or_default();
+        for method in crate::adapt::METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut o = OpSpec {
+                method: method.to_string(),
+                ..OpSpec::default()
+            };
+            let own: Vec<Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(resolve).collect())
+                .unwrap_or_default();
+            for p in shared.iter().chain(own.iter()) {
+                let (Some(name), Some(desc)) = (
+                    p.get("name").and_then(Value::as_str),
+                    p.get("description").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                o.params.insert(norm(name), desc.trim().to_string());
+            }
+            o.body = op
+                .get("requestBody")
+                .map(resolve)
+                .and_then(|b| b.get("description").and_then(Value::as_str).map(str::to_string));
+            out.insert(id.to_string(), o);
+        }
+    }
+    out
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// An envelope that becomes a `permkit::Page`: its Rust type name and its item's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageEnvelope {
+    pub envelope: String,
+    pub item: String,
+}
+
+/// What the rewrite found: the envelopes that need a page conversion, and per builder of a
+/// list operation its item type.
+#[derive(Debug, Default)]
+pub struct Rewritten {
+    pub pages: BTreeSet<PageEnvelope>,
+    /// `(builder, item)` of each list operation.
+    pub lists: Vec<(String, String)>,
+    pub operations: usize,
+}
+
+/// The shape of one operation's result.
+enum Shape {
+    Unit,
+    Bytes,
+    Whole(Type),
+    Field {
+        field: syn::Ident,
+        vendor: &'static str,
+        ty: Type,
+        optional: bool,
+    },
+    Page {
+        item: Type,
+    },
+}
+
+/// Rewrites the generated file in place. `lists` maps list operation ids to (envelope, item).
+pub fn rewrite(
+    file: &mut syn::File,
+    surface: Surface,
+    lists: &BTreeMap<String, (String, String)>,
+    specs: &BTreeMap<String, OpSpec>,
+) -> Result<Rewritten, String> {
+    let type_names = type_names(file);
+    let structs = struct_fields(file);
+    let mut out = Rewritten::default();
+    // builder name -> (operation id, path parameters in URL order with their types)
+    let mut path_params: BTreeMap<String, (String, Vec<(syn::Ident, Type)>)> = BTreeMap::new();
+
+    let builder_mod = file
+        .items
+        .iter_mut()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == "builder" => Some(m),
+            _ => None,
+        })
+        .ok_or("no `builder` module in the generated code")?;
+    let builder_fields = builder_struct_fields(builder_mod);
+    let items = &mut builder_mod.content.as_mut().ok_or("empty builder module")?.1;
+    for item in items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let Some(name) = self_name(imp) else { continue };
+        let Some(send_at) = imp.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send")) else {
+            continue;
+        };
+        let ImplItem::Fn(send) = imp.items.remove(send_at) else {
+            unreachable!()
+        };
+        let op = operation_id(&send.block.stmts)
+            .ok_or_else(|| format!("{name}::send: no operation id"))?;
+        let success = success_type(&send.sig.output)
+            .ok_or_else(|| format!("{name}::send: unexpected return type"))?;
+        let info_at = send
+            .block
+            .stmts
+            .iter()
+            .position(|s| is_let(s, "info"))
+            .ok_or_else(|| format!("{name}::send: no `let info`"))?;
+        let prefix = &send.block.stmts[..info_at];
+        let params = url_params(prefix).ok_or_else(|| format!("{name}::send: no URL"))?;
+        let fields = builder_fields.get(&name).cloned().unwrap_or_default();
+        let typed: Vec<(syn::Ident, Type)> = params
+            .iter()
+            .map(|p| {
+                let ty = fields
+                    .iter()
+                    .find(|(f, _)| f == p)
+                    .map(|(_, t)| t.clone())
+                    .ok_or_else(|| format!("{name}: no field for path parameter {p}"))?;
+                Ok((p.clone(), ty))
+            })
+            .collect::<Result<_, String>>()?;
+        let method = specs.get(&op).map(|s| s.method.clone()).unwrap_or_default();
+        let shape = shape(&success, &op, &method, surface, lists, &structs, &type_names, &mut out);
+        let op_lit = LitStr::new(&op, Span::call_site());
+        let (env_ty, receive) = match &shape {
+            Shape::Unit => (quote!(()), quote!(crate::generated::unit)),
+            Shape::Bytes => (quote!(crate::ByteStream), quote!(crate::generated::bytes)),
+            _ => (quote!(#success), quote!(crate::generated::json)),
+        };
+        let (out_ty, convert, what): (TokenStream, TokenStream, String) = match &shape {
+            Shape::Unit => (quote!(()), quote!(Ok(env)), "nothing (the server answers without a body)".into()),
+            Shape::Bytes => (quote!(crate::ByteStream), quote!(Ok(env)), "the body as a stream of bytes".into()),
+            Shape::Whole(t) => (quote!(#t), quote!(Ok(env)), format!("the {} the server answers with", type_link(t))),
+            Shape::Field { field, vendor, ty, optional } => {
+                let conv = if *optional {
+                    quote!(env.#field.ok_or_else(|| crate::generated::missing(#vendor)))
+                } else {
+                    quote!(Ok(env.#field))
+                };
+                (quote!(#ty), conv, format!("the {} in the response's `{vendor}`", type_link(ty)))
+            }
+            Shape::Page { item } => (
+                quote!(crate::Page<#item>),
+                quote!(Ok(crate::pagination::IntoPage::into_page(env))),
+                format!("one [`Page`](crate::Page) of {}", type_link(item)),
+            ),
+        };
+        let send_doc = format!(
+            "Sends the request; returns {what}.\n\nAny failure is a [`permkit::Error`](crate::Error): the vendor's error body decoded, a transport failure, or a value refused before sending."
+        );
+        let meta_doc = "Like [`send`](Self::send), with the response's status, headers and request id beside the value.";
+        let new_items: Vec<ImplItem> = vec![
+            parse_quote! {
+                fn request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), Error<()>> {
+                    #(#prefix)*
+                    Ok((client, request))
+                }
+            },
+            parse_quote! {
+                #[doc = #meta_doc]
+                pub async fn send_with_meta(self) -> crate::Result<crate::Response<#out_ty>> {
+                    let (client, request) = self
+                        .request()
+                        .map_err(|e| crate::generated::request_error(e, #op_lit))?;
+                    let reply: crate::Response<#env_ty> = #receive(&client.client, &client.inner, request, #op_lit).await?;
+                    reply.try_map(|env| #convert)
+                }
+            },
+            parse_quote! {
+                #[doc = #send_doc]
+                pub async fn send(self) -> crate::Result<#out_ty> {
+                    self.send_with_meta().await.map(crate::Response::into_inner)
+                }
+            },
+        ];
+        imp.items.splice(send_at..send_at, new_items);
+        // `new` and the path parameters' setters are reached only through the Client method.
+        let spec = specs.get(&op);
+        for it in imp.items.iter_mut() {
+            let ImplItem::Fn(f) = it else { continue };
+            let fname = f.sig.ident.to_string();
+            if fname == "new" || params.iter().any(|p| f.sig.ident == *p) {
+                f.vis = parse_quote!(pub(crate));
+            } else if matches!(f.vis, Visibility::Public(_))
+                && !matches!(fname.as_str(), "send" | "send_with_meta")
+                && !f.attrs.iter().any(|a| a.path().is_ident("doc"))
+            {
+                let doc = setter_doc(&fname, spec);
+                f.attrs.insert(0, parse_quote!(#[doc = #doc]));
+            }
+        }
+        if lists.contains_key(&op) {
+            if let Shape::Page { item } = &shape {
+                out.lists.push((name.clone(), type_label(item)));
+            }
+        }
+        out.operations += 1;
+        path_params.insert(name, (op, typed));
+    }
+    PlainMessages.visit_item_mod_mut(builder_mod_mut(file)?);
+
+    // The Client: operation methods take the path parameters; progenitor's traits go.
+    let mut kept = Vec::new();
+    for mut item in std::mem::take(&mut file.items) {
+        match &mut item {
+            Item::Impl(imp) if imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "ClientInfo")) => {
+                imp.trait_ = None;
+                imp.generics = Default::default();
+                for it in imp.items.iter_mut() {
+                    if let ImplItem::Fn(f) = it {
+                        f.vis = parse_quote!(pub(crate));
+                    }
+                }
+            }
+            Item::Const(c) if c.ident == "_" => continue,
+            Item::Use(u) if matches!(u.vis, Visibility::Public(_)) => u.vis = Visibility::Inherited,
+            Item::Mod(m) if m.ident == "prelude" => continue,
+            Item::Impl(imp) if imp.trait_.is_none() && self_name(imp).as_deref() == Some("Client") => {
+                imp.items.retain(|it| !matches!(it, ImplItem::Fn(f) if f.sig.ident == "new"));
+                for it in imp.items.iter_mut() {
+                    let ImplItem::Fn(f) = it else { continue };
+                    if f.sig.ident == "new_with_client" {
+                        f.vis = parse_quote!(pub(crate));
+                        continue;
+                    }
+                    let Some(builder) = returned_builder(&f.sig.output) else {
+                        continue;
+                    };
+                    let Some((_, params)) = path_params.get(&builder) else {
+                        continue;
+                    };
+                    let bident = format_ident!("{}", builder);
+                    let mut call = quote!(builder::#bident::new(self));
+                    for (p, ty) in params {
+                        f.sig.inputs.push(parse_quote!(#p: impl ::std::convert::TryInto<#ty>));
+                        call = quote!(#call.#p(#p));
+                    }
+                    f.block = parse_quote!({ #call });
+                    rewrite_method_doc(&mut f.attrs, &f.sig.ident.to_string(), params);
+                }
+            }
+            _ => {}
+        }
+        kept.push(item);
+    }
+    file.items = kept;
+    Ok(out)
+}
+
+fn builder_mod_mut(file: &mut syn::File) -> Result<&mut ItemMod, String> {
+    file.items
+        .iter_mut()
+        .find_map(|i| match i {
+            Item::Mod(m) if m.ident == "builder" => Some(m),
+            _ => None,
+        })
+        .ok_or_else(|| "no builder module".to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn shape(
+    success: &Type,
+    op: &str,
+    method: &str,
+    surface: Surface,
+    lists: &BTreeMap<String, (String, String)>,
+    structs: &BTreeMap<String, Vec<(syn::Ident, Type)>>,
+    type_names: &BTreeSet<String>,
+    out: &mut Rewritten,
+) -> Shape {
+    let label = type_label(success);
+    if label == "()" {
+        return Shape::Unit;
+    }
+    if label == "ByteStream" {
+        return Shape::Bytes;
+    }
+    if let Some((envelope, item)) = lists.get(op) {
+        out.pages.insert(PageEnvelope {
+            envelope: envelope.clone(),
+            item: item.clone(),
+        });
+        return Shape::Page {
+            item: qualify(&syn::parse_str(item).expect("item type"), type_names),
+        };
+    }
+    let Some((field, vendor)) = surface.unwrap_field else {
+        return Shape::Whole(success.clone());
+    };
+    let Some(fields) = structs.get(&label) else {
+        return Shape::Whole(success.clone());
+    };
+    let Some((ident, ty)) = fields.iter().find(|(f, _)| f == field) else {
+        return Shape::Whole(success.clone());
+    };
+    let (inner, optional) = match generic_arg(ty, "Option") {
+        Some(t) => (t, true),
+        None => (ty.clone(), false),
+    };
+    let has_meta = surface
+        .meta_field
+        .is_some_and(|m| fields.iter().any(|(f, _)| f == m));
+    if let Some(item) = generic_arg(&inner, "Vec")
+        && has_meta
+        && method == "get"
+        && !optional
+        && type_names.contains(&type_label(&item))
+    {
+        out.pages.insert(PageEnvelope {
+            envelope: label,
+            item: type_label(&item),
+        });
+        return Shape::Page {
+            item: qualify(&item, type_names),
+        };
+    }
+    Shape::Field {
+        field: ident.clone(),
+        vendor,
+        ty: qualify(&inner, type_names),
+        optional,
+    }
+}
+
+/// Names of the items of `mod types`.
+fn type_names(file: &syn::File) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for i in m.content.iter().flat_map(|c| c.1.iter()) {
+            match i {
+                Item::Struct(s) => names.insert(s.ident.to_string()),
+                Item::Enum(e) => names.insert(e.ident.to_string()),
+                Item::Type(t) => names.insert(t.ident.to_string()),
+                Item::Use(_) => false,
+                _ => false,
+            };
+        }
+    }
+    names
+}
+
+/// Fields of the structs of `mod types`, by struct name.
+fn struct_fields(file: &syn::File) -> BTreeMap<String, Vec<(syn::Ident, Type)>> {
+    let mut out = BTreeMap::new();
+    for item in &file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for i in m.content.iter().flat_map(|c| c.1.iter()) {
+            if let Item::Struct(s) = i {
+                let fields = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.ident.clone()?, f.ty.clone())))
+                    .collect();
+                out.insert(s.ident.to_string(), fields);
+            }
+        }
+    }
+    out
+}
+
+/// Fields of the builder structs: `name -> [(field, T)]` where the field is `Result<T, String>`.
+fn builder_struct_fields(m: &ItemMod) -> BTreeMap<String, Vec<(syn::Ident, Type)>> {
+    let mut out = BTreeMap::new();
+    for i in m.content.iter().flat_map(|c| c.1.iter()) {
+        if let Item::Struct(s) = i {
+            let fields = s
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.ident.clone()?, generic_arg(&f.ty, "Result")?)))
+                .collect();
+            out.insert(s.ident.to_string(), fields);
+        }
+    }
+    out
+}
+
+fn self_name(imp: &ItemImpl) -> Option<String> {
+    match &*imp.self_ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The first generic argument of `ty` when its last path segment is `name`.
+fn generic_arg(ty: &Type, name: &str) -> Option<Type> {
+    let Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    if seg.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// `T` of `Result<ResponseValue<T>, _>`.
+fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    generic_arg(&generic_arg(ty, "Result")?, "ResponseValue")
+}
+
+/// `X` of `-> builder::X<'_>`.
+fn returned_builder(output: &ReturnType) -> Option<String> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let Type::Path(p) = &**ty else { return None };
+    let segs: Vec<_> = p.path.segments.iter().collect();
+    (segs.len() == 2 && segs[0].ident == "builder").then(|| segs[1].ident.to_string())
+}
+
+/// A rustdoc link to a plain type path, or the type in code.
+fn type_link(ty: &Type) -> String {
+    let text: String = quote!(#ty).to_string().split_whitespace().collect();
+    let label = type_label(ty);
+    match ty {
+        Type::Path(p) if p.path.segments.iter().all(|s| s.arguments.is_none()) => {
+            format!("[`{label}`]({})", text.trim_start_matches("::"))
+        }
+        _ => format!("`{text}`"),
+    }
+}
+
+/// The last path segment's name, or `()`.
+fn type_label(ty: &Type) -> String {
+    match ty {
+        Type::Tuple(t) if t.elems.is_empty() => "()".into(),
+        Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn is_let(stmt: &Stmt, name: &str) -> bool {
+    matches!(stmt, Stmt::Local(l) if matches!(&l.pat, syn::Pat::Ident(i) if i.ident == name))
+}
+
+fn operation_id(stmts: &[Stmt]) -> Option<String> {
+    stmts.iter().find_map(|s| {
+        let Stmt::Local(l) = s else { return None };
+        let Expr::Struct(st) = &*l.init.as_ref()?.expr else {
+            return None;
+        };
+        st.fields.iter().find_map(|f| match (&f.member, &f.expr) {
+            (syn::Member::Named(n), Expr::Lit(lit)) if n == "operation_id" => match &lit.lit {
+                syn::Lit::Str(s) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+    })
+}
+
+/// The path parameters of `let url = format!("...", client.baseurl, encode_path(&p.to_string()), ...)`.
+fn url_params(stmts: &[Stmt]) -> Option<Vec<syn::Ident>> {
+    let mac = stmts.iter().find_map(|s| {
+        let Stmt::Local(l) = s else { return None };
+        if !is_let(s, "url") {
+            return None;
+        }
+        match &*l.init.as_ref()?.expr {
+            Expr::Macro(m) => Some(m.mac.clone()),
+            _ => None,
+        }
+    })?;
+    let args = mac
+        .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+        .ok()?;
+    let mut params = Vec::new();
+    for arg in args.iter().skip(2) {
+        let mut found = None;
+        FindIdent(&mut found).visit_expr_mut(&mut arg.clone());
+        params.push(found?);
+    }
+    Some(params)
+}
+
+/// Finds the receiver of `x.to_string()` inside `encode_path(&x.to_string())`.
+struct FindIdent<'a>(&'a mut Option<syn::Ident>);
+
+impl VisitMut for FindIdent<'_> {
+    fn visit_expr_method_call_mut(&mut self, m: &mut syn::ExprMethodCall) {
+        if m.method == "to_string"
+            && let Expr::Path(p) = &*m.receiver
+            && let Some(i) = p.path.get_ident()
+        {
+            *self.0 = Some(i.clone());
+            return;
+        }
+        syn::visit_mut::visit_expr_method_call_mut(self, m);
+    }
+}
+
+/// Prefixes `types::` to paths that name an item of `mod types`.
+fn qualify(ty: &Type, names: &BTreeSet<String>) -> Type {
+    struct Q<'a>(&'a BTreeSet<String>);
+    impl VisitMut for Q<'_> {
+        fn visit_type_path_mut(&mut self, p: &mut syn::TypePath) {
+            if p.qself.is_none()
+                && p.path.leading_colon.is_none()
+                && p.path.segments.len() == 1
+                && self.0.contains(&p.path.segments[0].ident.to_string())
+            {
+                p.path.segments.insert(0, parse_quote!(types));
+            }
+            syn::visit_mut::visit_type_path_mut(self, p);
+        }
+    }
+    let mut t = ty.clone();
+    Q(names).visit_type_mut(&mut t);
+    t
+}
+
+/// The setters' conversion messages, in plain words (the operation is added by the caller).
+struct PlainMessages;
+
+impl VisitMut for PlainMessages {
+    fn visit_lit_str_mut(&mut self, lit: &mut LitStr) {
+        let v = lit.value();
+        if let Some(rest) = v.strip_prefix("conversion to `")
+            && let Some((ty, tail)) = rest.split_once("` for ")
+            && let Some(name) = tail.strip_suffix(" failed")
+        {
+            *lit = LitStr::new(
+                &format!("`{name}` must be {}", friendly(ty)),
+                lit.span(),
+            );
+        } else if let Some(name) = v.strip_suffix(" was not initialized") {
+            *lit = LitStr::new(&format!("`{name}` is required"), lit.span());
+        }
+    }
+}
+
+/// A type as a user would name the values it takes.
+fn friendly(ty: &str) -> String {
+    let t: String = ty.split_whitespace().collect();
+    let inner = t
+        .strip_prefix("::std::option::Option<")
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(&t);
+    match inner {
+        "::std::num::NonZeroU64" | "::std::num::NonZeroU32" | "::std::num::NonZeroI64" => {
+            "a number of 1 or more".into()
+        }
+        "::uuid::Uuid" => "a UUID".into(),
+        "i64" | "i32" | "u64" | "u32" | "i16" | "u16" => format!("a number that fits in {inner}"),
+        "f64" | "f32" => "a number".into(),
+        "::std::string::String" => "text".into(),
+        other => format!(
+            "a valid `{}`",
+            other.rsplit("::").next().unwrap_or(other).trim_end_matches('>')
+        ),
+    }
+}
+
+fn setter_doc(name: &str, spec: Option<&OpSpec>) -> String {
+    let described = spec.and_then(|s| {
+        if name == "body" || name == "body_map" {
+            s.body.clone()
+        } else {
+            s.params.get(&norm(name)).cloned()
+        }
+    });
+    match (name, described) {
+        ("body", Some(d)) => format!("The request body: {d}"),
+        ("body", None) => "The request body (a typed value, or its builder).".into(),
+        ("body_map", _) => {
+            "Changes the request body already set, through its builder (`|b| b.field(value)`)."
+                .into()
+        }
+        (_, Some(d)) => d,
+        (n, None) => format!("Sets `{n}`."),
+    }
+}
+
+/// The generated usage example shows the new call: path parameters as arguments.
+fn rewrite_method_doc(attrs: &mut [syn::Attribute], method: &str, params: &[(syn::Ident, Type)]) {
+    let names: Vec<String> = params.iter().map(|(p, _)| p.to_string()).collect();
+    for a in attrs.iter_mut() {
+        let syn::Meta::NameValue(nv) = &mut a.meta else {
+            continue;
+        };
+        let Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = &mut nv.value
+        else {
+            continue;
+        };
+        let text = s.value();
+        let mut lines: Vec<String> = Vec::new();
+        for line in text.lines() {
+            let t = line.trim();
+            if names
+                .iter()
+                .any(|n| t == format!(".{n}({n})").as_str())
+            {
+                continue;
+            }
+            if t == format!("let response = client.{method}()") {
+                lines.push(line.replace(
+                    &format!("{method}()"),
+                    &format!("{method}({})", names.join(", ")),
+                ));
+                continue;
+            }
+            lines.push(line.to_string());
+        }
+        let mut text = lines.join("\n");
+        if names.len() > 1 && text.contains("Sends a `") {
+            text.push_str(&format!(
+                "\n\nThe path parameters are arguments, in URL order: {}.",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        *s = LitStr::new(&text, s.span());
+    }
+}

@@ -1,0 +1,127 @@
+//! What a call returns beside its value: [`Response`] (status, headers, request id) from
+//! `send_with_meta()`, and [`ByteStream`] for the operations whose body is not JSON.
+
+use crate::{Error, Result};
+use bytes::Bytes;
+use futures::{Stream, StreamExt, TryStreamExt};
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A successful call's value with the response's status and headers, from `send_with_meta()`.
+///
+/// ```no_run
+/// # #[cfg(feature = "permission-assist")]
+/// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+/// let response = client.list_identities().send_with_meta().await?;
+/// println!("{} {:?}", response.status(), response.request_id());
+/// let page: permkit::Page<_> = response.into_inner();
+/// # let _ = page;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    value: T,
+    status: u16,
+    headers: http::HeaderMap,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(value: T, status: u16, headers: http::HeaderMap) -> Self {
+        Response {
+            value,
+            status,
+            headers,
+        }
+    }
+
+    /// The value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, without the status and headers.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status the server answered with (a 2xx).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// The request id the server or a gateway put on the response, if any (see
+    /// [`Error::request_id`] for the headers read).
+    pub fn request_id(&self) -> Option<&str> {
+        crate::error::request_id_header(&self.headers)
+    }
+
+    /// The same response with its value converted by `f`.
+    pub(crate) fn try_map<U>(self, f: impl FnOnce(T) -> Result<U>) -> Result<Response<U>> {
+        Ok(Response {
+            value: f(self.value)?,
+            status: self.status,
+            headers: self.headers,
+        })
+    }
+}
+
+/// A response body as a stream of byte chunks (PERSCOM's widget operations).
+///
+/// ```no_run
+/// # async fn demo(body: permkit::ByteStream) -> permkit::Result<()> {
+/// use futures::TryStreamExt;
+/// let mut body = body;
+/// while let Some(chunk) = body.try_next().await? {
+///     println!("{} bytes", chunk.len());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct ByteStream(Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>);
+
+impl ByteStream {
+    pub(crate) fn new(s: impl Stream<Item = Result<Bytes>> + Send + 'static) -> Self {
+        ByteStream(Box::pin(s))
+    }
+
+    /// Reads the whole body into memory.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// # let body = permkit::ByteStream::from(bytes::Bytes::from_static(b"<svg/>"));
+    /// let all = body.collect().await?;
+    /// assert_eq!(&all[..], b"<svg/>");
+    /// # Ok::<_, permkit::Error>(()) }).unwrap();
+    /// ```
+    pub async fn collect(self) -> Result<Bytes> {
+        let chunks: Vec<Bytes> = self.try_collect().await?;
+        Ok(Bytes::from(chunks.concat()))
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    /// A body already in memory (for tests and fakes).
+    fn from(b: Bytes) -> Self {
+        ByteStream::new(futures::stream::once(async move { Ok::<_, Error>(b) }))
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx)
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ByteStream")
+    }
+}
