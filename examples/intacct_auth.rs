@@ -53,14 +53,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Entity per client (a cheap clone sharing the token) and per call.
     let entity = std::env::var("INTACCT_ENTITY").unwrap_or_else(|_| "UK".into());
     let in_entity = client.with_entity(&entity)?;
-    let users = in_entity.list_users().send().await?.into_inner();
+    let users = in_entity.list_users().send().await?;
     println!("users seen from entity {entity}: {}", users.ia_result.len());
     let per_call = client
         .list_users()
         .x_ia_api_param_entity(entity.as_str())
         .send()
-        .await?
-        .into_inner();
+        .await?;
     println!(
         "same with the header on one call: {}",
         per_call.ia_result.len()

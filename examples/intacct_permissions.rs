@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     // The plain list returns references only (up to about 100): fine for a first look.
-    let refs = client.list_permissions().send().await?.into_inner();
+    let refs = client.list_permissions().send().await?;
     println!(
         "list_permissions: {} references, totalCount {:?}",
         refs.ia_result.len(),
@@ -77,7 +77,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     if let Some(Some(key)) = first_key {
-        let p = client.get_permission().key(key).send().await?.into_inner();
+        let p = client.get_permission(key).send().await?;
         println!("\n{:#?}", p.ia_result);
     }
     Ok(())

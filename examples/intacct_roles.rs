@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     };
 
-    let roles = client.list_roles().send().await?.into_inner();
+    let roles = client.list_roles().send().await?;
     println!("{} roles", roles.ia_result.len());
     for r in &roles.ia_result {
         println!(
@@ -45,11 +45,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let role = client
-        .get_role()
-        .key(&key)
+        .get_role(&key)
         .send()
         .await?
-        .into_inner()
         .ia_result
         .unwrap_or_default();
     println!(
@@ -91,20 +89,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let create: types::RoleCreateRequest = serde_json::from_value(serde_json::json!({
             "id": "permkit example role", "description": "Created by the permkit example", "roleType": "enterprise", "applyTo": "loginOnly"
         }))?;
-        let created = client.create_role().body(create).send().await?.into_inner();
+        let created = client.create_role().body(create).send().await?;
         let new_key = created.ia_result.and_then(|r| r.key).unwrap_or_default();
         println!("\ncreated role {new_key}");
         let update: types::RoleUpdateRequest = serde_json::from_value(
             serde_json::json!({"description": "Updated by the permkit example"}),
         )?;
         client
-            .update_role()
-            .key(&new_key)
+            .update_role(&new_key)
             .body(update)
             .send()
             .await?;
         println!("updated role {new_key}");
-        client.delete_role().key(&new_key).send().await?;
+        client.delete_role(&new_key).send().await?;
         println!("deleted role {new_key}");
     }
     Ok(())

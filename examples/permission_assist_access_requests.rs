@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  #{} {} {target}", r.number, r.status);
     }
     if let Some(r) = removals.first() {
-        let detail = client.get_access_request().id(r.id).send().await?;
+        let detail = client.get_access_request(r.id).send().await?;
         println!(
             "request #{}: {} privileges",
             detail.number,

@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let apps: Vec<types::Application> = client.list_applications().stream().try_collect().await?;
     for app in &apps {
-        let detail = client.get_application().id(app.id).send().await?;
+        let detail = client.get_application(app.id).send().await?;
         println!(
             "{:<32} priority {:<9} archived {:<5} connector {}",
             detail.name,

@@ -41,8 +41,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if let Some(id) = first {
-        let one = client.get_identity().id(id).send().await?;
-        println!("\n{:#?}", one.into_inner());
+        let one = client.get_identity(id).send().await?;
+        println!("\n{one:#?}");
     }
     Ok(())
 }

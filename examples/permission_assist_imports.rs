@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     };
     let imports = client.list_application_imports().send().await?;
-    println!("{} imports; the latest:", imports.total_count);
+    println!("{} imports; the latest:", imports.total_count.unwrap_or_default());
     for i in imports.items.iter().take(5) {
         let app = i
             .application
@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload)");
         return Ok(());
     }
-    let apps = client.list_applications().send().await?.into_inner().items;
+    let apps = client.list_applications().send().await?.items;
     let scheduled = apps
         .iter()
         .find(|a| {

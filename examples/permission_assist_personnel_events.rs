@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     if let Some(e) = pending.first() {
-        let detail = client.get_personnel_event().id(e.id).send().await?;
+        let detail = client.get_personnel_event(e.id).send().await?;
         println!(
             "event #{}: {} stages, {} activity entries",
             detail.number,
@@ -58,7 +58,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_identities()
         .send()
         .await?
-        .into_inner()
         .items
         .into_iter()
         .next()

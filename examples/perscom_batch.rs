@@ -43,7 +43,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ]))
         .send()
         .await?
-        .into_inner()
         .data;
     println!(
         "created: {:?}",
@@ -67,7 +66,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body(RankBatchUpdate::keyed(updates))
         .send()
         .await?
-        .into_inner()
         .data;
     println!(
         "updated: {:?}",
@@ -82,7 +80,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body(BatchDeleteRequest::ids(created.iter().map(|r| r.id)))
         .send()
         .await?
-        .into_inner()
         .data;
     println!("deleted: {} ranks", deleted.len());
     Ok(())

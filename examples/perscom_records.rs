@@ -33,7 +33,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .limit(1u64)
         .send()
         .await?
-        .into_inner()
         .data
         .into_iter()
         .next()
@@ -43,8 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     println!("records of {} (#{}):", user.name, user.id);
     let ranks: Vec<_> = client
-        .list_user_rank_records()
-        .user(user.id)
+        .list_user_rank_records(user.id)
         .include("rank")
         .stream()
         .try_collect()
@@ -58,30 +56,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let awards: Vec<_> = client
-        .list_user_award_records()
-        .user(user.id)
+        .list_user_award_records(user.id)
         .include("award")
         .stream()
         .try_collect()
         .await?;
     println!("  {} award records", awards.len());
     let assignments: Vec<_> = client
-        .list_user_assignment_records()
-        .user(user.id)
+        .list_user_assignment_records(user.id)
         .stream()
         .try_collect()
         .await?;
     println!("  {} assignment records", assignments.len());
     let service: Vec<_> = client
-        .list_user_service_records()
-        .user(user.id)
+        .list_user_service_records(user.id)
         .stream()
         .try_collect()
         .await?;
     println!("  {} service records", service.len());
     let quals: Vec<_> = client
-        .list_user_qualification_records()
-        .user(user.id)
+        .list_user_qualification_records(user.id)
         .stream()
         .try_collect()
         .await?;
@@ -120,8 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             serde_json::json!({"rank_id": next_rank, "type": 0, "text": "Promoted by permkit example"}),
         )?;
         let created = client
-            .create_user_rank_record()
-            .user(user.id)
+            .create_user_rank_record(user.id)
             .body(promotion)
             .send()
             .await

@@ -52,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .text("GARCIA")
         .case_insensitive()
         .sort_asc("name");
-    let garcias = client.search_users().body(text).send().await?.into_inner();
+    let garcias = client.search_users().body(text).send().await?;
     println!("\n{} users match \"garcia\" (any case)", garcias.meta.total);
 
     // Lists: `in`, `not in`.

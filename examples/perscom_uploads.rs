@@ -32,7 +32,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .limit(1u64)
         .send()
         .await?
-        .into_inner()
         .data
         .remove(0);
     let progress = Progress::new();
@@ -62,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .data;
     println!("replaced: {}", replaced.name);
 
-    let me = client.get_me().send().await?.into_inner().data.remove(0);
+    let me = client.get_me().send().await?.data.remove(0);
     let user = client
         .update_user_profile_photo(me.id, FilePart::from_path(&path).await?)
         .send()

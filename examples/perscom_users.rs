@@ -47,12 +47,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(id) = first {
         let user = client
-            .get_user()
-            .user(id)
+            .get_user(id)
             .include("rank,position,rank_records,award_records,service_records")
             .send()
             .await?
-            .into_inner()
             .data;
         println!(
             "\n{} ({}): {} rank records, {} award records, {} service records",
@@ -64,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
 
-    let me = client.get_me().send().await?.into_inner();
+    let me = client.get_me().send().await?;
     if let Some(me) = me.data.first() {
         println!("\nauthenticated as {} <{}>", me.name, me.email);
     }

@@ -23,7 +23,7 @@
 //! use permkit::permission_assist::Client;
 //!
 //! let client = Client::builder("https://pa.example.com/api").token("pa_...").build()?;
-//! let identity = client.get_identity().id(uuid::Uuid::nil()).send().await?;
+//! let identity = client.get_identity(uuid::Uuid::nil()).send().await?;
 //! println!("{} {}", identity.first_name, identity.last_name);
 //! let mut all = client.list_identities().stream();
 //! while let Some(identity) = all.try_next().await? {

@@ -7,6 +7,9 @@ mod adapt;
 #[path = "../build/emit.rs"]
 #[allow(dead_code)]
 mod emit;
+#[path = "../build/surface.rs"]
+#[allow(dead_code)]
+mod surface;
 
 use adapt::{Config, ListRule, RAW_ERROR, adapt as run, pascal};
 use serde_json::{Value, json};

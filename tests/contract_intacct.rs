@@ -39,7 +39,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
     let c = client(&url);
     let e = c.with_entity("US-East").unwrap();
     c.list_permissions().send().await.unwrap();
-    e.get_permission().key("102").send().await.unwrap();
+    e.get_permission("102").send().await.unwrap();
     c.list_roles()
         .x_ia_api_param_entity("UK")
         .send()
@@ -51,24 +51,21 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .send()
         .await
         .unwrap();
-    c.get_role().key("470").send().await.unwrap();
-    c.update_role()
-        .key("470")
+    c.get_role("470").send().await.unwrap();
+    c.update_role("470")
         .body(body::<types::RoleUpdateRequest>(
             json!({"description": "x"}),
         ))
         .send()
         .await
         .unwrap();
-    c.delete_role().key("470").send().await.unwrap();
+    c.delete_role("470").send().await.unwrap();
     c.list_role_permission_assignments().send().await.unwrap();
-    c.get_role_permission_assignment()
-        .key("1748")
+    c.get_role_permission_assignment("1748")
         .send()
         .await
         .unwrap();
-    c.update_role_permission_assignment()
-        .key("1748")
+    c.update_role_permission_assignment("1748")
         .body(body::<types::RolePermissionAssignmentUpdateRequest>(
             json!({"accessRights": ["list"]}),
         ))
@@ -76,9 +73,9 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .await
         .unwrap();
     c.list_role_user_maps().send().await.unwrap();
-    c.get_role_user_map().key("618").send().await.unwrap();
+    c.get_role_user_map("618").send().await.unwrap();
     c.list_role_user_group_maps().send().await.unwrap();
-    c.get_role_user_group_map().key("761").send().await.unwrap();
+    c.get_role_user_group_map("761").send().await.unwrap();
     c.list_user_groups().send().await.unwrap();
     c.create_user_group()
         .body(body::<types::UserGroupCreateRequest>(
@@ -87,14 +84,13 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .send()
         .await
         .unwrap();
-    c.get_user_group().key("21").send().await.unwrap();
-    c.update_user_group()
-        .key("21")
+    c.get_user_group("21").send().await.unwrap();
+    c.update_user_group("21")
         .body(body::<types::UserGroupUpdateRequest>(json!({"roles": []})))
         .send()
         .await
         .unwrap();
-    c.delete_user_group().key("21").send().await.unwrap();
+    c.delete_user_group("21").send().await.unwrap();
     c.list_user_group_members().send().await.unwrap();
     c.create_user_group_member()
         .body(body::<types::UserGroupMemberCreateRequest>(
@@ -103,9 +99,8 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .send()
         .await
         .unwrap();
-    c.get_user_group_member().key("2354").send().await.unwrap();
-    c.delete_user_group_member()
-        .key("2354")
+    c.get_user_group_member("2354").send().await.unwrap();
+    c.delete_user_group_member("2354")
         .send()
         .await
         .unwrap();
@@ -115,16 +110,15 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .send()
         .await
         .unwrap();
-    c.get_user().key("65").send().await.unwrap();
-    c.update_user()
-        .key("65")
+    c.get_user("65").send().await.unwrap();
+    c.update_user("65")
         .body(body::<types::UserUpdateRequest>(
             json!({"status": "inactive"}),
         ))
         .send()
         .await
         .unwrap();
-    c.delete_user().key("65").send().await.unwrap();
+    c.delete_user("65").send().await.unwrap();
     c.query()
         .body(body::<types::QueryRequest>(
             json!({"object": "company-config/role", "fields": ["id"], "size": 10}),

@@ -53,8 +53,7 @@ async fn lists_and_reads_match_the_spec() {
         .include("rank,unit")
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     // Prism's generated values are placeholders (ids -2^53+1, "string"): only decoding counts.
     let _ = (users.data.len(), users.meta.last_page);
     let me = c
@@ -62,20 +61,16 @@ async fn lists_and_reads_match_the_spec() {
         .include("rank")
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let _ = me.data;
     let user = c
-        .get_user()
-        .user(1)
+        .get_user(1)
         .include("rank")
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let _ = user.data.rank.map(|r| r.name);
-    c.list_user_rank_records()
-        .user(1)
+    c.list_user_rank_records(1)
         .page(1u64)
         .limit(5u64)
         .send()
@@ -91,9 +86,9 @@ async fn lists_and_reads_match_the_spec() {
         .send()
         .await
         .unwrap();
-    c.get_roster().roster(1).send().await.unwrap();
+    c.get_roster(1).send().await.unwrap();
     c.list_settings().limit(50u64).send().await.unwrap();
-    c.get_rank_image().rank(1).send().await.unwrap();
+    c.get_rank_image(1).send().await.unwrap();
 }
 
 #[tokio::test]
@@ -106,15 +101,13 @@ async fn writes_match_the_spec() {
         .body(user)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let _ = created.data.id;
     let update: UserUpdate =
         serde_json::from_value(json!({"notes": "<p>On leave</p>", "rank_id": 2})).unwrap();
-    c.patch_user().user(1).body(update).send().await.unwrap();
+    c.patch_user(1).body(update).send().await.unwrap();
     c.create_rank().body(rank()).send().await.unwrap();
-    c.update_rank()
-        .rank(1)
+    c.update_rank(1)
         .body(RankUpdate {
             name: Some("PV1".into()),
             ..Default::default()
@@ -122,8 +115,7 @@ async fn writes_match_the_spec() {
         .send()
         .await
         .unwrap();
-    c.patch_rank()
-        .rank(1)
+    c.patch_rank(1)
         .body(RankUpdate {
             order: Some(2),
             ..Default::default()
@@ -131,7 +123,7 @@ async fn writes_match_the_spec() {
         .send()
         .await
         .unwrap();
-    c.delete_rank().rank(1).send().await.unwrap();
+    c.delete_rank(1).send().await.unwrap();
     let announcement: AnnouncementCreate = serde_json::from_value(json!({
         "title": "Drill", "content": "<p>Saturday</p>", "color": "#1f2937", "global": true
     }))
@@ -149,8 +141,7 @@ async fn writes_match_the_spec() {
     }))
     .unwrap();
     c.create_event().body(event).send().await.unwrap();
-    c.create_user_rank_record()
-        .user(1)
+    c.create_user_rank_record(1)
         .body(rank_record())
         .send()
         .await
@@ -203,8 +194,7 @@ async fn search_and_batches_match_the_spec() {
         .send()
         .await
         .unwrap();
-    c.batch_create_user_rank_records()
-        .user(1)
+    c.batch_create_user_rank_records(1)
         .body(RankRecordBatchCreateNested::new([rank_record()]))
         .send()
         .await
@@ -219,63 +209,51 @@ async fn relations_match_the_spec() {
         ..Default::default()
     };
     let attached = c
-        .attach_form_fields()
-        .form(1)
+        .attach_form_fields(1)
         .body(AttachRequest::new(RelatedResources::with_pivots([(
             2,
             pivot.clone(),
         )])))
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     let _ = attached.attached;
-    c.attach_user_tasks()
-        .user(1)
+    c.attach_user_tasks(1)
         .body(AttachRequest::ids([7]).allow_duplicates())
         .send()
         .await
         .unwrap();
-    c.detach_form_fields()
-        .form(1)
+    c.detach_form_fields(1)
         .body(DetachRequest::ids([2]))
         .send()
         .await
         .unwrap();
-    c.sync_user_tasks()
-        .user(1)
+    c.sync_user_tasks(1)
         .body(SyncRequest::ids([1]).without_detaching())
         .send()
         .await
         .unwrap();
-    c.sync_newsfeed_likes()
-        .newsfeed(1)
+    c.sync_newsfeed_likes(1)
         .body(SyncRequest::ids([4, 5]))
         .send()
         .await
         .unwrap();
-    c.toggle_group_units()
-        .group(1)
+    c.toggle_group_units(1)
         .body(ToggleRequest::ids([3]))
         .send()
         .await
         .unwrap();
-    c.update_form_field_pivot()
-        .form(1)
-        .field(2)
+    c.update_form_field_pivot(1, 2)
         .body(PivotUpdateRequest::new(pivot))
         .send()
         .await
         .unwrap();
-    c.associate_user_rank_record()
-        .user(1)
+    c.associate_user_rank_record(1)
         .body(AssociateRequest::new(4))
         .send()
         .await
         .unwrap();
-    c.dissociate_user_rank_record()
-        .user(1)
-        .rank_record(4)
+    c.dissociate_user_rank_record(1, 4)
         .send()
         .await
         .unwrap();

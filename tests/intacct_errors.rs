@@ -23,7 +23,7 @@ async fn failing(response: ResponseTemplate) -> Error {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    Error::from(client.get_role().key("24").send().await.unwrap_err())
+    Error::from(client.get_role("24").send().await.unwrap_err())
 }
 
 #[tokio::test]

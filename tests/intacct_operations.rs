@@ -68,21 +68,15 @@ macro_rules! list_test {
                 .expect(1)
                 .mount(&server)
                 .await;
-            let list = client
-                .$op()
-                .send()
-                .await
-                .map_err(permkit::Error::from)
-                .unwrap()
-                .into_inner();
-            assert_eq!(list.ia_result.len(), 3);
-            assert_eq!(list.ia_result[2].key.as_deref(), Some("3"));
+            let list = client.$op().send().await.unwrap();
+            assert_eq!(list.items.len(), 3);
+            assert_eq!(list.items[2].key.as_deref(), Some("3"));
             assert_eq!(
-                list.ia_result[0].href.as_deref(),
+                list.items[0].href.as_deref(),
                 Some(concat!("/objects/company-config/", $object, "/1"))
             );
-            let meta = list.ia_meta.unwrap();
-            assert_eq!((meta.total_count, meta.next), (Some(3), None));
+            assert_eq!((list.total_count, list.next), (Some(3), None));
+            assert_eq!(list.cursor, 1);
         }
     };
 }
@@ -123,9 +117,8 @@ async fn list_with_entity_header_per_call() {
         .x_ia_api_param_entity("US-East")
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(list.ia_result[0].key.as_deref(), Some("7"));
+        .unwrap();
+    assert_eq!(list.items[0].key.as_deref(), Some("7"));
 }
 
 #[tokio::test]
@@ -144,13 +137,9 @@ async fn get_permission_decodes_sage_sample_and_unknown_enum_values() {
         .mount(&server)
         .await;
     let p = client
-        .get_permission()
-        .key("1")
+        .get_permission("1")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(p.module, Some(types::PermissionModule::MyAccounting));
     assert_eq!(p.name, Some(types::PermissionName::SwitchToMyAccounting));
@@ -179,13 +168,9 @@ async fn get_permission_with_null_group_and_path_encoding() {
         .mount(&server)
         .await;
     let p = client
-        .get_permission()
-        .key("10/2")
+        .get_permission("10/2")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(p.permission_group, None);
     assert_eq!(
@@ -214,13 +199,9 @@ async fn get_role() {
         .mount(&server)
         .await;
     let r = client
-        .get_role()
-        .key("24")
+        .get_role("24")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(r.id.as_deref(), Some("Employee"));
     assert_eq!(r.role_type, Some(types::RoleType::Enterprise));
@@ -245,12 +226,9 @@ async fn create_role() {
         .mount(&server)
         .await;
     let req: types::RoleCreateRequest = serde_json::from_value(body.clone()).unwrap();
-    let r = client.create_role().body(req).send().await.unwrap();
+    let r = client.create_role().body(req).send_with_meta().await.unwrap();
     assert_eq!(r.status(), 201);
-    assert_eq!(
-        r.into_inner().ia_result.unwrap().key.as_deref(),
-        Some("470")
-    );
+    assert_eq!(r.into_inner().key.as_deref(), Some("470"));
 }
 
 #[tokio::test]
@@ -267,14 +245,12 @@ async fn update_role() {
         .await;
     let req: types::RoleUpdateRequest = serde_json::from_value(body).unwrap();
     let r = client
-        .update_role()
-        .key("470")
+        .update_role("470")
         .body(req)
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(r.ia_result.unwrap().key.as_deref(), Some("470"));
+        .unwrap();
+    assert_eq!(r.key.as_deref(), Some("470"));
 }
 
 #[tokio::test]
@@ -290,9 +266,8 @@ async fn delete_role() {
         .await;
     assert_eq!(
         client
-            .delete_role()
-            .key("470")
-            .send()
+            .delete_role("470")
+            .send_with_meta()
             .await
             .unwrap()
             .status(),
@@ -313,13 +288,9 @@ async fn get_role_permission_assignment() {
         .mount(&server)
         .await;
     let r = client
-        .get_role_permission_assignment()
-        .key("1748")
+        .get_role_permission_assignment("1748")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(r.access_rights.len(), 5);
     assert!(r.role.unwrap().id.unwrap().starts_with("::SYS::"));
@@ -343,15 +314,13 @@ async fn update_role_permission_assignment() {
         .await;
     let req: types::RolePermissionAssignmentUpdateRequest = serde_json::from_value(body).unwrap();
     let r = client
-        .update_role_permission_assignment()
-        .key("1748")
+        .update_role_permission_assignment("1748")
         .body(req)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(
-        r.ia_result.unwrap().href.as_deref(),
+        r.href.as_deref(),
         Some("/objects/company-config/role/528")
     );
 }
@@ -368,13 +337,9 @@ async fn get_role_user_map() {
         .mount(&server)
         .await;
     let r = client
-        .get_role_user_map()
-        .key("618")
+        .get_role_user_map("618")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(r.user.unwrap().id.as_deref(), Some("Admin"));
 }
@@ -391,13 +356,9 @@ async fn get_role_user_group_map() {
         .mount(&server)
         .await;
     let r = client
-        .get_role_user_group_map()
-        .key("761")
+        .get_role_user_group_map("761")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(r.user_group.unwrap().id.as_deref(), Some("Bypass group"));
 }
@@ -445,32 +406,23 @@ async fn user_group_crud() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        created.into_inner().ia_result.unwrap().key.as_deref(),
-        Some("21")
-    );
+    assert_eq!(created.key.as_deref(), Some("21"));
     let g = client
-        .get_user_group()
-        .key("21")
+        .get_user_group("21")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(g.roles[0].id.as_deref(), Some("Warehouse users"));
     client
-        .update_user_group()
-        .key("21")
+        .update_user_group("21")
         .body(serde_json::from_value::<types::UserGroupUpdateRequest>(update).unwrap())
         .send()
         .await
         .unwrap();
     assert_eq!(
         client
-            .delete_user_group()
-            .key("21")
-            .send()
+            .delete_user_group("21")
+            .send_with_meta()
             .await
             .unwrap()
             .status(),
@@ -515,18 +467,13 @@ async fn user_group_member_create_get_delete() {
         .await
         .unwrap();
     let m = client
-        .get_user_group_member()
-        .key("2354")
+        .get_user_group_member("2354")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(m.user.unwrap().user_name.as_deref(), Some("Tony Smith"));
     client
-        .delete_user_group_member()
-        .key("2354")
+        .delete_user_group_member("2354")
         .send()
         .await
         .unwrap();
@@ -574,25 +521,20 @@ async fn user_crud() {
         .await
         .unwrap();
     let u = client
-        .get_user()
-        .key("65")
+        .get_user("65")
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(u.status, Some(types::UserStatus::LockedOut));
     assert_eq!(u.admin_privileges, Some(types::AdminPrivileges::Off));
     assert_eq!(u.entity.unwrap().key, None);
     client
-        .update_user()
-        .key("65")
+        .update_user("65")
         .body(serde_json::from_value::<types::UserUpdateRequest>(update).unwrap())
         .send()
         .await
         .unwrap();
-    client.delete_user().key("65").send().await.unwrap();
+    client.delete_user("65").send().await.unwrap();
 }
 
 #[tokio::test]
@@ -619,8 +561,7 @@ async fn query_operation_generated() {
         .body(req)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(r.ia_result.len(), 2);
     assert_eq!(r.ia_meta.unwrap().next, Some(3));
 }
@@ -647,9 +588,8 @@ async fn get_model_sends_query_parameters() {
         .version("v1")
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    match m.ia_result.unwrap() {
+        .unwrap();
+    match m {
         types::ModelResult::ResourceModel(r) => assert_eq!(r.fields["key"].read_only, Some(true)),
         other => panic!("expected a model, got {other:?}"),
     }
@@ -670,9 +610,8 @@ async fn get_model_list_of_resources() {
         .filter(".*company-config.*")
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    assert!(matches!(m.ia_result, Some(types::ModelResult::Array(ref v)) if v.len() == 1));
+        .unwrap();
+    assert!(matches!(m, types::ModelResult::Array(ref v) if v.len() == 1));
 }
 
 #[tokio::test]
@@ -699,8 +638,7 @@ async fn create_token_operation_is_form_encoded() {
         .body(req)
         .send()
         .await
-        .unwrap()
-        .into_inner();
+        .unwrap();
     assert_eq!(t.expires_in, Some(3600));
 }
 
@@ -718,7 +656,7 @@ async fn create_token_error_is_unauthorized() {
     let req: types::TokenRequest =
         serde_json::from_value(json!({"grant_type": "refresh_token", "refresh_token": "old"}))
             .unwrap();
-    let e = permkit::Error::from(client.create_token().body(req).send().await.unwrap_err());
+    let e = client.create_token().body(req).send().await.unwrap_err();
     assert_eq!(e.kind(), permkit::ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_grant"));
     assert_eq!(e.operation(), Some("create_token"));

@@ -103,7 +103,8 @@ async fn query_errors_are_sage_shaped() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
-    assert_eq!(e.request_id(), Some("REST-1064"));
+    assert_eq!(e.error_id(), Some("REST-1064"));
+    assert_ne!(e.request_id(), Some("REST-1064"));
     assert!(e.support_id().is_some());
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/fields/0"));
     let e = Query::new("company-config/nothing")
@@ -127,34 +128,26 @@ async fn role_lifecycle_and_maps() {
         .send()
         .await
         .unwrap()
-        .into_inner()
-        .ia_result
-        .unwrap()
         .key
         .unwrap();
-    let dup = permkit::Error::from(client.create_role().body(create).send().await.unwrap_err());
+    let dup = client.create_role().body(create).send().await.unwrap_err();
     assert_eq!(dup.kind(), ErrorKind::Conflict);
     let update: types::RoleUpdateRequest =
         serde_json::from_value(json!({"description": "changed"})).unwrap();
     client
-        .update_role()
-        .key(&key)
+        .update_role(&key)
         .body(update)
         .send()
         .await
         .unwrap();
     let role = client
-        .get_role()
-        .key(&key)
+        .get_role(&key)
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert_eq!(role.description.as_deref(), Some("changed"));
-    client.delete_role().key(&key).send().await.unwrap();
-    let gone = permkit::Error::from(client.get_role().key(&key).send().await.unwrap_err());
+    client.delete_role(&key).send().await.unwrap();
+    let gone = client.get_role(&key).send().await.unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
     assert_eq!(gone.code(), Some("notFound"));
 
@@ -162,18 +155,13 @@ async fn role_lifecycle_and_maps() {
         .list_role_user_maps()
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    assert!(!maps.ia_result.is_empty());
-    let first = maps.ia_result[0].key.clone().unwrap();
+        .unwrap();
+    assert!(!maps.items.is_empty());
+    let first = maps.items[0].key.clone().unwrap();
     let m = client
-        .get_role_user_map()
-        .key(first)
+        .get_role_user_map(first)
         .send()
         .await
-        .unwrap()
-        .into_inner()
-        .ia_result
         .unwrap();
     assert!(m.role.is_some() && m.user.is_some());
 }
@@ -184,11 +172,10 @@ async fn invalid_writes_name_their_targets() {
     let client = client(&sandbox).await;
     let body: types::UserGroupUpdateRequest =
         serde_json::from_value(json!({"description": "x"})).unwrap();
-    let groups = client.list_user_groups().send().await.unwrap().into_inner();
-    let key = groups.ia_result[0].key.clone().unwrap();
+    let groups = client.list_user_groups().send().await.unwrap();
+    let key = groups.items[0].key.clone().unwrap();
     client
-        .update_user_group()
-        .key(&key)
+        .update_user_group(&key)
         .body(body)
         .send()
         .await
@@ -201,14 +188,11 @@ async fn invalid_writes_name_their_targets() {
         .await
         .unwrap();
     assert_eq!(users.len(), 48);
-    let e = permkit::Error::from(
-        client
-            .delete_user()
-            .key(users[0]["key"].as_str().unwrap())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .delete_user(users[0]["key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unprocessable);
     assert_eq!(e.field_errors()[0].code.as_deref(), Some("BL01001973"));
 }
@@ -224,7 +208,7 @@ async fn wrong_credentials_and_rotating_refresh_tokens() {
         )
         .build()
         .unwrap();
-    let e = permkit::Error::from(bad.list_permissions().send().await.unwrap_err());
+    let e = bad.list_permissions().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_client"));
     assert!(!e.to_string().contains("wrong"));
@@ -266,7 +250,7 @@ async fn wrong_credentials_and_rotating_refresh_tokens() {
         )
         .build()
         .unwrap();
-    let e = permkit::Error::from(stale.list_roles().send().await.unwrap_err());
+    let e = stale.list_roles().send().await.unwrap_err();
     assert_eq!(e.code(), Some("invalid_grant"));
 }
 
@@ -281,15 +265,13 @@ async fn entities_are_checked() {
         .send()
         .await
         .unwrap();
-    let e = permkit::Error::from(
-        client
-            .with_entity("Atlantis")
-            .unwrap()
-            .list_roles()
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .with_entity("Atlantis")
+        .unwrap()
+        .list_roles()
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(
         e.field_errors()[0].field.as_deref(),
@@ -315,9 +297,8 @@ async fn model_service() {
         .name("company-config/permission")
         .send()
         .await
-        .unwrap()
-        .into_inner();
-    match m.ia_result.unwrap() {
+        .unwrap();
+    match m {
         types::ModelResult::ResourceModel(r) => assert!(r.fields.contains_key("module")),
         other => panic!("expected a model, got {other:?}"),
     }

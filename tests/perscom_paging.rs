@@ -207,8 +207,7 @@ async fn nested_relation_lists_stream_too() {
         .mount(&server)
         .await;
     let records: Vec<_> = client(&server)
-        .list_user_rank_records()
-        .user(9)
+        .list_user_rank_records(9)
         .limit(2u64)
         .stream()
         .try_collect()

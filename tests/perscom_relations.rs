@@ -125,8 +125,7 @@ async fn attach_detach_sync_toggle_pivot() {
         ..Default::default()
     };
     let attached = c
-        .attach_form_fields()
-        .form(4)
+        .attach_form_fields(4)
         .body(AttachRequest::new(RelatedResources::with_pivots([
             (7, pivot(1)),
             (8, pivot(2)),
@@ -136,8 +135,7 @@ async fn attach_detach_sync_toggle_pivot() {
         .unwrap();
     assert_eq!(attached.attached, [7, 8]);
     assert_eq!(
-        c.detach_form_fields()
-            .form(4)
+        c.detach_form_fields(4)
             .body(DetachRequest::ids([8]))
             .send()
             .await
@@ -146,16 +144,14 @@ async fn attach_detach_sync_toggle_pivot() {
         [8]
     );
     let synced = c
-        .sync_user_tasks()
-        .user(3)
+        .sync_user_tasks(3)
         .body(SyncRequest::ids([1, 2]).without_detaching())
         .send()
         .await
         .unwrap();
     assert_eq!(synced.attached, [2]);
     let toggled = c
-        .toggle_category_ranks()
-        .category(2)
+        .toggle_category_ranks(2)
         .body(ToggleRequest::ids([5]))
         .send()
         .await
@@ -166,9 +162,7 @@ async fn attach_detach_sync_toggle_pivot() {
         ..Default::default()
     };
     let updated = c
-        .update_submission_status_pivot()
-        .submission(6)
-        .status(2)
+        .update_submission_status_pivot(6, 2)
         .body(PivotUpdateRequest::new(text))
         .send()
         .await
@@ -194,17 +188,14 @@ async fn associate_and_dissociate() {
         .await;
     let c = client(&server);
     let r = c
-        .associate_user_award_record()
-        .user(3)
+        .associate_user_award_record(3)
         .body(AssociateRequest::new(11))
         .send()
         .await
         .unwrap();
     assert_eq!(r.data.user_id, 3);
     let r = c
-        .dissociate_user_award_record()
-        .user(3)
-        .award_record(11)
+        .dissociate_user_award_record(3, 11)
         .send()
         .await
         .unwrap();
@@ -244,8 +235,7 @@ async fn crud_with_put_and_patch() {
     let put: permkit::perscom::types::StatusUpdate =
         serde_json::from_value(json!({"color": "#ff0000"})).unwrap();
     assert_eq!(
-        c.update_status()
-            .status(2)
+        c.update_status(2)
             .body(put)
             .send()
             .await
@@ -257,8 +247,7 @@ async fn crud_with_put_and_patch() {
     let patch: permkit::perscom::types::StatusUpdate =
         serde_json::from_value(json!({"name": "On duty"})).unwrap();
     assert_eq!(
-        c.patch_status()
-            .status(2)
+        c.patch_status(2)
             .body(patch)
             .send()
             .await
@@ -267,7 +256,7 @@ async fn crud_with_put_and_patch() {
             .name,
         "On duty"
     );
-    assert_eq!(c.delete_status().status(2).send().await.unwrap().data.id, 2);
+    assert_eq!(c.delete_status(2).send().await.unwrap().data.id, 2);
 }
 
 #[tokio::test]
@@ -285,8 +274,7 @@ async fn nested_batch_create_leaves_out_the_parent_key() {
     let second: permkit::perscom::types::AwardRecordCreateNested =
         serde_json::from_value(json!({"award_id": 2, "text": "Second"})).unwrap();
     let created = client(&server)
-        .batch_create_user_award_records()
-        .user(3)
+        .batch_create_user_award_records(3)
         .body(permkit::perscom::types::AwardRecordBatchCreateNested::new(
             [first, second],
         ))

@@ -146,8 +146,7 @@ async fn store_show_update_batch_and_records() {
     assert_eq!(again.kind(), ErrorKind::Validation);
     assert_eq!(again.field_errors()[0].field.as_deref(), Some("email"));
     let shown = c
-        .get_user()
-        .user(id)
+        .get_user(id)
         .include("rank,unit")
         .send()
         .await
@@ -158,8 +157,7 @@ async fn store_show_update_batch_and_records() {
         ..Default::default()
     };
     assert_eq!(
-        c.patch_user()
-            .user(id)
+        c.patch_user(id)
             .body(rename)
             .send()
             .await
@@ -188,16 +186,14 @@ async fn store_show_update_batch_and_records() {
     let promotion: RankRecordCreateNested =
         serde_json::from_value(json!({"rank_id": 2, "type": 0, "text": "Promoted"})).unwrap();
     let rec = c
-        .create_user_rank_record()
-        .user(id)
+        .create_user_rank_record(id)
         .body(promotion)
         .send()
         .await
         .unwrap();
     assert_eq!(rec.data.user_id, id);
     let records: Vec<_> = c
-        .list_user_rank_records()
-        .user(id)
+        .list_user_rank_records(id)
         .stream()
         .try_collect()
         .await
@@ -218,7 +214,7 @@ async fn store_show_update_batch_and_records() {
         .await
         .unwrap();
     assert_eq!(deleted.data[0].id, id);
-    let gone: permkit::Error = c.get_user().user(id).send().await.unwrap_err().into();
+    let gone: permkit::Error = c.get_user(id).send().await.unwrap_err().into();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
 }
 
@@ -234,8 +230,7 @@ async fn limited_key_gets_403_naming_the_scope() {
     let body: RankRecordCreateNested =
         serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
     let e: permkit::Error = c
-        .create_user_rank_record()
-        .user(1)
+        .create_user_rank_record(1)
         .body(body)
         .send()
         .await

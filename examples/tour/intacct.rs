@@ -32,18 +32,16 @@ pub async fn run(tour: &Tour) -> Step {
     let writes = !real || tour.writes;
 
     // Roles (the list returns references), then one role in full.
-    let roles = client.list_roles().send().await?.into_inner();
+    let roles = client.list_roles().send().await?;
     println!(
         "{} roles (list_roles returns up to 100 references)",
         roles.ia_result.len()
     );
     if let Some(key) = roles.ia_result.first().and_then(|r| r.key.clone()) {
         let role = client
-            .get_role()
-            .key(&key)
+            .get_role(&key)
             .send()
             .await?
-            .into_inner()
             .ia_result
             .unwrap_or_default();
         println!(
@@ -112,15 +110,14 @@ pub async fn run(tour: &Tour) -> Step {
             .body(create)
             .send()
             .await?
-            .into_inner()
             .ia_result
             .and_then(|r| r.key)
             .unwrap_or_default();
         let update: types::RoleUpdateRequest = serde_json::from_value(
             serde_json::json!({"description": "Updated by the permkit tour"}),
         )?;
-        client.update_role().key(&key).body(update).send().await?;
-        client.delete_role().key(&key).send().await?;
+        client.update_role(&key).body(update).send().await?;
+        client.delete_role(&key).send().await?;
         println!("role {key}: created, updated, deleted");
     } else {
         println!("(writes skipped against a real server; set PERMKIT_TOUR_WRITES=1 to run them)");

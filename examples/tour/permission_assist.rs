@@ -62,7 +62,7 @@ pub async fn run(tour: &Tour) -> Step {
         .await?;
     println!("{} role-transition events", transitions.len());
     if let Some(e) = transitions.first() {
-        let detail = client.get_personnel_event().id(e.id).send().await?;
+        let detail = client.get_personnel_event(e.id).send().await?;
         println!(
             "event #{} is {} ({}), {} stages",
             detail.number,
@@ -80,7 +80,8 @@ pub async fn run(tour: &Tour) -> Step {
         .await?;
     println!(
         "{} pending access requests ({} pages)",
-        requests.total_count, requests.total_pages
+        requests.total_count.unwrap_or_default(),
+        requests.total_pages.unwrap_or_default()
     );
 
     // Applications and imports.
@@ -94,18 +95,19 @@ pub async fn run(tour: &Tour) -> Step {
             .join(", ")
     );
     let imports = client.list_application_imports().send().await?;
-    println!("{} imports on record", imports.total_count);
+    println!(
+        "{} imports on record",
+        imports.total_count.unwrap_or_default()
+    );
 
     if !writes {
         println!(
             "(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload imports and create events)"
         );
         let missing = client
-            .get_identity()
-            .id(uuid::Uuid::nil())
+            .get_identity(uuid::Uuid::nil())
             .send()
-            .await
-            .map_err(permkit::Error::from);
+            .await;
         if let Err(e) = missing {
             println!("decoded error: {e}");
         }
@@ -134,7 +136,7 @@ pub async fn run(tour: &Tour) -> Step {
         "staged import #{} of {}: {}",
         staged.number, app.name, staged.status
     );
-    let again = client.get_application_import().id(staged.id).send().await?;
+    let again = client.get_application_import(staged.id).send().await?;
     println!("import #{} is {}", again.number, again.status);
     let cancelled = client
         .cancel_application_import()
@@ -236,8 +238,7 @@ pub async fn run(tour: &Tour) -> Step {
             comment: None,
         })
         .send()
-        .await
-        .map_err(permkit::Error::from);
+        .await;
     match invalid {
         Err(e) if e.kind() == permkit::ErrorKind::Validation => {
             println!("decoded validation error: {e}");

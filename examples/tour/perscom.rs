@@ -102,25 +102,22 @@ pub async fn run(tour: &Tour) -> Step {
             .body(new)
             .send()
             .await?
-            .into_inner()
             .data;
         println!("created user #{} {}", user.id, user.name);
         let promotion: RankRecordCreateNested = serde_json::from_value(
             serde_json::json!({"rank_id": first.and_then(|u| u.rank_id).unwrap_or(1), "type": 0, "text": "permkit tour"}),
         )?;
         let record = client
-            .create_user_rank_record()
-            .user(user.id)
+            .create_user_rank_record(user.id)
             .body(promotion)
             .send()
             .await?
-            .into_inner()
             .data;
         println!(
             "recorded rank record #{} for #{}",
             record.id, record.user_id
         );
-        client.delete_user().user(user.id).send().await?;
+        client.delete_user(user.id).send().await?;
         println!("deleted user #{}", user.id);
     } else {
         println!("(writes skipped: set PERMKIT_TOUR_WRITES=1 to write to the real server)");
@@ -133,8 +130,7 @@ pub async fn run(tour: &Tour) -> Step {
     let promotion: RankRecordCreateNested =
         serde_json::from_value(serde_json::json!({"rank_id": 2, "type": 0}))?;
     match limited
-        .create_user_rank_record()
-        .user(1)
+        .create_user_rank_record(1)
         .body(promotion)
         .send()
         .await

@@ -17,7 +17,7 @@
 //!     .client_credentials("client-id", "client-secret", "ws_user@ACME")
 //!     .build()?;
 //! // One call, in one entity:
-//! let role = client.with_entity("US-East")?.get_role().key("24").send().await?;
+//! let role = client.with_entity("US-East")?.get_role("24").send().await?;
 //! println!("{:?}", role.ia_result.as_ref().and_then(|r| r.id.as_deref()));
 //! // Every permission, through the query service, 500 a page:
 //! let mut perms = Query::permissions().size(500).records::<permkit::intacct::query::PermissionRecord>(&client);
