@@ -15,6 +15,7 @@
 //! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
 //! | `open_enums` | string enums become named components replaced by open Rust enums (unknown values decode) |
+//! | `int_enums` | integer-coded enum components become named open Rust enums: variant names from `x-enum-varnames`, else from a description of the form `0 Promotion, 1 Demotion`, else `Value0`...; unknown numbers decode |
 //! | `converted_formats` | string formats with a type of ours ([`CONVERSIONS`]: lenient date-times, redacted passwords) are normalised so the generator's conversion matches |
 //! | `open_objects` | `additionalProperties: false` is dropped, so responses with new fields decode |
 //! | `find_lists` | list operations are found, for the generated `.stream()` glue |
@@ -84,6 +85,17 @@ pub struct OpenEnum {
     pub description: Option<String>,
 }
 
+/// An integer-coded enum (`type: integer` + `enum`) to be emitted as a named open Rust enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntEnum {
+    /// Component (and Rust type) name.
+    pub name: String,
+    /// `(value, variant name)`, in spec order.
+    pub values: Vec<(i64, String)>,
+    /// The schema's description, if any.
+    pub description: Option<String>,
+}
+
 /// A list operation: its builder gets `.stream()` and `.pages()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOp {
@@ -100,6 +112,7 @@ pub struct Adapted {
     pub spec: Value,
     pub set_aside: Vec<SetAside>,
     pub enums: Vec<OpenEnum>,
+    pub int_enums: Vec<IntEnum>,
     pub lists: Vec<ListOp>,
 }
 
@@ -148,6 +161,10 @@ pub const STEPS: &[Step] = &[
     Step {
         name: "open_enums",
         run: open_enums,
+    },
+    Step {
+        name: "int_enums",
+        run: int_enums,
     },
     Step {
         name: "converted_formats",
@@ -534,6 +551,73 @@ pub fn pascal(name: &str) -> String {
     }
     if out.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         out.insert(0, 'V');
+    }
+    out
+}
+
+/// Integer-coded enum components: named from `x-enum-varnames`, or from a description that
+/// pairs each number with a name (`0 Promotion, 1 Demotion.`), or `Value<n>`.
+fn int_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let Some(schemas) = ctx
+        .out
+        .spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    for (name, s) in schemas {
+        let is_int = s.get("type").and_then(Value::as_str) == Some("integer");
+        let Some(values) = s.get("enum").and_then(Value::as_array).filter(|_| is_int) else {
+            continue;
+        };
+        let pointer = format!("/components/schemas/{}/enum", escape(name));
+        let numbers: Vec<i64> = values
+            .iter()
+            .map(|v| v.as_i64().ok_or_else(|| err(&pointer, "an integer enum value is not an integer")))
+            .collect::<Result<_, _>>()?;
+        let description = s.get("description").and_then(Value::as_str);
+        let given: Option<Vec<String>> = s
+            .get("x-enum-varnames")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(pascal).collect())
+            .filter(|v: &Vec<String>| v.len() == numbers.len());
+        let described = description.map(described_names).unwrap_or_default();
+        let names = numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                given
+                    .as_ref()
+                    .map(|g| g[i].clone())
+                    .or_else(|| described.get(n).cloned())
+                    .unwrap_or_else(|| format!("Value{}", n.unsigned_abs()))
+            })
+            .collect::<Vec<_>>();
+        ctx.out.int_enums.push(IntEnum {
+            name: pascal(name),
+            values: numbers.into_iter().zip(names).collect(),
+            description: description.map(str::to_string),
+        });
+    }
+    Ok(())
+}
+
+/// `0 Promotion, 1 Demotion, 2 Lateral.` -> {0: Promotion, 1: Demotion, 2: Lateral}.
+pub fn described_names(description: &str) -> BTreeMap<i64, String> {
+    let mut out = BTreeMap::new();
+    for part in description.split([',', ';', '\n']) {
+        let part = part.trim().trim_end_matches('.');
+        let Some((number, name)) = part.split_once(char::is_whitespace) else {
+            continue;
+        };
+        let name = name.trim().trim_start_matches(['=', ':', '-']).trim();
+        if let Ok(n) = number.trim_end_matches([':', '=']).parse::<i64>()
+            && !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
+        {
+            out.insert(n, pascal(name));
+        }
     }
     out
 }

@@ -2,7 +2,7 @@
 //! the table of operations set aside for the hand-written layer. Everything here is a macro
 //! invocation; the macros live in `src/`, so this file only decides *what* is emitted.
 
-use crate::adapt::{Adapted, OpenEnum, pascal};
+use crate::adapt::{Adapted, IntEnum, OpenEnum, pascal};
 use crate::surface::Rewritten;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -69,6 +69,25 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
                 v.clone()
             };
             let _ = writeln!(out, "        {n} = {v:?} | {norm:?},");
+        }
+        let _ = writeln!(out, "    }}\n}}");
+    }
+    out
+}
+
+/// One `open_int_enum!` invocation per integer-coded enum.
+pub fn int_enums(enums: &[IntEnum]) -> String {
+    let mut out = String::new();
+    for e in enums {
+        let doc = e
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The vendor's `{}` codes.", e.name));
+        let _ = writeln!(out, "crate::open_enum::open_int_enum! {{");
+        let _ = writeln!(out, "    #[doc = {:?}]", doc);
+        let _ = writeln!(out, "    {} {{", e.name);
+        for (n, v) in &e.values {
+            let _ = writeln!(out, "        {v} = {n},");
         }
         let _ = writeln!(out, "    }}\n}}");
     }

@@ -128,6 +128,13 @@ fn generate(
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    for e in &adapted.int_enums {
+        settings.with_replacement(
+            &e.name,
+            format!("crate::{module}::enums::{}", e.name),
+            [TypeImpl::Display].into_iter(),
+        );
+    }
     let mut generator = Generator::new(&settings);
     // progenitor reports some limits by panicking: turn that into a message naming the file.
     let previous = std::panic::take_hook();
@@ -163,7 +170,7 @@ fn generate(
     write(
         out_dir,
         &format!("{module}_enums.rs"),
-        &emit::open_enums(&adapted.enums),
+        &(emit::open_enums(&adapted.enums) + &emit::int_enums(&adapted.int_enums)),
     )?;
     write(
         out_dir,

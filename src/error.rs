@@ -60,47 +60,67 @@ impl fmt::Display for Api {
 
 /// What kind of failure an [`Error`] is.
 ///
+/// The status sets the kind; a vendor code in the body refines it (listed per variant).
+/// Failures that never reached a server ([`Transport`](Self::Transport),
+/// [`Timeout`](Self::Timeout), [`InvalidRequest`](Self::InvalidRequest), [`Io`](Self::Io)) have
+/// no [`Error::status`].
+///
 /// ```
 /// use permkit::ErrorKind;
 /// assert!(ErrorKind::RateLimited.is_retryable());
 /// assert!(!ErrorKind::Validation.is_retryable());
+/// assert_eq!(ErrorKind::from_status(404), ErrorKind::NotFound);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// 401, or the credentials were refused (including OAuth token errors).
+    /// The credentials were refused. Status 401; Permission Assist `unauthorized`; Intacct
+    /// `invalidToken`, `unauthorized`, `GW-0011`, `GW-0031`; any OAuth error of Intacct's token
+    /// endpoint (`invalid_client`, `invalid_grant`, ...); and credentials that could not be
+    /// obtained or sent at all (no status then).
     Unauthorized,
-    /// 402: the account's plan does not allow this (PERSCOM).
+    /// Status 402: the account's plan does not allow this (PERSCOM).
     PaymentRequired,
-    /// 403: authenticated but not allowed (PERSCOM names the missing scope).
+    /// Authenticated but not allowed. Status 403; Permission Assist `forbidden`; Intacct
+    /// `forbidden`, `permissionDenied`. PERSCOM names the missing scope
+    /// ([`Error::required_scope`]).
     Forbidden,
-    /// 404.
+    /// The resource does not exist. Status 404 or 410; Permission Assist `not_found`; Intacct
+    /// `notFound`.
     NotFound,
-    /// 400/422 with field errors, or input permkit refused before sending.
+    /// The request was refused as invalid. Status 400; a 422 with field errors (PERSCOM
+    /// `errors`, PERSCOM `ValidationException`); Permission Assist `validation_error`; Intacct
+    /// `invalidRequest` on a 4xx. [`Error::field_errors`] says which fields.
     Validation,
-    /// 409.
+    /// The request conflicts with the resource's state (a duplicate, cancelling an import
+    /// twice). Status 409; Permission Assist `conflict`; Intacct `conflict`, `duplicate`.
     Conflict,
-    /// 422 without field errors: a precondition is not met.
+    /// A precondition is not met. Status 422 without field errors; Permission Assist
+    /// `unprocessable_entity`.
     Unprocessable,
-    /// 429 (or a vendor's rate-limit code). [`Error::retry_after`] says when to try again.
+    /// Too many requests. Status 429; Intacct `GW-0010`, `rateLimitExceeded`,
+    /// `tooManyRequests`. [`Error::retry_after`] says when to try again.
     RateLimited,
-    /// 5xx.
+    /// The server failed. Status 500, 501, 502, 504 and other 5xx; Permission Assist
+    /// `server_error`, `creation_failed`.
     Server,
-    /// 503: the service is down or in maintenance.
+    /// The service is down or in maintenance. Status 503.
     Unavailable,
-    /// Another status the API does not document.
+    /// A status none of the above covers (a 3xx, an unassigned 4xx).
     UnexpectedStatus,
     /// The connection failed, was dropped, or the body could not be read.
     Transport,
-    /// The request timed out.
+    /// The request timed out (connect or read timeout), or the server answered 408.
     Timeout,
-    /// A response arrived but its body did not decode.
+    /// A response arrived but its body did not decode into the documented type (or lacked the
+    /// field that holds the value, such as Intacct's `ia::result`).
     Decode,
     /// A pager met a server that repeated a page or did not advance.
     Pagination,
     /// Reading a local file or stream failed (uploads).
     Io,
-    /// The request could not be built (a bad base URL, a missing required value).
+    /// The request could not be built: a bad base URL, a missing required value, a value that
+    /// does not convert (`page(0)`). The message names the operation and the parameter.
     InvalidRequest,
 }
 
@@ -393,7 +413,7 @@ impl Error {
 
     /// The starting point every decoder refines: kind from the status, retry-after and request
     /// id from standard headers, and an excerpt when the body is not JSON.
-    pub fn from_response(api: Api, status: u16, headers: &http::HeaderMap, body: &str) -> Self {
+    pub(crate) fn from_response(api: Api, status: u16, headers: &http::HeaderMap, body: &str) -> Self {
         let reason = http::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -426,7 +446,7 @@ pub(crate) fn request_id_header(headers: &http::HeaderMap) -> Option<&str> {
 }
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of `body` (cut on a character boundary), one line.
-pub fn excerpt(body: &str) -> String {
+pub(crate) fn excerpt(body: &str) -> String {
     let mut end = body.len().min(BODY_EXCERPT_LIMIT);
     while !body.is_char_boundary(end) {
         end -= 1;
@@ -439,13 +459,7 @@ pub fn excerpt(body: &str) -> String {
 }
 
 /// Reads `Retry-After` as seconds or as an HTTP date.
-///
-/// ```
-/// let mut h = http::HeaderMap::new();
-/// h.insert("retry-after", "7".parse().unwrap());
-/// assert_eq!(permkit::error::retry_after(&h), Some(std::time::Duration::from_secs(7)));
-/// ```
-pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
     let v = headers
         .get(http::header::RETRY_AFTER)?
         .to_str()
@@ -455,7 +469,7 @@ pub fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
 }
 
 /// Parses one retry-after value: delta seconds (fractions allowed) or an HTTP date.
-pub fn parse_retry_after(v: &str) -> Option<Duration> {
+pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
     if let Ok(secs) = v.parse::<f64>() {
         return (secs.is_finite() && secs >= 0.0)
             .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
@@ -578,5 +592,24 @@ pub(crate) fn from_reqwest(err: reqwest::Error) -> Error {
 impl From<std::io::Error> for Error {
     fn from(err: std::io::Error) -> Self {
         Error::new(ErrorKind::Io, err.to_string()).with_source(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = http::HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("1.5"), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("-1"), None);
+        assert_eq!(parse_retry_after("soon"), None);
     }
 }

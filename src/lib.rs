@@ -58,6 +58,10 @@ pub mod perscom;
 pub mod sandbox;
 
 pub use error::{Api, Error, ErrorKind, FieldError, Result};
+/// The `chrono` crate, whose types appear in [`Timestamp`]'s methods.
+pub use chrono;
+/// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
+pub use uuid;
 pub use pagination::Page;
 pub use response::{ByteStream, Response};
 pub use secret::Secret;

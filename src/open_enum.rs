@@ -106,6 +106,130 @@ macro_rules! __open_enum {
 #[doc(inline)]
 pub use crate::__open_enum as open_enum;
 
+/// Defines an open integer-coded enum: named variants for the vendor's numbers, and
+/// `UnknownValue(i64)` for a number this version does not know. It is written and read as
+/// the number (a numeric string is read too).
+///
+/// ```
+/// permkit::open_enum::open_int_enum! {
+///     #[doc = "0 Promotion, 1 Demotion."]
+///     RecordType {
+///         Promotion = 0,
+///         Demotion = 1,
+///     }
+/// }
+/// assert_eq!(RecordType::from(1), RecordType::Demotion);
+/// assert_eq!(RecordType::Promotion.value(), 0);
+/// assert_eq!(RecordType::from(9), RecordType::UnknownValue(9));
+/// assert_eq!(serde_json::to_string(&RecordType::Demotion).unwrap(), "1");
+/// assert_eq!(serde_json::from_str::<RecordType>("\"0\"").unwrap(), RecordType::Promotion);
+/// assert_eq!(RecordType::Demotion.to_string(), "Demotion");
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __open_int_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Open: a number this version of permkit does not know decodes as `UnknownValue`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", stringify!($value), "`")]
+                $variant,
+            )*
+            /// A number this version of permkit does not know, kept as the server sent it.
+            UnknownValue(i64),
+        }
+
+        impl $name {
+            /// Every known number.
+            pub const KNOWN: &'static [i64] = &[$($value),*];
+
+            /// The vendor's number.
+            pub fn value(self) -> i64 {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::UnknownValue(n) => n,
+                }
+            }
+
+            /// Whether this is a number permkit knows.
+            pub fn is_known(self) -> bool {
+                !matches!(self, Self::UnknownValue(_))
+            }
+        }
+
+        impl ::std::convert::From<i64> for $name {
+            fn from(n: i64) -> Self {
+                match n {
+                    $($value => Self::$variant,)*
+                    n => Self::UnknownValue(n),
+                }
+            }
+        }
+
+        impl ::std::convert::From<$name> for i64 {
+            fn from(v: $name) -> i64 {
+                v.value()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            /// The variant's name, or the number when it is unknown.
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    $(Self::$variant => f.write_str(stringify!($variant)),)*
+                    Self::UnknownValue(n) => write!(f, "{n}"),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::open_enum::deserialize_int(d).map(Self::from)
+            }
+        }
+    };
+}
+
+#[doc(inline)]
+pub use crate::__open_int_enum as open_int_enum;
+
+/// Deserialises an integer, or a string holding one.
+#[doc(hidden)]
+pub fn deserialize_int<'de, D>(d: D) -> Result<i64, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an integer")
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom("integer out of range"))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+            v.trim()
+                .parse()
+                .map_err(|_| E::custom(format!("not an integer: {v:?}")))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 /// Lowercase with white space removed.
 #[doc(hidden)]
 pub fn normalize(s: &str) -> String {

@@ -18,7 +18,19 @@ use std::str::FromStr;
 /// let z: Timestamp = "2025-12-01T02:00:00Z".parse().unwrap();
 /// assert_eq!(z.to_utc().to_rfc3339(), "2025-12-01T02:00:00+00:00");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality, hashing and ordering go by the instant ([`Timestamp::to_utc`]): the same instant
+/// written with two offsets is equal, and a value without an offset compares as UTC.
+///
+/// ```
+/// use permkit::Timestamp;
+/// let a: Timestamp = "2026-02-20T10:15:00+02:00".parse().unwrap();
+/// let b: Timestamp = "2026-02-20T08:15:00".parse().unwrap();
+/// let c: Timestamp = "2026-02-21".parse().unwrap();
+/// assert_eq!(a, b);
+/// assert!(b < c);
+/// ```
+#[derive(Clone, Copy)]
 pub struct Timestamp {
     local: NaiveDateTime,
     offset: Option<FixedOffset>,
@@ -69,6 +81,32 @@ impl Timestamp {
     /// The current time in UTC.
     pub fn now() -> Self {
         Utc::now().into()
+    }
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_utc() == other.to_utc()
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.to_utc().hash(state);
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.to_utc().cmp(&other.to_utc())
     }
 }
 

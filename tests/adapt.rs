@@ -402,3 +402,122 @@ fn unexploded_query_arrays_become_strings() {
         "array"
     );
 }
+
+#[test]
+fn integer_enums_get_names_from_their_description() {
+    let s = spec(
+        json!({}),
+        json!({
+            "RankRecordType": {"type": "integer", "enum": [0, 1, 2, 3], "description": "0 Promotion, 1 Demotion, 2 Lateral, 3 Transfer."},
+            "Named": {"type": "integer", "enum": [1, 2], "x-enum-varnames": ["low", "high"]},
+            "Bare": {"type": "integer", "enum": [5, 7]}
+        }),
+    );
+    let out = run(s, &config()).unwrap();
+    let by_name = |n: &str| out.int_enums.iter().find(|e| e.name == n).unwrap().values.clone();
+    assert_eq!(
+        by_name("RankRecordType"),
+        [
+            (0, "Promotion".to_string()),
+            (1, "Demotion".into()),
+            (2, "Lateral".into()),
+            (3, "Transfer".into())
+        ]
+    );
+    assert_eq!(by_name("Named"), [(1, "Low".to_string()), (2, "High".into())]);
+    assert_eq!(by_name("Bare"), [(5, "Value5".to_string()), (7, "Value7".into())]);
+    let code = emit::int_enums(&out.int_enums);
+    assert!(code.contains("open_int_enum!"), "{code}");
+    assert!(code.contains("Promotion = 0,"), "{code}");
+}
+
+/// A file shaped like progenitor's output for one operation `GET /things/{id}` answering
+/// `{data: Thing}`.
+fn generated_like() -> syn::File {
+    syn::parse_str(
+        r#"
+        pub mod types {
+            pub struct Thing { pub id: i64 }
+            pub struct ThingEnvelope { pub data: Thing }
+        }
+        pub struct Client { pub(crate) baseurl: String }
+        impl Client {
+            pub fn new(baseurl: &str) -> Self { todo!() }
+            pub fn new_with_client(baseurl: &str) -> Self { todo!() }
+        }
+        impl ClientInfo<crate::transport::Inner> for Client {
+            fn baseurl(&self) -> &str { self.baseurl.as_str() }
+        }
+        const _: () = {};
+        impl Client {
+            /**Get a thing
+
+```ignore
+let response = client.get_thing()
+    .id(id)
+    .send()
+    .await;
+```*/
+            pub fn get_thing(&self) -> builder::GetThing<'_> { builder::GetThing::new(self) }
+        }
+        pub mod builder {
+            pub struct GetThing<'a> { client: &'a super::Client, id: Result<i64, String> }
+            impl<'a> GetThing<'a> {
+                pub fn new(client: &'a super::Client) -> Self {
+                    Self { client, id: Err("id was not initialized".to_string()) }
+                }
+                pub fn id<V>(mut self, value: V) -> Self where V: std::convert::TryInto<i64> {
+                    self.id = value.try_into().map_err(|_| "conversion to `i64` for id failed".to_string());
+                    self
+                }
+                pub async fn send(self) -> Result<ResponseValue<types::ThingEnvelope>, Error<()>> {
+                    let Self { client, id } = self;
+                    let id = id.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/things/{}", client.baseurl, encode_path(&id.to_string()));
+                    let mut request = client.client.get(url).build()?;
+                    let info = OperationInfo { operation_id: "get_thing" };
+                    let result = client.exec(request, &info).await;
+                    todo!()
+                }
+            }
+        }
+        pub mod prelude {}
+        "#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
+    let mut file = generated_like();
+    let surface = surface::Surface {
+        unwrap_field: Some(("data", "data")),
+        meta_field: Some("meta"),
+    };
+    let specs = surface::op_specs(&json!({"paths": {"/things/{id}": {"get": {
+        "operationId": "get_thing",
+        "parameters": [{"name": "id", "in": "path", "description": "The thing's id."}]
+    }}}}));
+    let out = surface::rewrite(&mut file, surface, &Default::default(), &specs).unwrap();
+    assert_eq!(out.operations, 1);
+    let code: String = quote::quote!(#file)
+        .to_string()
+        .split_whitespace()
+        .collect();
+    for expected in [
+        "pubfnget_thing(&self,id:impl::std::convert::TryInto<i64>)->builder::GetThing<'_>{builder::GetThing::new(self).id(id)}",
+        "pubasyncfnsend(self)->crate::Result<types::Thing>",
+        "pubasyncfnsend_with_meta(self)->crate::Result<crate::Response<types::Thing>>",
+        "reply.try_map(|env|Ok(env.data))",
+        "pub(crate)fnnew(client:&'asuper::Client)",
+        "pub(crate)fnid<V>",
+        "\"`id`mustbeanumberthatfitsini64\"",
+        "\"`id`isrequired\"",
+        "letresponse=client.get_thing(id)",
+    ] {
+        assert!(code.contains(expected), "missing {expected} in {code}");
+    }
+    for gone in ["ClientInfo<", "ResponseValue", "pubfnnew(", "modprelude", "const_"] {
+        assert!(!code.contains(gone), "{gone} still in {code}");
+    }
+}

@@ -234,7 +234,7 @@ async fn a_second_401_is_returned_not_retried_again() {
         .client_credentials("c", SECRET, "u@C")
         .build()
         .unwrap();
-    let e = permkit::Error::from(client.list_roles().send().await.unwrap_err());
+    let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("GW-0031"));
     assert_eq!(count.load(Ordering::SeqCst), 2);
@@ -253,7 +253,7 @@ async fn static_token_401_is_not_retried() {
         .token("static")
         .build()
         .unwrap();
-    let e = permkit::Error::from(client.list_roles().send().await.unwrap_err());
+    let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
 }
 
@@ -272,7 +272,7 @@ async fn token_errors_are_unauthorized_and_never_show_secrets() {
         .client_credentials("c", SECRET, "u@C")
         .build()
         .unwrap();
-    let e = permkit::Error::from(client.list_roles().send().await.unwrap_err());
+    let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_client"));
     assert_eq!(e.message(), "Client authentication failed");
@@ -296,7 +296,7 @@ async fn a_token_response_without_a_token_is_an_error_without_the_body() {
         .client_credentials("c", SECRET, "u@C")
         .build()
         .unwrap();
-    let e = permkit::Error::from(client.list_roles().send().await.unwrap_err());
+    let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert!(e.message().contains("did not decode"), "{e}");
     assert!(!format!("{e} {e:?}").contains("half-secret-value"));
@@ -374,7 +374,7 @@ async fn a_store_that_cannot_keep_the_rotated_token_stops_the_request() {
         .refresh_token("c", SECRET, Arc::new(FailingStore))
         .build()
         .unwrap();
-    let e = permkit::Error::from(client.list_roles().send().await.unwrap_err());
+    let e = client.list_roles().send().await.unwrap_err();
     assert!(e.message().contains("disk full"), "{e}");
     assert!(!e.to_string().contains("rt-1"));
 }

@@ -23,7 +23,7 @@ async fn failing(response: ResponseTemplate) -> Error {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    Error::from(client.get_role("24").send().await.unwrap_err())
+    client.get_role("24").send().await.unwrap_err()
 }
 
 #[tokio::test]
@@ -38,12 +38,19 @@ async fn sage_documented_400_with_details() {
             {"code": "invalidRequest", "message": "/id is required", "errorId": "REST-1040", "target": "/id"}
         ]}},
         "ia::meta": {"totalCount": 1, "totalSuccess": 0, "totalError": 1}});
-    let e = failing(ResponseTemplate::new(400).set_body_json(body)).await;
+    let e = failing(
+        ResponseTemplate::new(400)
+            .insert_header("X-Request-Id", "req-7f3a")
+            .set_body_json(body),
+    )
+    .await;
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(e.status(), Some(400));
     assert_eq!(e.code(), Some("invalidRequest"));
     assert_eq!(e.message(), "Payload contains errors");
-    assert_eq!(e.request_id(), Some("REST-1064"));
+    // `errorId` names the kind of error; the request id comes from the response headers.
+    assert_eq!(e.error_id(), Some("REST-1064"));
+    assert_eq!(e.request_id(), Some("req-7f3a"));
     assert_eq!(e.support_id(), Some("Kxi78%7EZuyXBDEGVHD2UmO1phYXDQAAAAo"));
     assert_eq!(e.operation(), Some("get_role"));
     let fields: Vec<_> = e
@@ -72,7 +79,8 @@ async fn top_level_ia_error() {
     let e = failing(ResponseTemplate::new(404).set_body_json(body)).await;
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.code(), Some("notFound"));
-    assert_eq!(e.request_id(), Some("REST-1026"));
+    assert_eq!(e.error_id(), Some("REST-1026"));
+    assert_eq!(e.request_id(), None);
 }
 
 #[tokio::test]

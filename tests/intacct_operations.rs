@@ -551,19 +551,36 @@ async fn query_operation_generated() {
             json!({"ia::result": [{"key": "1", "name": "vendors"}, {"key": "2", "name": "bills"}],
             "ia::meta": {"totalCount": 9, "start": 1, "pageSize": 2, "next": 3, "previous": null}}),
         ))
-        .expect(1)
+        .expect(2)
         .mount(&server)
         .await;
     let req: types::QueryRequest = serde_json::from_value(body).unwrap();
-    let r = client
+    let rows = client
         .query()
         .x_ia_api_param_entity("UK")
         .body(req)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.ia_result.len(), 2);
-    assert_eq!(r.ia_meta.unwrap().next, Some(3));
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["key"], "1");
+    assert_eq!(rows[1]["name"], "bills");
+    // The generated operation returns the rows of `ia::result` only; the same body through
+    // `query::Query` keeps `ia::meta` (where the next page starts).
+    let page = permkit::intacct::query::Query::new("company-config/permission")
+        .fields(["key", "name"])
+        .filter(permkit::intacct::query::Filter::eq("module", "accountsPayable"))
+        .case_sensitive(false)
+        .order_by("key", permkit::intacct::query::Order::Asc)
+        .start(1)
+        .size(2)
+        .entity("UK")
+        .send(&client)
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 2);
+    assert_eq!(page.meta.next, Some(3));
+    assert_eq!(page.meta.total_count, Some(9));
 }
 
 #[tokio::test]

@@ -226,11 +226,7 @@ async fn statuses_map_to_kinds() {
             ))
             .mount(&server)
             .await;
-        let e: permkit::Error = client(&server)
-            .get_rank(id)
-            .send()
-            .await
-            .unwrap_err();
+        let e: permkit::Error = client(&server).get_rank(id).send().await.unwrap_err();
         assert_eq!(e.kind(), kind, "{status}");
         assert_eq!(e.status(), Some(status));
         assert_eq!(e.message(), format!("message {status}"));

@@ -64,12 +64,7 @@ macro_rules! relation {
     ($server:ident, $client:ident, $list:ident, $path:literal, $item:expr) => {{
         let item: Value = $item;
         mount_list(&$server, "GET", $path, &item).await;
-        let all: Vec<_> = $client
-            .$list(3)
-            .stream()
-            .try_collect()
-            .await
-            .unwrap();
+        let all: Vec<_> = $client.$list(3).stream().try_collect().await.unwrap();
         assert_eq!(all[0].id, 5, $path);
     }};
 }
@@ -426,13 +421,7 @@ async fn every_relation_index() {
         "/v2/categories/3/ranks",
         named()
     );
-    relation!(
-        server,
-        c,
-        list_event_images,
-        "/v2/events/3/image",
-        named()
-    );
+    relation!(server, c, list_event_images, "/v2/events/3/image", named());
     relation!(
         server,
         c,
@@ -447,13 +436,7 @@ async fn every_relation_index() {
         "/v2/forms/3/submissions",
         json!({"id": 5, "form_id": 3, "user_id": 1})
     );
-    relation!(
-        server,
-        c,
-        list_group_units,
-        "/v2/groups/3/units",
-        named()
-    );
+    relation!(server, c, list_group_units, "/v2/groups/3/units", named());
     relation!(
         server,
         c,

@@ -115,6 +115,37 @@ async fn pages_carry_metadata_and_stop_at_last_page() {
 }
 
 #[tokio::test]
+async fn send_returns_one_page_as_pages_yields_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/users"))
+        .and(query_param("page", "2"))
+        .respond_with(Pages {
+            total: 23,
+            expect_include: None,
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let page: permkit::Page<permkit::perscom::types::User> = client(&server)
+        .list_users()
+        .page(2u64)
+        .limit(10u64)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|u| u.id).collect::<Vec<_>>(),
+        (11..=20).collect::<Vec<i64>>()
+    );
+    assert_eq!(page.cursor, 2);
+    assert_eq!(page.next, Some(3));
+    assert_eq!(page.total_pages, Some(3));
+    assert_eq!(page.total_count, Some(23));
+    assert_eq!(page.reported, Some(2));
+}
+
+#[tokio::test]
 async fn resume_from_a_page() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -217,7 +248,10 @@ async fn nested_relation_lists_stream_too() {
         records.iter().map(|r| r.id).collect::<Vec<_>>(),
         [10, 11, 20, 21]
     );
-    assert_eq!(*records[1].type_, 1);
+    assert_eq!(
+        records[1].type_,
+        permkit::perscom::enums::RankRecordType::Demotion
+    );
 }
 
 #[tokio::test]

@@ -58,7 +58,7 @@ async fn batch_create_update_delete() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.data.len(), 2);
+    assert_eq!(created.len(), 2);
     let update = RankUpdate {
         paygrade: Some("E-4".into()),
         ..Default::default()
@@ -69,14 +69,14 @@ async fn batch_create_update_delete() {
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.data[0].paygrade.as_deref(), Some("E-4"));
+    assert_eq!(updated[0].paygrade.as_deref(), Some("E-4"));
     let deleted = c
         .batch_delete_ranks()
         .body(BatchDeleteRequest::ids([1, 2]))
         .send()
         .await
         .unwrap();
-    assert_eq!(deleted.data.len(), 2);
+    assert_eq!(deleted.len(), 2);
 }
 
 #[tokio::test]
@@ -193,13 +193,9 @@ async fn associate_and_dissociate() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.data.user_id, 3);
-    let r = c
-        .dissociate_user_award_record(3, 11)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.data.id, 11);
+    assert_eq!(r.user_id, 3);
+    let r = c.dissociate_user_award_record(3, 11).send().await.unwrap();
+    assert_eq!(r.id, 11);
 }
 
 #[tokio::test]
@@ -235,28 +231,16 @@ async fn crud_with_put_and_patch() {
     let put: permkit::perscom::types::StatusUpdate =
         serde_json::from_value(json!({"color": "#ff0000"})).unwrap();
     assert_eq!(
-        c.update_status(2)
-            .body(put)
-            .send()
-            .await
-            .unwrap()
-            .data
-            .color,
+        c.update_status(2).body(put).send().await.unwrap().color,
         "#ff0000"
     );
     let patch: permkit::perscom::types::StatusUpdate =
         serde_json::from_value(json!({"name": "On duty"})).unwrap();
     assert_eq!(
-        c.patch_status(2)
-            .body(patch)
-            .send()
-            .await
-            .unwrap()
-            .data
-            .name,
+        c.patch_status(2).body(patch).send().await.unwrap().name,
         "On duty"
     );
-    assert_eq!(c.delete_status(2).send().await.unwrap().data.id, 2);
+    assert_eq!(c.delete_status(2).send().await.unwrap().id, 2);
 }
 
 #[tokio::test]
@@ -281,5 +265,5 @@ async fn nested_batch_create_leaves_out_the_parent_key() {
         .send()
         .await
         .unwrap();
-    assert!(created.data.iter().all(|r| r.user_id == 3));
+    assert!(created.iter().all(|r| r.user_id == 3));
 }

@@ -92,8 +92,12 @@ async fn search_filters_sorts_and_searches_text() {
         .send()
         .await
         .unwrap();
-    assert!(insensitive.meta.total >= sensitive.meta.total);
-    assert!(insensitive.meta.total > 0);
+    let (sensitive, insensitive) = (
+        sensitive.total_count.unwrap(),
+        insensitive.total_count.unwrap(),
+    );
+    assert!(insensitive >= sensitive);
+    assert!(insensitive > 0);
     // Nested or-group: rank 1 or rank 2, and in unit 1.
     let group = Search::new()
         .filter(Filter::eq("unit_id", 1))
@@ -127,7 +131,7 @@ async fn search_filters_sorts_and_searches_text() {
         .send()
         .await
         .unwrap();
-    assert_eq!(visible.data.len(), 5);
+    assert_eq!(visible.items.len(), 5);
 }
 
 #[tokio::test]
@@ -138,32 +142,26 @@ async fn store_show_update_batch_and_records() {
         json!({"name": "Pat Recruit", "email": "pat@example.mil", "rank_id": 1}),
     )
     .unwrap();
-    let created = c.create_user().body(new.clone()).send().await.unwrap();
-    assert_eq!(created.status(), 201);
-    let id = created.data.id;
-    assert_eq!(id, 301);
-    let again: permkit::Error = c.create_user().body(new).send().await.unwrap_err().into();
-    assert_eq!(again.kind(), ErrorKind::Validation);
-    assert_eq!(again.field_errors()[0].field.as_deref(), Some("email"));
-    let shown = c
-        .get_user(id)
-        .include("rank,unit")
-        .send()
+    let created = c
+        .create_user()
+        .body(new.clone())
+        .send_with_meta()
         .await
         .unwrap();
-    assert_eq!(shown.data.rank.as_ref().unwrap().name, "Private");
+    assert_eq!(created.status(), 201);
+    let id = created.value().id;
+    assert_eq!(id, 301);
+    let again: permkit::Error = c.create_user().body(new).send().await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Validation);
+    assert_eq!(again.field_errors()[0].field.as_deref(), Some("email"));
+    let shown = c.get_user(id).include("rank,unit").send().await.unwrap();
+    assert_eq!(shown.rank.as_ref().unwrap().name, "Private");
     let rename = UserUpdate {
         name: Some("Pat Private".into()),
         ..Default::default()
     };
     assert_eq!(
-        c.patch_user(id)
-            .body(rename)
-            .send()
-            .await
-            .unwrap()
-            .data
-            .name,
+        c.patch_user(id).body(rename).send().await.unwrap().name,
         "Pat Private"
     );
     let batch = UserBatchUpdate::keyed([(
@@ -179,7 +177,6 @@ async fn store_show_update_batch_and_records() {
             .send()
             .await
             .unwrap()
-            .data
             .len(),
         1
     );
@@ -191,7 +188,7 @@ async fn store_show_update_batch_and_records() {
         .send()
         .await
         .unwrap();
-    assert_eq!(rec.data.user_id, id);
+    assert_eq!(rec.user_id, id);
     let records: Vec<_> = c
         .list_user_rank_records(id)
         .stream()
@@ -199,13 +196,7 @@ async fn store_show_update_batch_and_records() {
         .await
         .unwrap();
     assert_eq!(records.len(), 1);
-    let bad_include: permkit::Error = c
-        .list_users()
-        .include("password")
-        .send()
-        .await
-        .unwrap_err()
-        .into();
+    let bad_include: permkit::Error = c.list_users().include("password").send().await.unwrap_err();
     assert_eq!(bad_include.kind(), ErrorKind::Validation);
     let deleted = c
         .batch_delete_users()
@@ -213,8 +204,8 @@ async fn store_show_update_batch_and_records() {
         .send()
         .await
         .unwrap();
-    assert_eq!(deleted.data[0].id, id);
-    let gone: permkit::Error = c.get_user(id).send().await.unwrap_err().into();
+    assert_eq!(deleted[0].id, id);
+    let gone: permkit::Error = c.get_user(id).send().await.unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
 }
 
@@ -223,9 +214,9 @@ async fn limited_key_gets_403_naming_the_scope() {
     let sandbox = Sandbox::start().await;
     let c = client(&sandbox, Sandbox::PERSCOM_LIMITED_API_KEY);
     // Reads work.
-    assert_eq!(c.list_ranks().send().await.unwrap().meta.total, 12);
+    assert_eq!(c.list_ranks().send().await.unwrap().total_count, Some(12));
     let me = c.get_me().send().await.unwrap();
-    assert_eq!(me.data.len(), 1);
+    assert_eq!(me.items.len(), 1);
     // Writes do not, and the error says which scope was missing.
     let body: RankRecordCreateNested =
         serde_json::from_value(json!({"rank_id": 2, "type": 0})).unwrap();
@@ -234,17 +225,16 @@ async fn limited_key_gets_403_naming_the_scope() {
         .body(body)
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     assert_eq!(e.required_scope(), Some("create:rankrecord"));
-    let e: permkit::Error = c.clear_cache().send().await.unwrap_err().into();
+    let e: permkit::Error = c.clear_cache().send().await.unwrap_err();
     assert_eq!(e.required_scope(), Some("clear:cache"));
-    let e: permkit::Error = c.list_settings().send().await.unwrap_err().into();
+    let e: permkit::Error = c.list_settings().send().await.unwrap_err();
     assert_eq!(e.required_scope(), Some("view:settings"));
     // A wrong key is a 401.
     let wrong = client(&sandbox, "nope");
-    let e: permkit::Error = wrong.list_users().send().await.unwrap_err().into();
+    let e: permkit::Error = wrong.list_users().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
 }
 
@@ -258,5 +248,5 @@ async fn health_and_version() {
         .version(permkit::perscom::enums::ApiVersion::V1)
         .build()
         .unwrap();
-    assert_eq!(v1.list_awards().send().await.unwrap().meta.total, 8);
+    assert_eq!(v1.list_awards().send().await.unwrap().total_count, Some(8));
 }

@@ -142,8 +142,7 @@ async fn a_bad_search_never_reaches_the_server() {
         .body(Search::new().filter(Filter::new("id", Operator::NotIn, 1)))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -188,8 +187,7 @@ async fn search_validation_errors_come_back_typed() {
         .body(Search::new().text("x"))
         .send()
         .await
-        .unwrap_err()
-        .into();
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unprocessable);
     assert_eq!(e.code(), Some("MaxNestedDepthExceededException"));
 }
