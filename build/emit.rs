@@ -122,3 +122,56 @@ pub fn set_aside(adapted: &Adapted) -> String {
     out.push_str("];\n");
     out
 }
+
+/// The scope table of a spec that names the scope of each operation (PERSCOM:
+/// `x-perscom-scopes` lists every scope with its Rust name; each operation's
+/// `x-perscom-scope` names the one it needs, `x-perscom-scope-free` none). `None` when the
+/// spec has no scope catalogue; an error when an operation names no known scope.
+pub fn scope_table(spec: &serde_json::Value) -> Result<Option<String>, String> {
+    use serde_json::Value;
+    let Some(catalogue) = spec.get("x-perscom-scopes").and_then(Value::as_array) else {
+        return Ok(None);
+    };
+    let mut names = std::collections::BTreeMap::new();
+    let mut out = String::from("crate::perscom::scopes::scope_enum! {\n");
+    for s in catalogue {
+        let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let (scope, name, text) = (field("scope"), field("name"), field("description"));
+        if scope.is_empty() || name.is_empty() {
+            return Err("x-perscom-scopes: an entry without `scope` or `name`".into());
+        }
+        let _ = writeln!(out, "    #[doc = {:?}]", format!("`{scope}`: {text}"));
+        let _ = writeln!(out, "    {name} = {scope:?},");
+        names.insert(scope, name);
+    }
+    out.push_str("}\n\n/// Every operation (`operationId`, sorted) with the scope it needs; `None`: no scope check.\npub(crate) const OPERATION_SCOPES: &[(&str, Option<Scope>)] = &[\n");
+    let mut ops = Vec::new();
+    for (_, path, method) in crate::adapt::operations(spec) {
+        let op = &spec["paths"][&path][&method];
+        let id = op["operationId"].as_str().unwrap_or_default().to_string();
+        let scope = match op.get("x-perscom-scope").and_then(Value::as_str) {
+            Some(s) => Some(
+                names
+                    .get(s)
+                    .ok_or_else(|| format!("operation {id} needs the unknown scope {s}"))?
+                    .clone(),
+            ),
+            None if op.get("x-perscom-scope-free").and_then(Value::as_bool) == Some(true) => None,
+            None => return Err(format!("operation {id} names no scope (x-perscom-scope)")),
+        };
+        ops.push((id, scope));
+    }
+    ops.sort();
+    for (id, scope) in ops {
+        match scope {
+            Some(s) => {
+                let _ = writeln!(out, "    ({id:?}, Some(Scope::{s})),");
+            }
+            None => {
+                let _ = writeln!(out, "    ({id:?}, None),");
+            }
+        }
+    }
+    out.push_str("];\n");
+    Ok(Some(out))
+}

@@ -54,16 +54,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let entity = std::env::var("INTACCT_ENTITY").unwrap_or_else(|_| "UK".into());
     let in_entity = client.with_entity(&entity)?;
     let users = in_entity.list_users().send().await?;
-    println!("users seen from entity {entity}: {}", users.ia_result.len());
+    println!("users seen from entity {entity}: {}", users.items.len());
     let per_call = client
         .list_users()
         .x_ia_api_param_entity(entity.as_str())
         .send()
         .await?;
-    println!(
-        "same with the header on one call: {}",
-        per_call.ia_result.len()
-    );
+    println!("same with the header on one call: {}", per_call.items.len());
 
     if !real {
         // A refresh token (the sandbox hands one out with client credentials), rotated on use.
@@ -103,7 +100,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Sandbox::INTACCT_USERNAME,
             )
             .build()?;
-        let e = permkit::Error::from(bad.list_roles().send().await.unwrap_err());
+        let e = bad.list_roles().send().await.unwrap_err();
         println!("bad secret: kind={:?} {e}", e.kind());
     }
     Ok(())

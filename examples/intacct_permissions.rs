@@ -32,8 +32,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let refs = client.list_permissions().send().await?;
     println!(
         "list_permissions: {} references, totalCount {:?}",
-        refs.ia_result.len(),
-        refs.ia_meta.and_then(|m| m.total_count)
+        refs.items.len(),
+        refs.total_count
     );
 
     // Every permission, 250 per page, as typed records.
@@ -78,7 +78,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(Some(key)) = first_key {
         let p = client.get_permission(key).send().await?;
-        println!("\n{:#?}", p.ia_result);
+        println!("\n{p:#?}");
     }
     Ok(())
 }

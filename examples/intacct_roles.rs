@@ -32,24 +32,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let roles = client.list_roles().send().await?;
-    println!("{} roles", roles.ia_result.len());
-    for r in &roles.ia_result {
+    println!("{} roles", roles.items.len());
+    for r in &roles.items {
         println!(
             "  {:>5} {}",
             r.key.as_deref().unwrap_or("-"),
             r.id.as_deref().unwrap_or("-")
         );
     }
-    let Some(key) = roles.ia_result.first().and_then(|r| r.key.clone()) else {
+    let Some(key) = roles.items.first().and_then(|r| r.key.clone()) else {
         return Ok(());
     };
 
-    let role = client
-        .get_role(&key)
-        .send()
-        .await?
-        .ia_result
-        .unwrap_or_default();
+    let role = client.get_role(&key).send().await?;
     println!(
         "\nrole {:?} ({:?}, {:?}): {} assignments, {} users, {} groups",
         role.id,
@@ -86,20 +81,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("query: {} assignments of role {key}", rows.len());
 
     if !real || std::env::var("INTACCT_WRITES").as_deref() == Ok("1") {
-        let create: types::RoleCreateRequest = serde_json::from_value(serde_json::json!({
-            "id": "permkit example role", "description": "Created by the permkit example", "roleType": "enterprise", "applyTo": "loginOnly"
-        }))?;
+        let create = types::RoleCreateRequest::builder()
+            .id("permkit example role")
+            .description(String::from("Created by the permkit example"))
+            .role_type(types::RoleType::Enterprise)
+            .apply_to(types::RoleApplyTo::LoginOnly);
         let created = client.create_role().body(create).send().await?;
-        let new_key = created.ia_result.and_then(|r| r.key).unwrap_or_default();
+        let new_key = created.key.unwrap_or_default();
         println!("\ncreated role {new_key}");
-        let update: types::RoleUpdateRequest = serde_json::from_value(
-            serde_json::json!({"description": "Updated by the permkit example"}),
-        )?;
-        client
-            .update_role(&new_key)
-            .body(update)
-            .send()
-            .await?;
+        let update = types::RoleUpdateRequest::builder()
+            .description(String::from("Updated by the permkit example"));
+        client.update_role(&new_key).body(update).send().await?;
         println!("updated role {new_key}");
         client.delete_role(&new_key).send().await?;
         println!("deleted role {new_key}");

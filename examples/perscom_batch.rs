@@ -32,8 +32,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?,
     };
 
-    let new = |name: &str, abbr: &str| -> Result<RankCreate, serde_json::Error> {
-        serde_json::from_value(serde_json::json!({"name": name, "abbreviation": abbr}))
+    let new = |name: &str, abbr: &str| {
+        RankCreate::try_from(
+            RankCreate::builder()
+                .name(name)
+                .abbreviation(abbr.to_string()),
+        )
     };
     let created = client
         .batch_create_ranks()
@@ -42,8 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             new("Chief Warrant Officer 2", "CW2")?,
         ]))
         .send()
-        .await?
-        .data;
+        .await?;
     println!(
         "created: {:?}",
         created
@@ -65,8 +68,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .batch_update_ranks()
         .body(RankBatchUpdate::keyed(updates))
         .send()
-        .await?
-        .data;
+        .await?;
     println!(
         "updated: {:?}",
         updated
@@ -79,8 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .batch_delete_ranks()
         .body(BatchDeleteRequest::ids(created.iter().map(|r| r.id)))
         .send()
-        .await?
-        .data;
+        .await?;
     println!("deleted: {} ranks", deleted.len());
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox otherwise.
 
 use futures::TryStreamExt;
+use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::RankRecordCreateNested;
 use permkit::perscom::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
@@ -33,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .limit(1u64)
         .send()
         .await?
-        .data
+        .items
         .into_iter()
         .next()
     else {
@@ -52,7 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  rank record #{}: {} (type {})",
             r.id,
             r.rank.as_ref().map(|k| k.name.as_str()).unwrap_or("?"),
-            *r.type_
+            r.type_
         );
     }
     let awards: Vec<_> = client
@@ -110,17 +111,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .or_else(|| ranks.iter().find(|r| Some(r.id) == user.rank_id))
             .map(|r| r.id)
             .ok_or("no ranks")?;
-        let promotion: RankRecordCreateNested = serde_json::from_value(
-            serde_json::json!({"rank_id": next_rank, "type": 0, "text": "Promoted by permkit example"}),
-        )?;
+        let promotion = RankRecordCreateNested::builder()
+            .rank_id(next_rank)
+            .type_(RankRecordType::Promotion)
+            .text("Promoted by permkit example".to_string());
         let created = client
             .create_user_rank_record(user.id)
             .body(promotion)
             .send()
-            .await
-            .map_err(permkit::Error::from)?
-            .into_inner()
-            .data;
+            .await?;
         println!(
             "recorded promotion: rank record #{} (rank {})",
             created.id, created.rank_id

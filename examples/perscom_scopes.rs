@@ -41,9 +41,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?,
     };
     match client.clear_cache().send().await {
-        Ok(r) => println!("\ncache cleared: {}", r.into_inner().status),
+        Ok(r) => println!("\ncache cleared: {}", r.status),
         Err(e) => {
-            let e = permkit::Error::from(e);
             if e.kind() == ErrorKind::Forbidden {
                 println!("\n403 as expected: {e}");
                 println!("missing scope: {}", e.required_scope().unwrap_or("?"));

@@ -53,7 +53,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .case_insensitive()
         .sort_asc("name");
     let garcias = client.search_users().body(text).send().await?;
-    println!("\n{} users match \"garcia\" (any case)", garcias.meta.total);
+    let total = garcias
+        .total_count
+        .map_or_else(|| "?".to_string(), |n| n.to_string());
+    println!("\n{total} users match \"garcia\" (any case)");
 
     // Lists: `in`, `not in`.
     let ranks = Search::new()

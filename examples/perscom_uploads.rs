@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .limit(1u64)
         .send()
         .await?
-        .data
+        .items
         .remove(0);
     let progress = Progress::new();
     let image = client
@@ -61,7 +61,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .data;
     println!("replaced: {}", replaced.name);
 
-    let me = client.get_me().send().await?.data.remove(0);
+    let me = client.get_me().send().await?.items.remove(0);
     let user = client
         .update_user_profile_photo(me.id, FilePart::from_path(&path).await?)
         .send()

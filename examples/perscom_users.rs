@@ -50,8 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .get_user(id)
             .include("rank,position,rank_records,award_records,service_records")
             .send()
-            .await?
-            .data;
+            .await?;
         println!(
             "\n{} ({}): {} rank records, {} award records, {} service records",
             user.name,
@@ -63,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let me = client.get_me().send().await?;
-    if let Some(me) = me.data.first() {
+    if let Some(me) = me.items.first() {
         println!("\nauthenticated as {} <{}>", me.name, me.email);
     }
     Ok(())

@@ -100,10 +100,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .await
         .unwrap();
     c.get_user_group_member("2354").send().await.unwrap();
-    c.delete_user_group_member("2354")
-        .send()
-        .await
-        .unwrap();
+    c.delete_user_group_member("2354").send().await.unwrap();
     c.list_users().send().await.unwrap();
     c.create_user()
         .body(body::<types::UserCreateRequest>(json!({"id": "john.doe", "accountEmail": "john.doe@company.com", "contact": {"id": "Doe, John"}})))

@@ -298,6 +298,8 @@ async fn a_token_response_without_a_token_is_an_error_without_the_body() {
         .unwrap();
     let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    // A local failure: no HTTP status is invented for it.
+    assert_eq!(e.status(), None);
     assert!(e.message().contains("did not decode"), "{e}");
     assert!(!format!("{e} {e:?}").contains("half-secret-value"));
 }
@@ -375,8 +377,43 @@ async fn a_store_that_cannot_keep_the_rotated_token_stops_the_request() {
         .build()
         .unwrap();
     let e = client.list_roles().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(e.status(), None);
     assert!(e.message().contains("disk full"), "{e}");
     assert!(!e.to_string().contains("rt-1"));
+}
+
+#[derive(Debug)]
+struct EmptyStore;
+
+impl TokenStore for EmptyStore {
+    fn load(&self) -> BoxFuture<'_, permkit::Result<Option<Secret>>> {
+        Box::pin(async { Ok(None) })
+    }
+    fn save(&self, _: Secret) -> BoxFuture<'_, permkit::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[tokio::test]
+async fn an_empty_store_is_unauthorized_without_a_status_or_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/oauth2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "at-1"})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    mount_roles(&server, "at-1", 0).await;
+    let client = Client::builder(base(&server))
+        .refresh_token("c", SECRET, Arc::new(EmptyStore))
+        .build()
+        .unwrap();
+    let e = client.list_roles().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(e.status(), None);
+    assert_eq!(e.operation(), Some("list_roles"));
+    assert!(e.message().contains("no refresh token"), "{e}");
 }
 
 #[tokio::test]

@@ -136,11 +136,7 @@ async fn get_permission_decodes_sage_sample_and_unknown_enum_values() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = client
-        .get_permission("1")
-        .send()
-        .await
-        .unwrap();
+    let p = client.get_permission("1").send().await.unwrap();
     assert_eq!(p.module, Some(types::PermissionModule::MyAccounting));
     assert_eq!(p.name, Some(types::PermissionName::SwitchToMyAccounting));
     assert_eq!(
@@ -167,11 +163,7 @@ async fn get_permission_with_null_group_and_path_encoding() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = client
-        .get_permission("10/2")
-        .send()
-        .await
-        .unwrap();
+    let p = client.get_permission("10/2").send().await.unwrap();
     assert_eq!(p.permission_group, None);
     assert_eq!(
         p.module,
@@ -198,11 +190,7 @@ async fn get_role() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client
-        .get_role("24")
-        .send()
-        .await
-        .unwrap();
+    let r = client.get_role("24").send().await.unwrap();
     assert_eq!(r.id.as_deref(), Some("Employee"));
     assert_eq!(r.role_type, Some(types::RoleType::Enterprise));
     assert_eq!(r.apply_to, Some(types::RoleApplyTo::LoginAndSlideIn));
@@ -226,7 +214,12 @@ async fn create_role() {
         .mount(&server)
         .await;
     let req: types::RoleCreateRequest = serde_json::from_value(body.clone()).unwrap();
-    let r = client.create_role().body(req).send_with_meta().await.unwrap();
+    let r = client
+        .create_role()
+        .body(req)
+        .send_with_meta()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     assert_eq!(r.into_inner().key.as_deref(), Some("470"));
 }
@@ -244,12 +237,7 @@ async fn update_role() {
         .mount(&server)
         .await;
     let req: types::RoleUpdateRequest = serde_json::from_value(body).unwrap();
-    let r = client
-        .update_role("470")
-        .body(req)
-        .send()
-        .await
-        .unwrap();
+    let r = client.update_role("470").body(req).send().await.unwrap();
     assert_eq!(r.key.as_deref(), Some("470"));
 }
 
@@ -319,10 +307,7 @@ async fn update_role_permission_assignment() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.href.as_deref(),
-        Some("/objects/company-config/role/528")
-    );
+    assert_eq!(r.href.as_deref(), Some("/objects/company-config/role/528"));
 }
 
 #[tokio::test]
@@ -336,11 +321,7 @@ async fn get_role_user_map() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client
-        .get_role_user_map("618")
-        .send()
-        .await
-        .unwrap();
+    let r = client.get_role_user_map("618").send().await.unwrap();
     assert_eq!(r.user.unwrap().id.as_deref(), Some("Admin"));
 }
 
@@ -355,11 +336,7 @@ async fn get_role_user_group_map() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client
-        .get_role_user_group_map("761")
-        .send()
-        .await
-        .unwrap();
+    let r = client.get_role_user_group_map("761").send().await.unwrap();
     assert_eq!(r.user_group.unwrap().id.as_deref(), Some("Bypass group"));
 }
 
@@ -407,11 +384,7 @@ async fn user_group_crud() {
         .await
         .unwrap();
     assert_eq!(created.key.as_deref(), Some("21"));
-    let g = client
-        .get_user_group("21")
-        .send()
-        .await
-        .unwrap();
+    let g = client.get_user_group("21").send().await.unwrap();
     assert_eq!(g.roles[0].id.as_deref(), Some("Warehouse users"));
     client
         .update_user_group("21")
@@ -466,11 +439,7 @@ async fn user_group_member_create_get_delete() {
         .send()
         .await
         .unwrap();
-    let m = client
-        .get_user_group_member("2354")
-        .send()
-        .await
-        .unwrap();
+    let m = client.get_user_group_member("2354").send().await.unwrap();
     assert_eq!(m.user.unwrap().user_name.as_deref(), Some("Tony Smith"));
     client
         .delete_user_group_member("2354")
@@ -520,11 +489,7 @@ async fn user_crud() {
         .send()
         .await
         .unwrap();
-    let u = client
-        .get_user("65")
-        .send()
-        .await
-        .unwrap();
+    let u = client.get_user("65").send().await.unwrap();
     assert_eq!(u.status, Some(types::UserStatus::LockedOut));
     assert_eq!(u.admin_privileges, Some(types::AdminPrivileges::Off));
     assert_eq!(u.entity.unwrap().key, None);
@@ -569,7 +534,10 @@ async fn query_operation_generated() {
     // `query::Query` keeps `ia::meta` (where the next page starts).
     let page = permkit::intacct::query::Query::new("company-config/permission")
         .fields(["key", "name"])
-        .filter(permkit::intacct::query::Filter::eq("module", "accountsPayable"))
+        .filter(permkit::intacct::query::Filter::eq(
+            "module",
+            "accountsPayable",
+        ))
         .case_sensitive(false)
         .order_by("key", permkit::intacct::query::Order::Asc)
         .start(1)
@@ -650,12 +618,7 @@ async fn create_token_operation_is_form_encoded() {
         "client_secret": "cs", "username": "ws_user@ACME|US"}),
     )
     .unwrap();
-    let t = client
-        .create_token()
-        .body(req)
-        .send()
-        .await
-        .unwrap();
+    let t = client.create_token().body(req).send().await.unwrap();
     assert_eq!(t.expires_in, Some(3600));
 }
 

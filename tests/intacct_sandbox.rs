@@ -134,35 +134,18 @@ async fn role_lifecycle_and_maps() {
     assert_eq!(dup.kind(), ErrorKind::Conflict);
     let update: types::RoleUpdateRequest =
         serde_json::from_value(json!({"description": "changed"})).unwrap();
-    client
-        .update_role(&key)
-        .body(update)
-        .send()
-        .await
-        .unwrap();
-    let role = client
-        .get_role(&key)
-        .send()
-        .await
-        .unwrap();
+    client.update_role(&key).body(update).send().await.unwrap();
+    let role = client.get_role(&key).send().await.unwrap();
     assert_eq!(role.description.as_deref(), Some("changed"));
     client.delete_role(&key).send().await.unwrap();
     let gone = client.get_role(&key).send().await.unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound);
     assert_eq!(gone.code(), Some("notFound"));
 
-    let maps = client
-        .list_role_user_maps()
-        .send()
-        .await
-        .unwrap();
+    let maps = client.list_role_user_maps().send().await.unwrap();
     assert!(!maps.items.is_empty());
     let first = maps.items[0].key.clone().unwrap();
-    let m = client
-        .get_role_user_map(first)
-        .send()
-        .await
-        .unwrap();
+    let m = client.get_role_user_map(first).send().await.unwrap();
     assert!(m.role.is_some() && m.user.is_some());
 }
 

@@ -35,15 +35,10 @@ pub async fn run(tour: &Tour) -> Step {
     let roles = client.list_roles().send().await?;
     println!(
         "{} roles (list_roles returns up to 100 references)",
-        roles.ia_result.len()
+        roles.items.len()
     );
-    if let Some(key) = roles.ia_result.first().and_then(|r| r.key.clone()) {
-        let role = client
-            .get_role(&key)
-            .send()
-            .await?
-            .ia_result
-            .unwrap_or_default();
+    if let Some(key) = roles.items.first().and_then(|r| r.key.clone()) {
+        let role = client.get_role(&key).send().await?;
         println!(
             "role {}: {} permission assignments, {} users, {} groups",
             role.id.as_deref().unwrap_or("-"),
@@ -102,20 +97,19 @@ pub async fn run(tour: &Tour) -> Step {
 
     // Writes: a role created, updated and deleted.
     if writes {
-        let create: types::RoleCreateRequest = serde_json::from_value(serde_json::json!({
-            "id": "permkit tour role", "description": "Created by the permkit tour", "roleType": "enterprise"
-        }))?;
+        let create = types::RoleCreateRequest::builder()
+            .id("permkit tour role")
+            .description(String::from("Created by the permkit tour"))
+            .role_type(types::RoleType::Enterprise);
         let key = client
             .create_role()
             .body(create)
             .send()
             .await?
-            .ia_result
-            .and_then(|r| r.key)
+            .key
             .unwrap_or_default();
-        let update: types::RoleUpdateRequest = serde_json::from_value(
-            serde_json::json!({"description": "Updated by the permkit tour"}),
-        )?;
+        let update = types::RoleUpdateRequest::builder()
+            .description(String::from("Updated by the permkit tour"));
         client.update_role(&key).body(update).send().await?;
         client.delete_role(&key).send().await?;
         println!("role {key}: created, updated, deleted");

@@ -8,6 +8,7 @@
 use crate::{Step, Tour};
 use futures::TryStreamExt;
 use permkit::ErrorKind;
+use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::{RankRecordCreateNested, UserCreate};
 use permkit::perscom::{Client, Filter, Operator, Search};
 use permkit::sandbox::Sandbox;
@@ -94,25 +95,20 @@ pub async fn run(tour: &Tour) -> Step {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?
             .as_secs();
-        let new: UserCreate = serde_json::from_value(serde_json::json!({
-            "name": "Tour Recruit", "email": format!("tour.recruit.{stamp}@example.com")
-        }))?;
-        let user = client
-            .create_user()
-            .body(new)
-            .send()
-            .await?
-            .data;
+        let new = UserCreate::builder()
+            .name("Tour Recruit")
+            .email(format!("tour.recruit.{stamp}@example.com"));
+        let user = client.create_user().body(new).send().await?;
         println!("created user #{} {}", user.id, user.name);
-        let promotion: RankRecordCreateNested = serde_json::from_value(
-            serde_json::json!({"rank_id": first.and_then(|u| u.rank_id).unwrap_or(1), "type": 0, "text": "permkit tour"}),
-        )?;
+        let promotion = RankRecordCreateNested::builder()
+            .rank_id(first.and_then(|u| u.rank_id).unwrap_or(1))
+            .type_(RankRecordType::Promotion)
+            .text("permkit tour".to_string());
         let record = client
             .create_user_rank_record(user.id)
             .body(promotion)
             .send()
-            .await?
-            .data;
+            .await?;
         println!(
             "recorded rank record #{} for #{}",
             record.id, record.user_id
@@ -127,8 +123,9 @@ pub async fn run(tour: &Tour) -> Step {
     let limited = Client::builder(tour.sandbox.perscom_url())
         .api_key(Sandbox::PERSCOM_LIMITED_API_KEY)
         .build()?;
-    let promotion: RankRecordCreateNested =
-        serde_json::from_value(serde_json::json!({"rank_id": 2, "type": 0}))?;
+    let promotion = RankRecordCreateNested::builder()
+        .rank_id(2)
+        .type_(RankRecordType::Promotion);
     match limited
         .create_user_rank_record(1)
         .body(promotion)
@@ -137,7 +134,6 @@ pub async fn run(tour: &Tour) -> Step {
     {
         Ok(_) => return Err("the limited key was allowed to write".into()),
         Err(e) => {
-            let e = permkit::Error::from(e);
             println!("limited key: {e}");
             if e.kind() != ErrorKind::Forbidden || e.required_scope() != Some("create:rankrecord") {
                 return Err(format!("expected a 403 naming create:rankrecord, got {e}").into());

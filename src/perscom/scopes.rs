@@ -4,8 +4,8 @@
 //! A scope is `<ability>:<resource>`: `view`, `create`, `update` or `delete` on a resource named
 //! by its lower-cased model (`rankrecord`), plus `clear:cache`, `view:settings` and the OpenID
 //! scopes. Many-to-many operations (attach, detach, sync, toggle, pivot) need `update` on the
-//! parent; `GET /me` needs none. The table is generated with the spec by
-//! `scripts/perscom_spec.py` from each operation's `x-perscom-scope` (`scope_table.rs`).
+//! parent; `GET /me` needs none. The build script generates the table from the spec: the
+//! scope catalogue `x-perscom-scopes` and each operation's `x-perscom-scope`.
 //!
 //! ```
 //! use permkit::perscom::{Scope, required_scope};
@@ -61,7 +61,7 @@ macro_rules! scope_enum {
 }
 pub(crate) use scope_enum;
 
-include!("scope_table.rs");
+include!(concat!(env!("OUT_DIR"), "/perscom_scopes.rs"));
 
 impl Scope {
     /// The ability part (`view`, `create`, `update`, `delete`, `clear`), if the scope has one.
