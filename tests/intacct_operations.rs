@@ -209,7 +209,11 @@ async fn create_role() {
         .and(auth())
         .and(header("content-type", "application/json"))
         .and(body_json(&body))
-        .respond_with(ResponseTemplate::new(201).set_body_json(written("role", "470")))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("X-Request-Id", "req-470")
+                .set_body_json(written("role", "470")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -221,7 +225,31 @@ async fn create_role() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
+    assert_eq!(r.request_id(), Some("req-470"));
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    assert_eq!(r.value().id.as_deref(), Some("ID470"));
     assert_eq!(r.into_inner().key.as_deref(), Some("470"));
+}
+
+#[tokio::test]
+async fn a_success_without_ia_result_is_a_decode_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(p(&format!("{CC}/role/24")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ia::meta": {"totalCount": 0}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let e = client.get_role("24").send().await.unwrap_err();
+    assert_eq!(e.kind(), permkit::ErrorKind::Decode);
+    assert!(e.message().contains("ia::result"), "{e}");
 }
 
 #[tokio::test]

@@ -245,14 +245,19 @@ impl Intacct {
         ];
         let modules = PermissionModule::KNOWN;
         let names = PermissionName::KNOWN;
+        // Keys count per object, as Intacct's do (role 1, permission 1, ...); keys of objects
+        // created later start above every seeded one.
         let mut key = 0u64;
-        let mut next = || {
+        let mut counters: HashMap<&'static str, u64> = HashMap::new();
+        let mut next = |object: &'static str| {
             key += 1;
-            key.to_string()
+            let n = counters.entry(object).or_insert(0);
+            *n += 1;
+            n.to_string()
         };
         let permissions: Vec<Value> = (0..600)
             .map(|i| {
-                let k = next();
+                let k = next("permission");
                 // `list` always, then a deterministic selection of the others.
                 let mask = seed.below(1 << (rights_pool.len() - 1));
                 let rights: Vec<&str> = std::iter::once(rights_pool[0])
@@ -306,7 +311,7 @@ impl Intacct {
             .iter()
             .enumerate()
             .map(|(i, (id, description))| {
-                let k = next();
+                let k = next("role");
                 json!({
                     "key": k, "id": id, "description": description,
                     "roleType": if id.starts_with("::SYS::") { "multiEntityShared" } else { role_types[i % role_types.len()] },
@@ -338,7 +343,7 @@ impl Intacct {
                     .take(1 + seed.below(allowed.len() as u64) as usize)
                     .cloned()
                     .collect();
-                let k = next();
+                let k = next("role-permission-assignment");
                 assignments.push(json!({
                     "key": k, "id": k, "href": href("role-permission-assignment", &k),
                     "role": reference("role", role),
@@ -366,7 +371,7 @@ impl Intacct {
             if !seen_logins.insert(login.clone()) {
                 login = format!("{login}{i}");
             }
-            let k = next();
+            let k = next("user");
             let user_roles: Vec<Value> = (0..1 + seed.below(3))
                 .map(|_| reference("role", seed.pick(&roles[..12])))
                 .collect();
@@ -411,7 +416,7 @@ impl Intacct {
         let mut user_groups = Vec::new();
         let mut members = Vec::new();
         for (i, (id, description)) in group_names.iter().enumerate() {
-            let k = next();
+            let k = next("user-group");
             let group_roles = vec![
                 reference("role", &roles[1 + i % 11]),
                 reference("role", &roles[(5 + i * 3) % 12]),
@@ -419,7 +424,7 @@ impl Intacct {
             let group = json!({"key": k, "id": id, "description": description, "roles": group_roles, "href": href("user-group", &k), "audit": audit(&mut seed)});
             for j in 0..(3 + seed.below(6) as usize) {
                 let u = &users[(i * 7 + j * 5) % users.len()];
-                let mk = next();
+                let mk = next("user-group-member");
                 members.push(json!({
                     "key": mk, "id": mk, "href": href("user-group-member", &mk),
                     "userGroup": reference("user-group", &group),
