@@ -70,6 +70,7 @@ pub(crate) async fn json<T: serde::de::DeserializeOwned>(
 }
 
 /// Sends `request` whose answer has no body worth reading (204).
+#[cfg_attr(not(any(feature = "perscom", feature = "intacct")), allow(dead_code))]
 pub(crate) async fn unit(
     client: &reqwest::Client,
     inner: &Inner,
@@ -81,6 +82,7 @@ pub(crate) async fn unit(
 }
 
 /// Sends `request` and streams its body.
+#[cfg_attr(not(feature = "perscom"), allow(dead_code))]
 pub(crate) async fn bytes(
     client: &reqwest::Client,
     inner: &Inner,
@@ -100,6 +102,7 @@ pub(crate) async fn bytes(
 }
 
 /// A success body without the field that holds its value.
+#[cfg_attr(not(any(feature = "perscom", feature = "intacct")), allow(dead_code))]
 pub(crate) fn missing(field: &str) -> Error {
     Error::new(
         ErrorKind::Decode,

@@ -245,6 +245,7 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
 
 /// Why credentials could not be put on a request.
 #[derive(Debug)]
+#[cfg_attr(not(feature = "intacct"), allow(dead_code))]
 pub(crate) enum AuthFailure {
     /// The token endpoint could not be reached.
     Transport(reqwest::Error),
