@@ -369,12 +369,20 @@ fn shape(
         Some(t) => (t, true),
         None => (ty.clone(), false),
     };
-    let has_meta = surface
+    let meta = surface
         .meta_field
-        .is_some_and(|m| fields.iter().any(|(f, _)| f == m));
+        .and_then(|m| fields.iter().find(|(f, _)| f == m))
+        .map(|(_, t)| generic_arg(t, "Option").unwrap_or_else(|| t.clone()));
+    // A GET of a collection, or any operation whose metadata names the next page (Intacct's
+    // query service), answers a page.
+    let pages_on = meta.as_ref().is_some_and(|t| {
+        method == "get"
+            || structs
+                .get(&type_label(t))
+                .is_some_and(|f| f.iter().any(|(name, _)| name == "next"))
+    });
     if let Some(item) = generic_arg(&inner, "Vec")
-        && has_meta
-        && method == "get"
+        && pages_on
         && !optional
         && type_names.contains(&type_label(&item))
     {

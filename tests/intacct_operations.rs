@@ -555,11 +555,12 @@ async fn query_operation_generated() {
         .send()
         .await
         .unwrap();
-    assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0]["key"], "1");
-    assert_eq!(rows[1]["name"], "bills");
-    // The generated operation returns the rows of `ia::result` only; the same body through
-    // `query::Query` keeps `ia::meta` (where the next page starts).
+    assert_eq!(rows.items.len(), 2);
+    assert_eq!(rows.items[0]["key"], "1");
+    assert_eq!(rows.items[1]["name"], "bills");
+    // `ia::meta` becomes the page's cursor, next offset and total.
+    assert_eq!((rows.cursor, rows.next, rows.total_count), (1, Some(3), Some(9)));
+    // The same body through `query::Query`.
     let page = permkit::intacct::query::Query::new("company-config/permission")
         .fields(["key", "name"])
         .filter(permkit::intacct::query::Filter::eq(

@@ -18,7 +18,7 @@
 //!     .build()?;
 //! // One call, in one entity:
 //! let role = client.with_entity("US-East")?.get_role("24").send().await?;
-//! println!("{:?}", role.ia_result.as_ref().and_then(|r| r.id.as_deref()));
+//! println!("{:?}", role.id.as_deref());
 //! // Every permission, through the query service, 500 a page:
 //! let mut perms = Query::permissions().size(500).records::<permkit::intacct::query::PermissionRecord>(&client);
 //! while let Some(p) = perms.try_next().await? {
@@ -29,12 +29,14 @@
 //!
 //! Every operation of `openapi/intacct.yaml` is a method of [`Client`] (`list_permissions`,
 //! `get_permission`, `list_roles`, `create_role`, ... `query`, `get_model`, `create_token`).
-//! The object list operations return up to about 100 references and do not page (Sage
-//! declares no paging parameters for them): read whole collections with [`query::Query`],
-//! whose `.stream()` follows `ia::meta.next`.
+//! A call returns what `ia::result` holds: `get_role(key)` a `Role`, the object list operations
+//! (`list_roles()`...) a [`Page`](crate::Page) of references, `query()` a `Page` of rows with
+//! `ia::meta.next` as its `next`. The object lists return up to about 100 references and do not
+//! page (Sage declares no paging parameters for them): read whole collections with
+//! [`query::Query`], whose `.stream()` follows `ia::meta.next`.
 //!
 //! Errors decode Intacct's `ia::error` (nested in `ia::result` or at the top level) with its
-//! `code`, `errorId` ([`Error::request_id`](crate::Error::request_id)), `supportId` and
+//! `code`, `errorId` ([`Error::error_id`](crate::Error::error_id)), `supportId` and
 //! `details` (one [`FieldError`](crate::FieldError) per detail, field = its `target`), and the
 //! token endpoint's OAuth errors as [`ErrorKind::Unauthorized`](crate::ErrorKind::Unauthorized).
 //! 429 and 503 carry the wait read from `Retry-After` or the `X-IA-*-Retry-After` headers.
