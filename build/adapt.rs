@@ -574,7 +574,10 @@ fn int_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
         let pointer = format!("/components/schemas/{}/enum", escape(name));
         let numbers: Vec<i64> = values
             .iter()
-            .map(|v| v.as_i64().ok_or_else(|| err(&pointer, "an integer enum value is not an integer")))
+            .map(|v| {
+                v.as_i64()
+                    .ok_or_else(|| err(&pointer, "an integer enum value is not an integer"))
+            })
             .collect::<Result<_, _>>()?;
         let description = s.get("description").and_then(Value::as_str);
         let given: Option<Vec<String>> = s
@@ -614,7 +617,9 @@ pub fn described_names(description: &str) -> BTreeMap<i64, String> {
         let name = name.trim().trim_start_matches(['=', ':', '-']).trim();
         if let Ok(n) = number.trim_end_matches([':', '=']).parse::<i64>()
             && !name.is_empty()
-            && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '_')
         {
             out.insert(n, pascal(name));
         }

@@ -135,7 +135,12 @@ pub fn scope_table(spec: &serde_json::Value) -> Result<Option<String>, String> {
     let mut names = std::collections::BTreeMap::new();
     let mut out = String::from("crate::perscom::scopes::scope_enum! {\n");
     for s in catalogue {
-        let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let field = |k: &str| {
+            s.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         let (scope, name, text) = (field("scope"), field("name"), field("description"));
         if scope.is_empty() || name.is_empty() {
             return Err("x-perscom-scopes: an entry without `scope` or `name`".into());

@@ -7,9 +7,9 @@ mod emit;
 mod surface;
 
 use adapt::{Config, ListRule};
-use surface::Surface;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use std::path::{Path, PathBuf};
+use surface::Surface;
 
 /// The APIs: cargo feature, spec file stem, Rust module, list rule, envelope shape.
 const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
@@ -109,11 +109,7 @@ fn generate(
                 .expect("tokens"),
         )
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_replacement(
-            adapt::RAW_ERROR,
-            "::serde_json::Value",
-            std::iter::empty(),
-        );
+        .with_replacement(adapt::RAW_ERROR, "::serde_json::Value", std::iter::empty());
     for (format, rust_type) in adapt::CONVERSIONS {
         settings.with_conversion(
             serde_json::from_value::<schemars::schema::SchemaObject>(

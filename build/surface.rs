@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{
-    Expr, GenericArgument, ImplItem, Item, ItemImpl, ItemMod, LitStr, PathArguments,
-    ReturnType, Stmt, Token, Type, Visibility, parse_quote,
+    Expr, GenericArgument, ImplItem, Item, ItemImpl, ItemMod, LitStr, PathArguments, ReturnType,
+    Stmt, Token, Type, Visibility, parse_quote,
 };
 
 /// How one API wraps its success bodies.
@@ -85,10 +85,11 @@ pub fn op_specs(spec: &Value) -> BTreeMap<String, OpSpec> {
                 };
                 o.params.insert(norm(name), desc.trim().to_string());
             }
-            o.body = op
-                .get("requestBody")
-                .map(resolve)
-                .and_then(|b| b.get("description").and_then(Value::as_str).map(str::to_string));
+            o.body = op.get("requestBody").map(resolve).and_then(|b| {
+                b.get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
             out.insert(id.to_string(), o);
         }
     }
@@ -157,11 +158,19 @@ pub fn rewrite(
         })
         .ok_or("no `builder` module in the generated code")?;
     let builder_fields = builder_struct_fields(builder_mod);
-    let items = &mut builder_mod.content.as_mut().ok_or("empty builder module")?.1;
+    let items = &mut builder_mod
+        .content
+        .as_mut()
+        .ok_or("empty builder module")?
+        .1;
     for item in items.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let Some(name) = self_name(imp) else { continue };
-        let Some(send_at) = imp.items.iter().position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send")) else {
+        let Some(send_at) = imp
+            .items
+            .iter()
+            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
+        else {
             continue;
         };
         let ImplItem::Fn(send) = imp.items.remove(send_at) else {
@@ -192,7 +201,16 @@ pub fn rewrite(
             })
             .collect::<Result<_, String>>()?;
         let method = specs.get(&op).map(|s| s.method.clone()).unwrap_or_default();
-        let shape = shape(&success, &op, &method, surface, lists, &structs, &type_names, &mut out);
+        let shape = shape(
+            &success,
+            &op,
+            &method,
+            surface,
+            lists,
+            &structs,
+            &type_names,
+            &mut out,
+        );
         let op_lit = LitStr::new(&op, Span::call_site());
         let (env_ty, receive) = match &shape {
             Shape::Unit => (quote!(()), quote!(crate::generated::unit)),
@@ -200,16 +218,37 @@ pub fn rewrite(
             _ => (quote!(#success), quote!(crate::generated::json)),
         };
         let (out_ty, convert, what): (TokenStream, TokenStream, String) = match &shape {
-            Shape::Unit => (quote!(()), quote!(Ok(env)), "nothing (the server answers without a body)".into()),
-            Shape::Bytes => (quote!(crate::ByteStream), quote!(Ok(env)), "the body as a stream of bytes".into()),
-            Shape::Whole(t) => (quote!(#t), quote!(Ok(env)), format!("the {} the server answers with", type_link(t))),
-            Shape::Field { field, vendor, ty, optional } => {
+            Shape::Unit => (
+                quote!(()),
+                quote!(Ok(env)),
+                "nothing (the server answers without a body)".into(),
+            ),
+            Shape::Bytes => (
+                quote!(crate::ByteStream),
+                quote!(Ok(env)),
+                "the body as a stream of bytes".into(),
+            ),
+            Shape::Whole(t) => (
+                quote!(#t),
+                quote!(Ok(env)),
+                format!("the {} the server answers with", type_link(t)),
+            ),
+            Shape::Field {
+                field,
+                vendor,
+                ty,
+                optional,
+            } => {
                 let conv = if *optional {
                     quote!(env.#field.ok_or_else(|| crate::generated::missing(#vendor)))
                 } else {
                     quote!(Ok(env.#field))
                 };
-                (quote!(#ty), conv, format!("the {} in the response's `{vendor}`", type_link(ty)))
+                (
+                    quote!(#ty),
+                    conv,
+                    format!("the {} in the response's `{vendor}`", type_link(ty)),
+                )
             }
             Shape::Page { item } => (
                 quote!(crate::Page<#item>),
@@ -275,7 +314,11 @@ pub fn rewrite(
     let mut kept = Vec::new();
     for mut item in std::mem::take(&mut file.items) {
         match &mut item {
-            Item::Impl(imp) if imp.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == "ClientInfo")) => {
+            Item::Impl(imp)
+                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments.last().is_some_and(|s| s.ident == "ClientInfo")
+                }) =>
+            {
                 imp.trait_ = None;
                 imp.generics = Default::default();
                 for it in imp.items.iter_mut() {
@@ -287,8 +330,11 @@ pub fn rewrite(
             Item::Const(c) if c.ident == "_" => continue,
             Item::Use(u) if matches!(u.vis, Visibility::Public(_)) => u.vis = Visibility::Inherited,
             Item::Mod(m) if m.ident == "prelude" => continue,
-            Item::Impl(imp) if imp.trait_.is_none() && self_name(imp).as_deref() == Some("Client") => {
-                imp.items.retain(|it| !matches!(it, ImplItem::Fn(f) if f.sig.ident == "new"));
+            Item::Impl(imp)
+                if imp.trait_.is_none() && self_name(imp).as_deref() == Some("Client") =>
+            {
+                imp.items
+                    .retain(|it| !matches!(it, ImplItem::Fn(f) if f.sig.ident == "new"));
                 for it in imp.items.iter_mut() {
                     let ImplItem::Fn(f) = it else { continue };
                     if f.sig.ident == "new_with_client" {
@@ -304,7 +350,9 @@ pub fn rewrite(
                     let bident = format_ident!("{}", builder);
                     let mut call = quote!(builder::#bident::new(self));
                     for (p, ty) in params {
-                        f.sig.inputs.push(parse_quote!(#p: impl ::std::convert::TryInto<#ty>));
+                        f.sig
+                            .inputs
+                            .push(parse_quote!(#p: impl ::std::convert::TryInto<#ty>));
                         call = quote!(#call.#p(#p));
                     }
                     f.block = parse_quote!({ #call });
@@ -618,10 +666,7 @@ impl VisitMut for PlainMessages {
             && let Some((ty, tail)) = rest.split_once("` for ")
             && let Some(name) = tail.strip_suffix(" failed")
         {
-            *lit = LitStr::new(
-                &format!("`{name}` must be {}", friendly(ty)),
-                lit.span(),
-            );
+            *lit = LitStr::new(&format!("`{name}` must be {}", friendly(ty)), lit.span());
         } else if let Some(name) = v.strip_suffix(" was not initialized") {
             *lit = LitStr::new(&format!("`{name}` is required"), lit.span());
         }
@@ -645,7 +690,11 @@ fn friendly(ty: &str) -> String {
         "::std::string::String" => "text".into(),
         other => format!(
             "a valid `{}`",
-            other.rsplit("::").next().unwrap_or(other).trim_end_matches('>')
+            other
+                .rsplit("::")
+                .next()
+                .unwrap_or(other)
+                .trim_end_matches('>')
         ),
     }
 }
@@ -688,10 +737,7 @@ fn rewrite_method_doc(attrs: &mut [syn::Attribute], method: &str, params: &[(syn
         let mut lines: Vec<String> = Vec::new();
         for line in text.lines() {
             let t = line.trim();
-            if names
-                .iter()
-                .any(|n| t == format!(".{n}({n})").as_str())
-            {
+            if names.iter().any(|n| t == format!(".{n}({n})").as_str()) {
                 continue;
             }
             if t == format!("let response = client.{method}()") {

@@ -24,7 +24,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
     };
     let imports = client.list_application_imports().send().await?;
-    println!("{} imports; the latest:", imports.total_count.unwrap_or_default());
+    println!(
+        "{} imports; the latest:",
+        imports.total_count.unwrap_or_default()
+    );
     for i in imports.items.iter().take(5) {
         let app = i
             .application

@@ -45,8 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .description("<p>Uploaded by permkit</p>")
         .send()
-        .await?
-        .data;
+        .await?;
     println!(
         "image of {}: {} ({} bytes sent)",
         rank.name,
@@ -57,16 +56,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let replaced = client
         .update_rank_image_file(rank.id, FilePart::from_path(&path).await?)
         .send()
-        .await?
-        .data;
+        .await?;
     println!("replaced: {}", replaced.name);
 
     let me = client.get_me().send().await?.items.remove(0);
     let user = client
         .update_user_profile_photo(me.id, FilePart::from_path(&path).await?)
         .send()
-        .await?
-        .data;
+        .await?;
     println!(
         "{}'s profile photo: {}",
         user.name,

@@ -413,7 +413,12 @@ impl Error {
 
     /// The starting point every decoder refines: kind from the status, retry-after and request
     /// id from standard headers, and an excerpt when the body is not JSON.
-    pub(crate) fn from_response(api: Api, status: u16, headers: &http::HeaderMap, body: &str) -> Self {
+    pub(crate) fn from_response(
+        api: Api,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &str,
+    ) -> Self {
         let reason = http::StatusCode::from_u16(status)
             .ok()
             .and_then(|s| s.canonical_reason())

@@ -104,8 +104,5 @@ pub(crate) async fn bytes(
 /// A success body without the field that holds its value.
 #[cfg_attr(not(any(feature = "perscom", feature = "intacct")), allow(dead_code))]
 pub(crate) fn missing(field: &str) -> Error {
-    Error::new(
-        ErrorKind::Decode,
-        format!("the response has no `{field}`"),
-    )
+    Error::new(ErrorKind::Decode, format!("the response has no `{field}`"))
 }

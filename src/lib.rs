@@ -87,16 +87,16 @@ pub mod perscom;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use error::{Api, Error, ErrorKind, FieldError, Result};
 /// The `chrono` crate, whose types appear in [`Timestamp`]'s methods.
 pub use chrono;
-/// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
-pub use uuid;
+pub use error::{Api, Error, ErrorKind, FieldError, Result};
 pub use pagination::Page;
 pub use response::{ByteStream, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{ClientOptions, RetryPolicy};
+/// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
+pub use uuid;
 
 /// The README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "permission-assist", feature = "sandbox"))]

@@ -526,7 +526,7 @@ pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
     url: String,
     form: reqwest::multipart::Form,
     operation: &str,
-) -> Result<T, Error> {
+) -> Result<crate::Response<T>, Error> {
     let request = client
         .post(url)
         .header(http::header::ACCEPT, "application/json")
@@ -537,7 +537,9 @@ pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
                 .with_api(inner.api)
                 .with_operation(operation)
         })?;
-    send_json(client, inner, request, operation).await
+    let reply = call(client, inner, request, operation).await?;
+    let value = decode_json(inner.api, operation, &reply)?;
+    Ok(crate::Response::new(value, reply.status, reply.headers))
 }
 
 /// Sends a request the generated code does not cover and decodes its JSON success body.

@@ -414,7 +414,14 @@ fn integer_enums_get_names_from_their_description() {
         }),
     );
     let out = run(s, &config()).unwrap();
-    let by_name = |n: &str| out.int_enums.iter().find(|e| e.name == n).unwrap().values.clone();
+    let by_name = |n: &str| {
+        out.int_enums
+            .iter()
+            .find(|e| e.name == n)
+            .unwrap()
+            .values
+            .clone()
+    };
     assert_eq!(
         by_name("RankRecordType"),
         [
@@ -424,8 +431,14 @@ fn integer_enums_get_names_from_their_description() {
             (3, "Transfer".into())
         ]
     );
-    assert_eq!(by_name("Named"), [(1, "Low".to_string()), (2, "High".into())]);
-    assert_eq!(by_name("Bare"), [(5, "Value5".to_string()), (7, "Value7".into())]);
+    assert_eq!(
+        by_name("Named"),
+        [(1, "Low".to_string()), (2, "High".into())]
+    );
+    assert_eq!(
+        by_name("Bare"),
+        [(5, "Value5".to_string()), (7, "Value7".into())]
+    );
     let code = emit::int_enums(&out.int_enums);
     assert!(code.contains("open_int_enum!"), "{code}");
     assert!(code.contains("Promotion = 0,"), "{code}");
@@ -517,7 +530,13 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
     ] {
         assert!(code.contains(expected), "missing {expected} in {code}");
     }
-    for gone in ["ClientInfo<", "ResponseValue", "pubfnnew(", "modprelude", "const_"] {
+    for gone in [
+        "ClientInfo<",
+        "ResponseValue",
+        "pubfnnew(",
+        "modprelude",
+        "const_",
+    ] {
         assert!(!code.contains(gone), "{gone} still in {code}");
     }
 }

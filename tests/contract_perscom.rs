@@ -252,7 +252,7 @@ async fn uploads_match_the_spec() {
         .send()
         .await
         .unwrap();
-    let _ = image.data.image_url;
+    let _ = image.image_url;
     c.create_image("Crest", png())
         .description("<p>Unit crest</p>")
         .send()

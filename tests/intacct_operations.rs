@@ -559,7 +559,10 @@ async fn query_operation_generated() {
     assert_eq!(rows.items[0]["key"], "1");
     assert_eq!(rows.items[1]["name"], "bills");
     // `ia::meta` becomes the page's cursor, next offset and total.
-    assert_eq!((rows.cursor, rows.next, rows.total_count), (1, Some(3), Some(9)));
+    assert_eq!(
+        (rows.cursor, rows.next, rows.total_count),
+        (1, Some(3), Some(9))
+    );
     // The same body through `query::Query`.
     let page = permkit::intacct::query::Query::new("company-config/permission")
         .fields(["key", "name"])

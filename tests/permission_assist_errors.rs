@@ -187,11 +187,7 @@ async fn malformed_success_bodies_are_decode_errors() {
             .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
             .mount(&server)
             .await;
-        let e = client
-            .list_identities()
-            .send()
-            .await
-            .unwrap_err();
+        let e = client.list_identities().send().await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Decode, "{body:?}: {e}");
     }
 }

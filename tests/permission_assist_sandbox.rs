@@ -39,12 +39,7 @@ async fn identities_span_five_pages_in_name_order() {
 #[tokio::test]
 async fn stage_then_cancel_an_import() {
     let (_sandbox, client) = setup().await;
-    let apps = client
-        .list_applications()
-        .send()
-        .await
-        .unwrap()
-        .items;
+    let apps = client.list_applications().send().await.unwrap().items;
     let scheduled = apps
         .iter()
         .find(|a| {
@@ -102,12 +97,7 @@ async fn stage_then_cancel_an_import() {
 #[tokio::test]
 async fn archived_applications_and_bad_tokens_are_refused() {
     let (sandbox, client) = setup().await;
-    let apps = client
-        .list_applications()
-        .send()
-        .await
-        .unwrap()
-        .items;
+    let apps = client.list_applications().send().await.unwrap().items;
     let archived = apps.iter().find(|a| a.is_archived == Some(true)).unwrap();
     let e = client
         .stage_application_import()
@@ -125,11 +115,7 @@ async fn archived_applications_and_bad_tokens_are_refused() {
         .token("pa_wrong")
         .build()
         .unwrap();
-    let e = wrong
-        .list_identities()
-        .send()
-        .await
-        .unwrap_err();
+    let e = wrong.list_identities().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
 }
 

@@ -342,7 +342,7 @@ async fn health_and_spec_are_unversioned() {
         .await;
     let c = client(&server);
     assert_eq!(
-        c.get_health().await.unwrap().unwrap().data,
+        c.get_health().await.unwrap().unwrap(),
         json!({"database": "ok"})
     );
     assert!(c.get_health().await.unwrap().is_none());

@@ -74,7 +74,7 @@ async fn has_one_image_create_and_replace() {
         .send()
         .await
         .unwrap();
-    assert_eq!(created.data.id, 3);
+    assert_eq!(created.id, 3);
     assert_eq!(progress.bytes_sent(), 12);
     c.update_rank_image_file(7, FilePart::from_bytes(&b"new"[..], "new.png"))
         .send()
@@ -120,10 +120,7 @@ async fn user_photos_use_method_spoofing() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        u.data.profile_photo_url.as_deref(),
-        Some("https://cdn/p.jpg")
-    );
+    assert_eq!(u.profile_photo_url.as_deref(), Some("https://cdn/p.jpg"));
     c.update_user_cover_photo(42, FilePart::from_bytes(&b"banner"[..], "banner.webp"))
         .send()
         .await
@@ -197,7 +194,7 @@ async fn attachments_and_batches_use_bracket_names() {
         .send()
         .await
         .unwrap();
-    assert_eq!(batch.data.len(), 2);
+    assert_eq!(batch.len(), 2);
     c.update_event_image_multipart(4, 9)
         .name("Final")
         .send()

@@ -11,7 +11,9 @@
 use permkit::sandbox::Sandbox;
 use permkit::{ErrorKind, intacct, permission_assist, perscom};
 
-async fn clients(sandbox: &Sandbox) -> (permission_assist::Client, perscom::Client, intacct::Client) {
+async fn clients(
+    sandbox: &Sandbox,
+) -> (permission_assist::Client, perscom::Client, intacct::Client) {
     let pa = permission_assist::Client::builder(sandbox.permission_assist_url())
         .token(Sandbox::PERMISSION_ASSIST_TOKEN)
         .build()
@@ -41,11 +43,7 @@ async fn every_api_returns_its_own_types() -> anyhow::Result<()> {
         pa.list_identities().send().await?;
     let one: permission_assist::types::Identity = pa.get_identity(page.items[0].id).send().await?;
     assert_eq!(one.id, page.items[0].id);
-    let e: permkit::Error = pa
-        .get_identity(uuid::Uuid::nil())
-        .send()
-        .await
-        .unwrap_err();
+    let e: permkit::Error = pa.get_identity(uuid::Uuid::nil()).send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.status(), Some(404));
 

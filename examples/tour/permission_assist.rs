@@ -104,10 +104,7 @@ pub async fn run(tour: &Tour) -> Step {
         println!(
             "(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload imports and create events)"
         );
-        let missing = client
-            .get_identity(uuid::Uuid::nil())
-            .send()
-            .await;
+        let missing = client.get_identity(uuid::Uuid::nil()).send().await;
         if let Err(e) = missing {
             println!("decoded error: {e}");
         }

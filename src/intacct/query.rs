@@ -31,7 +31,7 @@
 
 use super::Client;
 use super::types::{PageMetadata, QueryResponse};
-use crate::pagination::{self, ResultStream, Page};
+use crate::pagination::{self, Page, ResultStream};
 use crate::{Error, ErrorKind, Result};
 use serde_json::{Map, Number, Value, json};
 

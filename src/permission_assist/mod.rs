@@ -10,7 +10,7 @@
 //!
 //! let client = Client::builder("https://pa.example.com/api").token("pa_...").build()?;
 //! let page = client.list_personnel_events().status(types::WorkflowStatus::Pending).send().await?;
-//! println!("{} pending events", page.total_count);
+//! println!("{:?} pending events", page.total_count);
 //! # Ok(()) }
 //! ```
 //!

@@ -4,28 +4,30 @@ use super::{Client, types};
 use crate::{Error, ErrorKind, Result};
 
 impl Client {
-    /// Health-check results (`GET /health`, no scope needed): `None` when the server has no
-    /// checks to report (204).
+    /// Health-check results (`GET /health`, no scope needed): the `data` of the answer (one
+    /// entry per check, free-form), or `None` when the server has no checks to report (204).
     ///
     /// ```no_run
     /// # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
-    /// if let Some(health) = client.get_health().await? {
-    ///     println!("{}", health.data);
+    /// if let Some(checks) = client.get_health().await? {
+    ///     println!("{checks}");
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn get_health(&self) -> Result<Option<types::HealthResponse>> {
+    pub async fn get_health(&self) -> Result<Option<serde_json::Value>> {
         let value: Option<serde_json::Value> =
             self.get_unversioned("/health", "get_health").await?;
         match value {
             None => Ok(None),
-            Some(v) => serde_json::from_value(v).map(Some).map_err(|e| {
-                Error::new(
-                    ErrorKind::Decode,
-                    format!("health body did not decode: {e}"),
-                )
-                .with_operation("get_health")
-            }),
+            Some(v) => serde_json::from_value::<types::HealthResponse>(v)
+                .map(|h| Some(h.data))
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Decode,
+                        format!("health body did not decode: {e}"),
+                    )
+                    .with_operation("get_health")
+                }),
         }
     }
 
@@ -57,8 +59,7 @@ impl Client {
             .header(http::header::ACCEPT, "application/json")
             .build()
             .map_err(crate::error::from_reqwest)?;
-        let reply =
-            crate::transport::call(self.client(), self.inner(), request, operation).await?;
+        let reply = crate::transport::call(self.client(), self.inner(), request, operation).await?;
         if reply.status == 204 || reply.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }

@@ -47,8 +47,6 @@ pub use upload::{BatchUpload, Upload};
 
 crate::generated::generated_api!("perscom");
 
-/// `.stream()`, `.pages()` and `.pages_from()` for one index or search operation (`page`,
-/// `meta.last_page`; `total_count` is `meta.total`).
 /// A list envelope (`data`, `meta.current_page`, `meta.last_page`, `meta.total`) as a
 /// [`Page`](crate::Page).
 macro_rules! impl_page {

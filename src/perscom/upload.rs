@@ -10,7 +10,7 @@
 //! # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
 //! use permkit::upload::FilePart;
 //! let image = client.create_rank_image(7, "Sergeant", FilePart::from_path("sgt.png").await?).send().await?;
-//! println!("stored at {}", image.data.image_url.unwrap_or_default());
+//! println!("stored at {}", image.image_url.unwrap_or_default());
 //! client.update_user_profile_photo(42, FilePart::from_path("me.jpg").await?).send().await?;
 //! # Ok(()) }
 //! ```
@@ -32,7 +32,7 @@ use std::marker::PhantomData;
 ///     .progress(progress.clone())
 ///     .send()
 ///     .await?;
-/// println!("{} ({} bytes sent)", created.data.name, progress.bytes_sent());
+/// println!("{} ({} bytes sent)", created.name, progress.bytes_sent());
 /// # Ok(()) }
 /// ```
 #[must_use = "an upload does nothing until sent"]
@@ -130,6 +130,11 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
     /// [`ErrorKind::Validation`]): an empty file, a missing required part, an update with
     /// nothing in it.
     pub async fn send(self) -> Result<T> {
+        self.send_with_meta().await.map(crate::Response::into_inner)
+    }
+
+    /// Like [`send`](Self::send), with the response's status, headers and request id.
+    pub async fn send_with_meta(self) -> Result<crate::Response<T>> {
         for name in self.required {
             let present = self
                 .fields
@@ -178,14 +183,23 @@ fn build_form(
     Ok(form)
 }
 
+/// PERSCOM's success envelope: the resource (or the batch) is its `data`.
+#[derive(serde::Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
 async fn send<T: serde::de::DeserializeOwned>(
     client: &Client,
     operation: &str,
     path: &str,
     form: reqwest::multipart::Form,
-) -> Result<T> {
+) -> Result<crate::Response<T>> {
     let url = format!("{}{path}", client.baseurl());
-    crate::transport::send_multipart(client.client(), client.inner(), url, form, operation).await
+    let reply: crate::Response<Data<T>> =
+        crate::transport::send_multipart(client.client(), client.inner(), url, form, operation)
+            .await?;
+    reply.try_map(|envelope| Ok(envelope.data))
 }
 
 /// A batch create of files: one `resources[N][...]` group per item, in one transaction.
@@ -199,7 +213,7 @@ async fn send<T: serde::de::DeserializeOwned>(
 ///     .add("Flag", FilePart::from_path("flag.png").await?)
 ///     .send()
 ///     .await?;
-/// assert_eq!(created.data.len(), 2);
+/// assert_eq!(created.len(), 2);
 /// # Ok(()) }
 /// ```
 #[must_use = "an upload does nothing until sent"]
@@ -264,6 +278,11 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
     /// Sends the batch, streaming each file. An empty batch, an item without a name and an
     /// empty file are refused before sending.
     pub async fn send(self) -> Result<T> {
+        self.send_with_meta().await.map(crate::Response::into_inner)
+    }
+
+    /// Like [`send`](Self::send), with the response's status, headers and request id.
+    pub async fn send_with_meta(self) -> Result<crate::Response<T>> {
         if self.items.is_empty() {
             return Err(
                 Error::new(ErrorKind::Validation, "a batch needs at least one item")
@@ -293,7 +312,7 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
 }
 
 macro_rules! has_one_image {
-    ($($create:ident, $update:ident, $segment:literal, $what:literal;)*) => {
+    ($($create:ident, $update:ident, $update_op:literal, $segment:literal, $what:literal;)*) => {
         impl Client {
             $(
                 #[doc = concat!("Creates the image of ", $what, " `id` (multipart `POST /", $segment, "/{id}/image`).")]
@@ -304,7 +323,7 @@ macro_rules! has_one_image {
                 #[doc = concat!("let image = client.", stringify!($create), "(1, \"Image\", file).send().await?;")]
                 /// # let _ = image; Ok(()) }
                 /// ```
-                pub fn $create(&self, id: i64, name: impl Into<String>, image: FilePart) -> Upload<'_, types::ImageResponse> {
+                pub fn $create(&self, id: i64, name: impl Into<String>, image: FilePart) -> Upload<'_, types::Image> {
                     Upload::new(self, stringify!($create), format!(concat!("/", $segment, "/{}/image"), id), "image")
                         .require(&["name", "image"])
                         .name(name)
@@ -319,8 +338,8 @@ macro_rules! has_one_image {
                 #[doc = concat!("client.", stringify!($update), "(1, file).send().await?;")]
                 /// # Ok(()) }
                 /// ```
-                pub fn $update(&self, id: i64, image: FilePart) -> Upload<'_, types::ImageResponse> {
-                    Upload::new(self, stringify!($create), format!(concat!("/", $segment, "/{}/image"), id), "image")
+                pub fn $update(&self, id: i64, image: FilePart) -> Upload<'_, types::Image> {
+                    Upload::new(self, $update_op, format!(concat!("/", $segment, "/{}/image"), id), "image")
                         .method_put()
                         .file(image)
                 }
@@ -330,11 +349,11 @@ macro_rules! has_one_image {
 }
 
 has_one_image! {
-    create_award_image, update_award_image_file, "awards", "award";
-    create_group_image, update_group_image_file, "groups", "group";
-    create_qualification_image, update_qualification_image_file, "qualifications", "qualification";
-    create_rank_image, update_rank_image_file, "ranks", "rank";
-    create_unit_image, update_unit_image_file, "units", "unit";
+    create_award_image, update_award_image_file, "update_award_image", "awards", "award";
+    create_group_image, update_group_image_file, "update_group_image", "groups", "group";
+    create_qualification_image, update_qualification_image_file, "update_qualification_image", "qualifications", "qualification";
+    create_rank_image, update_rank_image_file, "update_rank_image", "ranks", "rank";
+    create_unit_image, update_unit_image_file, "update_unit_image", "units", "unit";
 }
 
 impl Client {
@@ -349,7 +368,7 @@ impl Client {
         &self,
         name: impl Into<String>,
         image: FilePart,
-    ) -> Upload<'_, types::ImageResponse> {
+    ) -> Upload<'_, types::Image> {
         Upload::new(self, "create_image", "/images".into(), "image")
             .require(&["name", "image"])
             .name(name)
@@ -363,7 +382,7 @@ impl Client {
     /// let batch = client.batch_create_images().add("A", permkit::upload::FilePart::from_path("a.png").await?).send().await?;
     /// # let _ = batch; Ok(()) }
     /// ```
-    pub fn batch_create_images(&self) -> BatchUpload<'_, types::ImageBatchResponse> {
+    pub fn batch_create_images(&self) -> BatchUpload<'_, Vec<types::Image>> {
         BatchUpload::new(self, "batch_create_images", "/images/batch".into(), "image")
     }
 
@@ -375,7 +394,7 @@ impl Client {
     /// client.update_image_multipart(3).file(permkit::upload::FilePart::from_path("b.png").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_image_multipart(&self, id: i64) -> Upload<'_, types::ImageResponse> {
+    pub fn update_image_multipart(&self, id: i64) -> Upload<'_, types::Image> {
         Upload::new(
             self,
             "update_image_multipart",
@@ -397,7 +416,7 @@ impl Client {
         event: i64,
         name: impl Into<String>,
         image: FilePart,
-    ) -> Upload<'_, types::ImageResponse> {
+    ) -> Upload<'_, types::Image> {
         Upload::new(
             self,
             "create_event_image",
@@ -416,10 +435,7 @@ impl Client {
     /// client.batch_create_event_images(5).add("Map", permkit::upload::FilePart::from_path("map.png").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn batch_create_event_images(
-        &self,
-        event: i64,
-    ) -> BatchUpload<'_, types::ImageBatchResponse> {
+    pub fn batch_create_event_images(&self, event: i64) -> BatchUpload<'_, Vec<types::Image>> {
         BatchUpload::new(
             self,
             "batch_create_event_images",
@@ -436,11 +452,7 @@ impl Client {
     /// client.update_event_image_multipart(5, 9).name("Final map").send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_event_image_multipart(
-        &self,
-        event: i64,
-        image: i64,
-    ) -> Upload<'_, types::ImageResponse> {
+    pub fn update_event_image_multipart(&self, event: i64, image: i64) -> Upload<'_, types::Image> {
         Upload::new(
             self,
             "update_event_image_multipart",
@@ -462,7 +474,7 @@ impl Client {
         &self,
         name: impl Into<String>,
         file: FilePart,
-    ) -> Upload<'_, types::AttachmentResponse> {
+    ) -> Upload<'_, types::Attachment> {
         Upload::new(self, "create_attachment", "/attachments".into(), "file")
             .require(&["name", "file"])
             .name(name)
@@ -476,7 +488,7 @@ impl Client {
     /// client.batch_create_attachments().add("A", permkit::upload::FilePart::from_path("a.pdf").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn batch_create_attachments(&self) -> BatchUpload<'_, types::AttachmentBatchResponse> {
+    pub fn batch_create_attachments(&self) -> BatchUpload<'_, Vec<types::Attachment>> {
         BatchUpload::new(
             self,
             "batch_create_attachments",
@@ -492,7 +504,7 @@ impl Client {
     /// client.update_attachment_multipart(4).file(permkit::upload::FilePart::from_path("v2.pdf").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_attachment_multipart(&self, id: i64) -> Upload<'_, types::AttachmentResponse> {
+    pub fn update_attachment_multipart(&self, id: i64) -> Upload<'_, types::Attachment> {
         Upload::new(
             self,
             "update_attachment_multipart",
@@ -514,7 +526,7 @@ impl Client {
         user: i64,
         name: impl Into<String>,
         file: FilePart,
-    ) -> Upload<'_, types::AttachmentResponse> {
+    ) -> Upload<'_, types::Attachment> {
         Upload::new(
             self,
             "create_user_attachment",
@@ -536,7 +548,7 @@ impl Client {
     pub fn batch_create_user_attachments(
         &self,
         user: i64,
-    ) -> BatchUpload<'_, types::AttachmentBatchResponse> {
+    ) -> BatchUpload<'_, Vec<types::Attachment>> {
         BatchUpload::new(
             self,
             "batch_create_user_attachments",
@@ -557,7 +569,7 @@ impl Client {
         &self,
         user: i64,
         attachment: i64,
-    ) -> Upload<'_, types::AttachmentResponse> {
+    ) -> Upload<'_, types::Attachment> {
         Upload::new(
             self,
             "update_user_attachment_multipart",
@@ -582,7 +594,7 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_multipart(&self, user: i64) -> Upload<'_, types::UserResponse> {
+    pub fn update_user_multipart(&self, user: i64) -> Upload<'_, types::User> {
         Upload::new(
             self,
             "update_user_multipart",
@@ -599,11 +611,7 @@ impl Client {
     /// client.update_user_profile_photo(42, permkit::upload::FilePart::from_path("me.jpg").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_profile_photo(
-        &self,
-        user: i64,
-        photo: FilePart,
-    ) -> Upload<'_, types::UserResponse> {
+    pub fn update_user_profile_photo(&self, user: i64, photo: FilePart) -> Upload<'_, types::User> {
         self.update_user_multipart(user).profile_photo(photo)
     }
 
@@ -614,11 +622,7 @@ impl Client {
     /// client.update_user_cover_photo(42, permkit::upload::FilePart::from_path("banner.jpg").await?).send().await?;
     /// # Ok(()) }
     /// ```
-    pub fn update_user_cover_photo(
-        &self,
-        user: i64,
-        photo: FilePart,
-    ) -> Upload<'_, types::UserResponse> {
+    pub fn update_user_cover_photo(&self, user: i64, photo: FilePart) -> Upload<'_, types::User> {
         self.update_user_multipart(user).cover_photo(photo)
     }
 }

@@ -13,7 +13,7 @@
 //!     .build()
 //!     .unwrap();
 //! let page = client.list_identities().send().await.unwrap();
-//! assert_eq!(page.total_count, 230);
+//! assert_eq!(page.total_count, Some(230));
 //! # });
 //! ```
 //!
