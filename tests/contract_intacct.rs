@@ -15,8 +15,9 @@ fn url() -> Option<String> {
     match std::env::var("PRISM_INTACCT_URL") {
         Ok(url) => Some(url),
         Err(_) => {
-            eprintln!("PRISM_INTACCT_URL is not set: contract test skipped (run .ci/run)");
-            None
+            panic!(
+                "PRISM_INTACCT_URL is not set: contract tests run through .ci/run, which starts Prism"
+            )
         }
     }
 }
@@ -34,6 +35,7 @@ fn body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_INTACCT_URL"]
 async fn every_operation_is_accepted_and_its_response_decodes() {
     let Some(url) = url() else { return };
     let c = client(&url);
@@ -137,6 +139,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_INTACCT_URL"]
 async fn hand_built_query_requests_match_the_spec() {
     let Some(url) = url() else { return };
     let c = client(&url);
@@ -161,6 +164,7 @@ async fn hand_built_query_requests_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_INTACCT_URL"]
 async fn the_oauth_token_request_matches_the_spec() {
     let Some(url) = url() else { return };
     let c = Client::builder(&url)

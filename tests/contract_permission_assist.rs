@@ -10,8 +10,9 @@ use permkit::upload::FilePart;
 
 fn client() -> Option<Client> {
     let Ok(url) = std::env::var("PRISM_PERMISSION_ASSIST_URL") else {
-        eprintln!("PRISM_PERMISSION_ASSIST_URL is not set: contract test skipped (run .ci/run)");
-        return None;
+        panic!(
+            "PRISM_PERMISSION_ASSIST_URL is not set: contract tests run through .ci/run, which starts Prism"
+        );
     };
     Some(
         Client::builder(url)
@@ -23,6 +24,7 @@ fn client() -> Option<Client> {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERMISSION_ASSIST_URL"]
 async fn every_operation_is_accepted_and_its_response_decodes() {
     let Some(c) = client() else { return };
     let id = uuid::Uuid::new_v4();
@@ -132,6 +134,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERMISSION_ASSIST_URL"]
 async fn prism_does_reject_what_the_spec_forbids() {
     let Some(c) = client() else { return };
     // page must be >= 1: the client refuses it before sending...

@@ -22,8 +22,9 @@ use serde_json::json;
 
 fn client() -> Option<Client> {
     let Ok(url) = std::env::var("PRISM_PERSCOM_URL") else {
-        eprintln!("PRISM_PERSCOM_URL is not set: contract test skipped (run .ci/run)");
-        return None;
+        panic!(
+            "PRISM_PERSCOM_URL is not set: contract tests run through .ci/run, which starts Prism"
+        );
     };
     Some(
         Client::builder(url)
@@ -44,6 +45,7 @@ fn rank_record() -> RankRecordCreateNested {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn lists_and_reads_match_the_spec() {
     let Some(c) = client() else { return };
     let users = c
@@ -82,6 +84,7 @@ async fn lists_and_reads_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn writes_match_the_spec() {
     let Some(c) = client() else { return };
     let user: UserCreate =
@@ -135,6 +138,7 @@ async fn writes_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn search_and_batches_match_the_spec() {
     let Some(c) = client() else { return };
     let search = Search::new()
@@ -187,6 +191,7 @@ async fn search_and_batches_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn relations_match_the_spec() {
     let Some(c) = client() else { return };
     let pivot = RelationPivot {
@@ -242,6 +247,7 @@ async fn relations_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn uploads_match_the_spec() {
     let Some(c) = client() else { return };
     // Explicit part content types: a file part without one crashes Prism 5.
@@ -277,6 +283,7 @@ async fn uploads_match_the_spec() {
 }
 
 #[tokio::test]
+#[ignore = "needs a Prism mock server: .ci/run starts one and sets PRISM_PERSCOM_URL"]
 async fn prism_rejects_what_the_spec_forbids() {
     let Some(c) = client() else { return };
     // `email` has `format: email`; the client's type is a plain string, Prism checks the format.
