@@ -290,7 +290,7 @@ pub fn rewrite(
         for it in imp.items.iter_mut() {
             let ImplItem::Fn(f) = it else { continue };
             let fname = f.sig.ident.to_string();
-            if fname == "new" || params.iter().any(|p| f.sig.ident == *p) {
+            if fname == "new" || params.contains(&f.sig.ident) {
                 f.vis = parse_quote!(pub(crate));
             } else if matches!(f.vis, Visibility::Public(_))
                 && !matches!(fname.as_str(), "send" | "send_with_meta")
@@ -300,10 +300,10 @@ pub fn rewrite(
                 f.attrs.insert(0, parse_quote!(#[doc = #doc]));
             }
         }
-        if lists.contains_key(&op) {
-            if let Shape::Page { item } = &shape {
-                out.lists.push((name.clone(), type_label(item)));
-            }
+        if lists.contains_key(&op)
+            && let Shape::Page { item } = &shape
+        {
+            out.lists.push((name.clone(), type_label(item)));
         }
         out.operations += 1;
         path_params.insert(name, (op, typed));
