@@ -34,6 +34,8 @@ pub struct Surface {
 #[derive(Debug, Clone, Default)]
 pub struct OpSpec {
     pub method: String,
+    /// The path template, relative to the base URL (`/identities/{id}`).
+    pub path: String,
     /// Parameter descriptions by normalised name (lowercase, letters and digits only).
     pub params: BTreeMap<String, String>,
     pub body: Option<String>,
@@ -54,7 +56,7 @@ pub fn op_specs(spec: &Value) -> BTreeMap<String, OpSpec> {
             None => v.clone(),
         }
     };
-    for item in paths.values() {
+    for (path, item) in paths {
         let shared: Vec<Value> = item
             .get("parameters")
             .and_then(Value::as_array)
@@ -69,6 +71,7 @@ pub fn op_specs(spec: &Value) -> BTreeMap<String, OpSpec> {
             };
             let mut o = OpSpec {
                 method: method.to_string(),
+                path: path.clone(),
                 ..OpSpec::default()
             };
             let own: Vec<Value> = op
@@ -186,8 +189,23 @@ pub fn rewrite(
             .iter()
             .position(|s| is_let(s, "info"))
             .ok_or_else(|| format!("{name}::send: no `let info`"))?;
-        let prefix = &send.block.stmts[..info_at];
-        let params = url_params(prefix).ok_or_else(|| format!("{name}::send: no URL"))?;
+        let params = url_params(&send.block.stmts[..info_at])
+            .ok_or_else(|| format!("{name}::send: no URL"))?;
+        // Every path parameter is one segment: `.`, `..` and the empty string would change the
+        // URL (`/role/..` is the collection), so they are refused before the URL is made.
+        let mut prefix: Vec<Stmt> = Vec::new();
+        for stmt in &send.block.stmts[..info_at] {
+            if is_let(stmt, "url") {
+                for p in &params {
+                    let pname = LitStr::new(&p.to_string(), Span::call_site());
+                    prefix.push(parse_quote! {
+                        crate::generated::path_segment(&#p.to_string(), #pname)
+                            .map_err(Error::InvalidRequest)?;
+                    });
+                }
+            }
+            prefix.push(stmt.clone());
+        }
         let fields = builder_fields.get(&name).cloned().unwrap_or_default();
         let typed: Vec<(syn::Ident, Type)> = params
             .iter()
@@ -212,6 +230,10 @@ pub fn rewrite(
             &mut out,
         );
         let op_lit = LitStr::new(&op, Span::call_site());
+        let template = LitStr::new(
+            &specs.get(&op).map(|s| s.path.clone()).unwrap_or_default(),
+            Span::call_site(),
+        );
         let (env_ty, receive) = match &shape {
             Shape::Unit => (quote!(()), quote!(crate::generated::unit)),
             Shape::Bytes => (quote!(crate::ByteStream), quote!(crate::generated::bytes)),
@@ -273,7 +295,8 @@ pub fn rewrite(
                     let (client, request) = self
                         .request()
                         .map_err(|e| crate::generated::request_error(e, #op_lit))?;
-                    let reply: crate::Response<#env_ty> = #receive(&client.client, &client.inner, request, #op_lit).await?;
+                    let reply: crate::Response<#env_ty> =
+                        #receive(&client.client, &client.inner, request, (#op_lit, #template)).await?;
                     reply.try_map(|env| #convert)
                 }
             },

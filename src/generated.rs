@@ -3,7 +3,7 @@
 //! (`build/surface.rs`): the request goes through the shared [`transport`](crate::transport),
 //! the answer comes back as permkit's own types.
 
-use crate::transport::{Inner, call, decode_json, exec};
+use crate::transport::{Call, Inner, Received, call, decode_json, exec};
 use crate::{ByteStream, Error, ErrorKind, Response, Result};
 use futures::TryStreamExt;
 
@@ -46,6 +46,19 @@ macro_rules! generated_api {
 
 pub(crate) use generated_api;
 
+/// Refuses a path parameter that would not stay one segment of the URL: `.` and `..` are dot
+/// segments (the URL would climb), and an empty value would address the collection. Every
+/// other value is percent-encoded into one segment by the generated code.
+pub(crate) fn path_segment(value: &str, name: &str) -> std::result::Result<(), String> {
+    match value {
+        "" => Err(format!("`{name}` must not be empty")),
+        "." | ".." => Err(format!(
+            "`{name}` must not be `{value}`: a path parameter is one segment of the URL"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A value the request builder refused (a missing or unconvertible parameter), named with its
 /// operation.
 pub(crate) fn request_error(e: progenitor_client::Error<()>, operation: &str) -> Error {
@@ -57,14 +70,21 @@ pub(crate) fn request_error(e: progenitor_client::Error<()>, operation: &str) ->
         .with_operation(operation)
 }
 
+fn called<'a>(operation: &'a str, template: &'a str) -> Call<'a> {
+    Call {
+        template: Some(template),
+        ..Call::new(operation)
+    }
+}
+
 /// Sends `request` and decodes its JSON body as `T`.
 pub(crate) async fn json<T: serde::de::DeserializeOwned>(
     client: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
-    operation: &str,
+    (operation, template): (&str, &str),
 ) -> Result<Response<T>> {
-    let reply = call(client, inner, request, operation).await?;
+    let reply = call(client, inner, request, called(operation, template)).await?;
     let value = decode_json(inner.api, operation, &reply)?;
     Ok(Response::new(value, reply.status, reply.headers))
 }
@@ -75,9 +95,9 @@ pub(crate) async fn unit(
     client: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
-    operation: &str,
+    (operation, template): (&str, &str),
 ) -> Result<Response<()>> {
-    let reply = call(client, inner, request, operation).await?;
+    let reply = call(client, inner, request, called(operation, template)).await?;
     Ok(Response::new((), reply.status, reply.headers))
 }
 
@@ -87,9 +107,19 @@ pub(crate) async fn bytes(
     client: &reqwest::Client,
     inner: &Inner,
     request: reqwest::Request,
-    operation: &str,
+    (operation, template): (&str, &str),
 ) -> Result<Response<ByteStream>> {
-    let mut resp = exec(client, inner, request, operation).await?;
+    let call = Call {
+        read_body: false,
+        ..called(operation, template)
+    };
+    let mut resp = match exec(client, inner, request, call).await? {
+        Received::Streaming(resp) => resp,
+        Received::Read(reply) => {
+            let body = ByteStream::from(reply.body);
+            return Ok(Response::new(body, reply.status, reply.headers));
+        }
+    };
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
     let (api, op) = (inner.api, operation.to_string());

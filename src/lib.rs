@@ -86,6 +86,11 @@ pub mod permission_assist;
 pub mod perscom;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+// Entry points for the cargo-fuzz targets in fuzz/ (crate-private code, checked invariants);
+// the `fuzzing` feature is not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod __fuzz;
 
 /// The `chrono` crate, whose types appear in [`Timestamp`]'s methods.
 pub use chrono;
@@ -94,7 +99,7 @@ pub use pagination::Page;
 pub use response::{ByteStream, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
-pub use transport::{ClientOptions, RetryPolicy};
+pub use transport::{ClientOptions, DEFAULT_CALL_TIMEOUT, RetryPolicy};
 /// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
 pub use uuid;
 

@@ -5,7 +5,7 @@
 //! Nothing here prints a secret: tokens and client secrets are [`Secret`]s, the `Debug` of
 //! every type shows `[redacted]`, and log lines name the grant and the status only.
 
-use crate::transport::{AuthFailure, Authenticate};
+use crate::transport::Authenticate;
 use crate::{Error, ErrorKind, Result, Secret};
 use futures::future::BoxFuture;
 use std::fmt;
@@ -223,12 +223,8 @@ impl OAuth {
             .map(|c| c.header.clone())
     }
 
-    fn drop_token(&self) {
-        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = None;
-    }
-
     /// A valid access token header, requesting a new token if needed (once for all waiters).
-    async fn header(&self) -> std::result::Result<http::HeaderValue, AuthFailure> {
+    async fn header(&self) -> std::result::Result<http::HeaderValue, Error> {
         if let Some(h) = self.valid_header() {
             return Ok(h);
         }
@@ -279,15 +275,20 @@ impl OAuth {
     }
 
     /// One token request.
-    async fn fetch(&self) -> std::result::Result<(http::HeaderValue, Duration), AuthFailure> {
+    async fn fetch(&self) -> std::result::Result<(http::HeaderValue, Duration), Error> {
         let refresh = match &self.grant {
             Grant::RefreshToken { store, .. } => {
-                let token = store
-                    .load()
-                    .await
-                    .map_err(|e| AuthFailure::Local(format!("the token store failed: {e}")))?;
+                let token = store.load().await.map_err(|e| {
+                    Error::new(
+                        ErrorKind::Unauthorized,
+                        format!("the token store failed: {e}"),
+                    )
+                })?;
                 Some(token.ok_or_else(|| {
-                    AuthFailure::Local("the token store holds no refresh token".into())
+                    Error::new(
+                        ErrorKind::Unauthorized,
+                        "the token store holds no refresh token",
+                    )
                 })?)
             }
             Grant::ClientCredentials { .. } => None,
@@ -308,10 +309,9 @@ impl OAuth {
             }
         };
         let started = Instant::now();
-        let resp = request
-            .send()
-            .await
-            .map_err(|e| AuthFailure::Transport(e.without_url()))?;
+        // The client follows no redirect: a token endpoint that answers 3xx gets no second
+        // copy of the client secret, wherever it points.
+        let mut resp = request.send().await.map_err(crate::error::from_reqwest)?;
         let status = resp.status();
         tracing::debug!(
             api = "intacct",
@@ -320,32 +320,47 @@ impl OAuth {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "token request"
         );
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| AuthFailure::Transport(e.without_url()))?;
+        let headers = std::mem::take(resp.headers_mut());
+        // Error and token bodies alike are read bounded: a token response is a few hundred
+        // bytes, and a 100 MB answer must not cost 100 MB.
+        let (body, truncated) =
+            crate::transport::read_bounded(&mut resp, crate::transport::MAX_ERROR_BODY).await;
         if !status.is_success() {
-            let body = body.slice(..body.len().min(crate::transport::MAX_ERROR_BODY));
-            return Err(AuthFailure::Response(super::errors::decode_oauth(
+            let e = super::errors::decode_oauth(
                 status.as_u16(),
                 &headers,
                 &String::from_utf8_lossy(&body),
-            )));
+            );
+            return Err(if truncated && e.body_excerpt().is_none() {
+                let msg = format!("{} (body truncated)", e.message());
+                e.with_message(msg)
+            } else {
+                e
+            });
         }
-        let token: TokenBody = serde_json::from_slice(&body).map_err(|e| {
-            AuthFailure::Local(format!(
-                "the token response did not decode: {}",
-                e.classify_str()
-            ))
-        })?;
+        let token: TokenBody = serde_json::from_slice(&body)
+            .ok()
+            .filter(|_| !truncated)
+            .ok_or_else(|| {
+                // What happened: the endpoint said 200 and sent something that is not a token.
+                let why = match serde_json::from_slice::<TokenBody>(&body) {
+                    Err(e) => e.classify_str(),
+                    Ok(_) => "truncated",
+                };
+                Error::new(
+                    ErrorKind::Decode,
+                    format!("the token response did not decode: {why}"),
+                )
+                .with_status(status.as_u16())
+            })?;
         if let (Grant::RefreshToken { store, .. }, Some(rotated)) =
             (&self.grant, token.refresh_token.filter(|t| !t.is_empty()))
         {
             store.save(Secret::new(rotated)).await.map_err(|e| {
-                AuthFailure::Local(format!(
-                    "the token store could not keep the rotated refresh token: {e}"
-                ))
+                Error::new(
+                    ErrorKind::Unauthorized,
+                    format!("the token store could not keep the rotated refresh token: {e}"),
+                )
             })?;
         }
         let lifetime = token
@@ -358,9 +373,7 @@ impl OAuth {
             .map(Duration::from_secs)
             .or_else(|| jwt_lifetime(&token.access_token))
             .unwrap_or(DEFAULT_LIFETIME);
-        let header = Secret::new(token.access_token)
-            .bearer_header()
-            .map_err(|e| AuthFailure::Local(e.message().to_string()))?;
+        let header = Secret::new(token.access_token).bearer_header()?;
         Ok((header, lifetime))
     }
 }
@@ -422,7 +435,7 @@ impl Authenticate for OAuth {
     fn authorize<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
-    ) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
+    ) -> BoxFuture<'a, std::result::Result<(), Error>> {
         Box::pin(async move {
             let header = self.header().await?;
             request
@@ -432,8 +445,13 @@ impl Authenticate for OAuth {
         })
     }
 
-    fn on_unauthorized(&self) -> bool {
-        self.drop_token();
+    fn on_unauthorized(&self, sent: Option<&http::HeaderValue>) -> bool {
+        // Drop the token only if it is the one that was refused: a burst of 401s to requests
+        // sent with the old token then costs one token request, not one per 401.
+        let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+        if cached.as_ref().is_some_and(|c| Some(&c.header) == sent) {
+            *cached = None;
+        }
         true
     }
 }
@@ -453,7 +471,7 @@ impl Authenticate for EntityAuth {
     fn authorize<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
-    ) -> BoxFuture<'a, std::result::Result<(), AuthFailure>> {
+    ) -> BoxFuture<'a, std::result::Result<(), Error>> {
         Box::pin(async move {
             // The token endpoint authenticates the client in its body (or with Basic): it gets
             // neither a bearer token nor an entity.
@@ -469,8 +487,8 @@ impl Authenticate for EntityAuth {
         })
     }
 
-    fn on_unauthorized(&self) -> bool {
-        self.inner.on_unauthorized()
+    fn on_unauthorized(&self, sent: Option<&http::HeaderValue>) -> bool {
+        self.inner.on_unauthorized(sent)
     }
 }
 

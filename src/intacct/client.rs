@@ -346,7 +346,7 @@ impl ClientBuilder {
         let mut inner = Inner::new(
             Api::Intacct,
             auth,
-            self.options.retry,
+            &self.options,
             |status, headers, body, _| super::errors::decode(status, headers, body),
         );
         inner.retry_after = super::errors::retry_after;

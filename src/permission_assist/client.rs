@@ -71,7 +71,7 @@ impl ClientBuilder {
         let inner = Inner::new(
             Api::PermissionAssist,
             Arc::new(BearerAuth(token)),
-            self.options.retry,
+            &self.options,
             |status, headers, body, _| super::errors::decode(status, headers, body),
         );
         Ok(Client::new_with_client(&base, http, inner))

@@ -18,10 +18,14 @@
 //! `openapi/permission-assist.yaml`, `x-permkit-assumption`): enums are open, date-times parse
 //! with or without an offset, the undocumented parts of events and access requests are kept as
 //! JSON, and the application schema is the documented summary plus free-form extras.
+//!
+//! Permission Assist also calls in: [`webhooks`] reads its catch hooks (access-request events)
+//! and answers their callbacks through the client.
 
 mod client;
 pub(crate) mod errors;
 mod upload;
+pub mod webhooks;
 
 pub use client::ClientBuilder;
 pub use upload::UploadImport;

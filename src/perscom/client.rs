@@ -218,7 +218,7 @@ impl ClientBuilder {
         let mut inner = Inner::new(
             Api::Perscom,
             Arc::new(BearerAuth(key)),
-            self.options.retry,
+            &self.options,
             super::errors::decode_for,
         );
         inner.retry_after = super::errors::retry_after;

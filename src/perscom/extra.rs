@@ -59,7 +59,13 @@ impl Client {
             .header(http::header::ACCEPT, "application/json")
             .build()
             .map_err(crate::error::from_reqwest)?;
-        let reply = crate::transport::call(self.client(), self.inner(), request, operation).await?;
+        let reply = crate::transport::call(
+            self.client(),
+            self.inner(),
+            request,
+            crate::transport::Call::new(operation),
+        )
+        .await?;
         if reply.status == 204 || reply.body.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }

@@ -31,6 +31,9 @@
 //!
 //! A 403 names the scope the call needed ([`Error::required_scope`](crate::Error::required_scope)),
 //! from the table generated with the spec ([`required_scope`]).
+//!
+//! PERSCOM also calls in: [`webhooks::verify`] checks a webhook delivery's signature and types
+//! its event.
 
 mod client;
 pub(crate) mod errors;
@@ -39,6 +42,7 @@ mod relations;
 pub mod scopes;
 pub mod search;
 mod upload;
+pub mod webhooks;
 
 pub use client::ClientBuilder;
 pub use scopes::{Scope, required_scope};

@@ -20,6 +20,12 @@
 //! Each API lives under its own prefix on one local server, with seeded data that changes as
 //! you write (stage an import and it is `Pending`; cancel it and it is `Canceling`). Enable the
 //! `sandbox` feature in your `[dev-dependencies]` to use it in your tests.
+//!
+//! It also calls out, as the vendors do: register a URL of yours and the sandbox delivers
+//! PERSCOM's signed webhook events for the changes you make
+//! ([`Sandbox::register_perscom_webhook`]) and Permission Assist's catch hooks for the access
+//! requests it creates ([`Sandbox::register_permission_assist_catch_hook`]), so a receiver can
+//! be tested end to end. [`Sandbox::webhook_deliveries`] lists every attempt.
 
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
@@ -30,6 +36,13 @@ mod intacct;
 mod permission_assist;
 #[cfg(feature = "perscom")]
 mod perscom;
+#[cfg(feature = "perscom")]
+mod perscom_webhooks;
+mod webhooks;
+
+#[cfg(feature = "perscom")]
+pub use perscom_webhooks::{PerscomWebhook, WebhookMethod};
+pub use webhooks::WebhookDelivery;
 
 /// One API's mock: answers every request under its prefix.
 pub(crate) trait Service: Send + Sync + 'static {
@@ -55,6 +68,17 @@ impl Respond for Route {
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
     server: MockServer,
+    outbox: Arc<webhooks::Outbox>,
+    #[cfg(feature = "perscom")]
+    perscom: Arc<perscom::Perscom>,
+    #[cfg(feature = "permission-assist")]
+    permission_assist: Arc<permission_assist::PermissionAssist>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.outbox.stop();
+    }
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -80,13 +104,21 @@ impl Sandbox {
     pub const INTACCT_USERNAME: &'static str = "admin@SANDBOX";
 
     /// Starts a sandbox on a free local port, seeded for every enabled API.
+    ///
+    /// Webhook deliveries are made by a task on the Tokio runtime this is called on.
     pub async fn start() -> Sandbox {
         let server = MockServer::start().await;
+        let outbox = Arc::new(webhooks::Outbox::start());
+        #[cfg(feature = "permission-assist")]
+        let permission_assist =
+            Arc::new(permission_assist::PermissionAssist::seeded().with_outbox(outbox.clone()));
+        #[cfg(feature = "perscom")]
+        let perscom = Arc::new(perscom::Perscom::seeded().with_outbox(outbox.clone()));
         let services: Vec<Arc<dyn Service>> = vec![
             #[cfg(feature = "permission-assist")]
-            Arc::new(permission_assist::PermissionAssist::seeded()),
+            permission_assist.clone(),
             #[cfg(feature = "perscom")]
-            Arc::new(perscom::Perscom::seeded()),
+            perscom.clone(),
             #[cfg(feature = "intacct")]
             Arc::new(intacct::Intacct::seeded()),
         ];
@@ -97,7 +129,14 @@ impl Sandbox {
                 .mount(&server)
                 .await;
         }
-        Sandbox { server }
+        Sandbox {
+            server,
+            outbox,
+            #[cfg(feature = "perscom")]
+            perscom,
+            #[cfg(feature = "permission-assist")]
+            permission_assist,
+        }
     }
 
     /// The server's root URL (`http://127.0.0.1:PORT`).
@@ -126,6 +165,72 @@ impl Sandbox {
     /// Every request the sandbox has received, for assertions in tests.
     pub async fn received_requests(&self) -> Vec<Request> {
         self.server.received_requests().await.unwrap_or_default()
+    }
+
+    /// Registers a PERSCOM webhook, as PERSCOM's dashboard does: from now on every create,
+    /// update and delete made through the PERSCOM sandbox on a resource PERSCOM sends events
+    /// for (users and their assignment, award, qualification, rank and service records) is
+    /// delivered to its URL, after the response to the request that made it.
+    ///
+    /// Deliveries are made as PERSCOM makes them: a `POST` of the event as PHP's `json_encode`
+    /// writes it (`\/` and `\uXXXX` escapes), `Content-Type: application/json`, a `Signature`
+    /// header (hex HMAC-SHA256 of the body with the webhook's secret), the payload of PERSCOM's
+    /// server (`event`, `created`, `request_id`, `trace_id`, `data`, `changes`), 3 seconds per
+    /// try and up to 3 tries when the receiver fails or answers other than 2xx (with a backoff
+    /// of milliseconds, not PERSCOM's). The `request_id` and `trace_id` of an event are also in
+    /// the `X-Perscom-Request-Id` and `X-Perscom-Trace-Id` headers of the response to the
+    /// request that caused it.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> permkit::Result<()> {
+    /// use permkit::perscom::{Client, types};
+    /// use permkit::sandbox::{PerscomWebhook, Sandbox};
+    ///
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.register_perscom_webhook(PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret"));
+    /// let client = Client::builder(sandbox.perscom_url()).api_key(Sandbox::PERSCOM_API_KEY).build()?;
+    /// let new: types::UserCreate = serde_json::from_value(serde_json::json!({"name": "Pat", "email": "pat@example.mil"})).unwrap();
+    /// client.create_user().body(new).send().await?; // `user.created` is delivered to :8080
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "perscom")]
+    pub fn register_perscom_webhook(&self, webhook: PerscomWebhook) {
+        self.perscom.register(webhook);
+    }
+
+    /// Registers a Permission Assist catch hook at `url`: from now on, each access request the
+    /// sandbox creates is posted there as a catch hook payload (`id`, `createdDate`,
+    /// `callback`, `event` with `name`, `display`, `description` and the `request`), once.
+    ///
+    /// The sandbox creates an access request with every personnel event (onboard: `Add`,
+    /// offboard: `Remove`, role transition: `Change`, leave of absence: `Suspend`). The
+    /// vendor's event names are not documented: the sandbox names its event
+    /// `AccessRequestCreated`. The `callback` is on the sandbox's Permission Assist
+    /// (`.../catch-hooks/{id}/callback`); answering it (with the sandbox's token) adds the
+    /// response to the request's `activity`, and a second answer is a 409 `conflict`.
+    ///
+    /// ```no_run
+    /// # async fn demo() {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.register_permission_assist_catch_hook("http://127.0.0.1:8080/permission-assist");
+    /// # }
+    /// ```
+    #[cfg(feature = "permission-assist")]
+    pub fn register_permission_assist_catch_hook(&self, url: impl Into<String>) {
+        self.permission_assist.register(url.into());
+    }
+
+    /// Every webhook delivery attempt so far, oldest first: the event, the URL, the try and the
+    /// receiver's status.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// assert!(sandbox.webhook_deliveries().is_empty());
+    /// # });
+    /// ```
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.outbox.log()
     }
 }
 

@@ -1,9 +1,12 @@
 //! The Permission Assist sandbox: 230 identities, applications with schedules and file-based
 //! connectors, imports, personnel events and access requests, with writes that change state.
+//! Each personnel event creates an access request, which is sent to the registered catch hooks.
 
+use super::webhooks::{Outbox, Outgoing};
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
 use serde_json::{Value, json};
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 use wiremock::{Request, ResponseTemplate};
 
@@ -26,12 +29,21 @@ struct State {
     requests: Vec<Value>,
     next_number: i64,
     seed: Seed,
+    /// Access requests created by the request being answered, for the catch hooks.
+    created_requests: Vec<Value>,
+    /// Catch hooks delivered: hook id -> (access request id, answered).
+    hooks: HashMap<String, (String, bool)>,
 }
 
 /// The Permission Assist mock.
 pub(crate) struct PermissionAssist {
     state: Mutex<State>,
+    catch_hooks: Mutex<Vec<String>>,
+    outbox: Option<Arc<Outbox>>,
 }
+
+/// The name the sandbox gives its catch hook event (the vendor's names are not documented).
+const ACCESS_REQUEST_CREATED: &str = "AccessRequestCreated";
 
 fn error(status: u16, code: &str, message: &str, seed: &mut Seed) -> ResponseTemplate {
     let correlation = seed.uuid().simple().to_string();
@@ -256,7 +268,69 @@ impl PermissionAssist {
                 requests,
                 next_number: 9000,
                 seed,
+                created_requests: Vec::new(),
+                hooks: HashMap::new(),
             }),
+            catch_hooks: Mutex::new(Vec::new()),
+            outbox: None,
+        }
+    }
+
+    /// Delivers catch hooks through `outbox`.
+    pub(crate) fn with_outbox(mut self, outbox: Arc<Outbox>) -> Self {
+        self.outbox = Some(outbox);
+        self
+    }
+
+    /// Adds a catch hook URL: every later access request is sent to it.
+    pub(crate) fn register(&self, url: String) {
+        self.catch_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(url);
+    }
+
+    /// Sends each access request in `created` to every registered catch hook, with a callback
+    /// on this server (`origin` is the sandbox's scheme, host and port).
+    fn raise_catch_hooks(&self, st: &mut State, created: Vec<Value>, origin: &str) {
+        let Some(outbox) = &self.outbox else {
+            return;
+        };
+        let urls = self
+            .catch_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for request in created {
+            for url in &urls {
+                let hook_id = st.seed.uuid().to_string();
+                let request_id = request["id"].as_str().unwrap_or_default().to_string();
+                st.hooks.insert(hook_id.clone(), (request_id, false));
+                let payload = json!({
+                    "id": hook_id,
+                    "createdDate": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    "callback": format!("{origin}{PREFIX}/catch-hooks/{hook_id}/callback"),
+                    "event": {
+                        "name": ACCESS_REQUEST_CREATED,
+                        "display": "Access Request Created",
+                        "description": format!(
+                            "Access request #{} ({}) was created.",
+                            request["number"], request["action"].as_str().unwrap_or_default()
+                        ),
+                        "request": request,
+                    },
+                });
+                outbox.send(Outgoing {
+                    api: crate::Api::PermissionAssist,
+                    event: ACCESS_REQUEST_CREATED.to_string(),
+                    method: reqwest::Method::POST,
+                    url: url.clone(),
+                    headers: vec![("content-type", "application/json".to_string())],
+                    body: serde_json::to_vec(&payload).unwrap_or_default(),
+                    // Retries are not documented: the sandbox tries once.
+                    tries: 1,
+                });
+            }
         }
     }
 }
@@ -295,6 +369,20 @@ impl Service for PermissionAssist {
     }
 
     fn handle(&self, request: &Request, path: &str) -> ResponseTemplate {
+        let response = self.respond(request, path);
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let created = std::mem::take(&mut st.created_requests);
+        if !created.is_empty() {
+            let origin = request.url.origin().ascii_serialization();
+            self.raise_catch_hooks(&mut st, created, &origin);
+        }
+        response
+    }
+}
+
+impl PermissionAssist {
+    /// Answers one request, noting in `created_requests` the access requests it created.
+    fn respond(&self, request: &Request, path: &str) -> ResponseTemplate {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let st = &mut *st;
         if bearer(request).as_deref() != Some(Sandbox::PERMISSION_ASSIST_TOKEN) {
@@ -391,6 +479,7 @@ impl Service for PermissionAssist {
             ("GET", ["access-requests", id]) => {
                 find(&st.requests, id, "Access request", &mut st.seed)
             }
+            ("POST", ["catch-hooks", id, "callback"]) => answer_catch_hook(st, id, request),
             _ => error(
                 404,
                 "not_found",
@@ -551,7 +640,95 @@ fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTempla
         "comments": b.get("comment").map(|c| json!([{"text": c}])).unwrap_or(json!([])),
     });
     st.events.insert(0, event.clone());
+    create_access_request(st, &event);
     json(201, event)
+}
+
+/// The access request a personnel event opens for its identity, on the directory: `Add` for an
+/// onboarding, `Remove` for an offboarding, `Change` for a role transition, `Suspend` for a
+/// leave of absence.
+fn create_access_request(st: &mut State, event: &Value) {
+    let action = match event["type"].as_str() {
+        Some("Onboard") => "Add",
+        Some("Offboard") => "Remove",
+        Some("Absence") => "Suspend",
+        _ => "Change",
+    };
+    let identity = &event["affectedIdentity"];
+    let account = format!(
+        "{}{}",
+        identity["firstName"]
+            .as_str()
+            .and_then(|f| f.chars().next())
+            .unwrap_or('u'),
+        identity["lastName"].as_str().unwrap_or("user")
+    )
+    .to_lowercase();
+    let application = st
+        .apps
+        .iter()
+        .find(|a| a.json["name"] == "Active Directory")
+        .or(st.apps.first())
+        .map(|a| summary(&a.json))
+        .unwrap_or(Value::Null);
+    st.next_number += 1;
+    let request = json!({
+        "id": st.seed.uuid(),
+        "kind": "Access Request",
+        "number": st.next_number,
+        "action": action,
+        "status": "Pending",
+        "reporter": event["reporter"],
+        "assignee": null,
+        "target": {"type": "User", "name": account, "affectedIdentity": identity},
+        "application": application,
+        "privileges": [],
+        "activity": [{"message": format!("Created for personnel event #{}", event["number"]),
+                      "at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()}],
+        "comments": [],
+    });
+    st.requests.insert(0, request.clone());
+    st.created_requests.push(request);
+}
+
+/// `POST /catch-hooks/{id}/callback`: the receiver's response, recorded in the access request's
+/// activity. Each hook is answered once (a second answer is a 409).
+fn answer_catch_hook(st: &mut State, hook_id: &str, request: &Request) -> ResponseTemplate {
+    let Some((request_id, answered)) = st.hooks.get(hook_id).cloned() else {
+        return error(
+            404,
+            "not_found",
+            &format!("Catch hook {hook_id} not found"),
+            &mut st.seed,
+        );
+    };
+    if answered {
+        return error(
+            409,
+            "conflict",
+            &format!("Catch hook {hook_id} has already been answered"),
+            &mut st.seed,
+        );
+    }
+    let response = match body(request) {
+        Ok(b) => b,
+        Err(m) => return validation(vec![("body", m)], &mut st.seed),
+    };
+    st.hooks
+        .insert(hook_id.to_string(), (request_id.clone(), true));
+    if let Some(access_request) = st
+        .requests
+        .iter_mut()
+        .find(|r| r["id"].as_str() == Some(request_id.as_str()))
+        && let Some(activity) = access_request["activity"].as_array_mut()
+    {
+        activity.push(json!({
+            "message": "Catch hook answered",
+            "at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "response": response,
+        }));
+    }
+    ResponseTemplate::new(204)
 }
 
 fn new_import(st: &mut State, app: usize, files: Vec<Value>) -> Value {

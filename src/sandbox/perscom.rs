@@ -13,10 +13,12 @@
 // Handlers answer with a ready response on every path, errors included.
 #![allow(clippy::result_large_err, clippy::type_complexity)]
 
+use super::perscom_webhooks::{self, Change, PerscomWebhook, RequestIds};
+use super::webhooks::Outbox;
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use wiremock::{Request, ResponseTemplate};
 
 /// Path prefix of this API on the sandbox server.
@@ -225,11 +227,28 @@ const QUALIFICATIONS: &[&str] = &[
 struct Store {
     data: BTreeMap<&'static str, Vec<Value>>,
     next_id: BTreeMap<&'static str, i64>,
+    /// The changes the request being answered made, for webhooks.
+    changes: Vec<Change>,
+}
+
+impl Store {
+    /// Notes a change to an item of `kind`, for the webhooks of its resource (`user.updated`).
+    fn changed(&mut self, kind: &Kind, action: &str, item: &Value, changes: Value) {
+        if perscom_webhooks::RESOURCES.contains(&kind.scope) {
+            self.changes.push(Change {
+                event: format!("{}.{action}", kind.scope),
+                data: item.clone(),
+                changes,
+            });
+        }
+    }
 }
 
 /// The PERSCOM mock.
 pub(crate) struct Perscom {
     store: Mutex<Store>,
+    webhooks: Mutex<Vec<PerscomWebhook>>,
+    outbox: Option<Arc<Outbox>>,
 }
 
 fn stamp(day: u64, secs: u64) -> String {
@@ -397,8 +416,28 @@ impl Perscom {
         data.insert("qualification-records", qualification_records);
         let next_id = data.iter().map(|(k, v)| (*k, v.len() as i64 + 1)).collect();
         Perscom {
-            store: Mutex::new(Store { data, next_id }),
+            store: Mutex::new(Store {
+                data,
+                next_id,
+                changes: Vec::new(),
+            }),
+            webhooks: Mutex::new(Vec::new()),
+            outbox: None,
         }
+    }
+
+    /// Delivers webhooks through `outbox`.
+    pub(crate) fn with_outbox(mut self, outbox: Arc<Outbox>) -> Self {
+        self.outbox = Some(outbox);
+        self
+    }
+
+    /// Adds a webhook: every later change it wants is delivered to it.
+    pub(crate) fn register(&self, webhook: PerscomWebhook) {
+        self.webhooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(webhook);
     }
 }
 
@@ -462,6 +501,32 @@ impl Service for Perscom {
     }
 
     fn handle(&self, request: &Request, path: &str) -> ResponseTemplate {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let response = self.respond(&mut store, request, path);
+        let changes = std::mem::take(&mut store.changes);
+        drop(store);
+        if changes.is_empty() {
+            return response;
+        }
+        // One request's changes share its ids, as PERSCOM's request context does; its
+        // response carries them too, so a test can tie an event to the call that caused it.
+        let ids = RequestIds {
+            request_id: uuid::Uuid::new_v4().to_string(),
+            trace_id: uuid::Uuid::new_v4().to_string(),
+        };
+        if let Some(outbox) = &self.outbox {
+            let hooks = self.webhooks.lock().unwrap_or_else(|p| p.into_inner());
+            perscom_webhooks::deliver(outbox, &hooks, &changes, &ids);
+        }
+        response
+            .insert_header("X-Perscom-Request-Id", ids.request_id.as_str())
+            .insert_header("X-Perscom-Trace-Id", ids.trace_id.as_str())
+    }
+}
+
+impl Perscom {
+    /// Answers one request, noting in `store.changes` what it changed.
+    fn respond(&self, store: &mut Store, request: &Request, path: &str) -> ResponseTemplate {
         let segments: Vec<&str> = path
             .trim_matches('/')
             .split('/')
@@ -505,11 +570,10 @@ impl Service for Perscom {
             );
         }
         let method = request.method.as_str().to_ascii_uppercase();
-        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         match (method.as_str(), rest) {
             ("GET", ["me"]) => {
                 let me = store.data["users"][0].clone();
-                page_response(&store, request, "users", vec![me], &[])
+                page_response(store, request, "users", vec![me], &[])
             }
             ("POST", ["cache"]) => {
                 if !allowed(&key, "clear:cache") {
@@ -527,7 +591,7 @@ impl Service for Perscom {
                     "name",
                     0,
                 )];
-                page_response(&store, request, "settings", items, &[])
+                page_response(store, request, "settings", items, &[])
             }
             (m, [segment, tail @ ..]) => {
                 let Some(kind) = KINDS.iter().find(|k| k.segment == *segment) else {
@@ -554,9 +618,9 @@ impl Service for Perscom {
                             return not_found();
                         }
                         let parent = Some(("user_id", user_id));
-                        collection(&mut store, &key, request, m, child_kind, more, parent)
+                        collection(store, &key, request, m, child_kind, more, parent)
                     }
-                    _ => collection(&mut store, &key, request, m, kind, tail, None),
+                    _ => collection(store, &key, request, m, kind, tail, None),
                 }
             }
             _ => not_found(),
@@ -703,7 +767,11 @@ fn collection(
             for id in ids {
                 let list = store.data.get_mut(kind.segment).expect("kind");
                 match list.iter().position(|v| v["id"] == id && in_parent(v)) {
-                    Some(i) => out.push(list.remove(i)),
+                    Some(i) => {
+                        let gone = list.remove(i);
+                        store.changed(kind, "deleted", &gone, json!([]));
+                        out.push(gone);
+                    }
                     None => return not_found(),
                 }
             }
@@ -744,7 +812,11 @@ fn collection(
                         .iter()
                         .position(|v| v["id"] == json!(id) && in_parent(v))
                     {
-                        Some(i) => json(200, json!({"data": list.remove(i)})),
+                        Some(i) => {
+                            let gone = list.remove(i);
+                            store.changed(kind, "deleted", &gone, json!([]));
+                            json(200, json!({"data": gone}))
+                        }
                         None => not_found(),
                     }
                 }
@@ -871,6 +943,7 @@ fn upload(
             let Some(item) = list.iter_mut().find(|v| v["id"] == json!(id)) else {
                 return not_found();
             };
+            let before = item.clone();
             for (name, filename, content) in &parts {
                 match filename {
                     Some(f)
@@ -889,7 +962,18 @@ fn upload(
                     _ => {}
                 }
             }
-            json(200, json!({"data": item.clone()}))
+            let after = item.clone();
+            let changed: Map<String, Value> = after
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| before.get(k.as_str()) != Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if !changed.is_empty() {
+                store.changed(kind, "updated", &after, Value::Object(changed));
+            }
+            json(200, json!({"data": after}))
         }
         _ => not_found(),
     }
@@ -965,6 +1049,8 @@ fn create(
         .get_mut(kind.segment)
         .expect("kind")
         .push(v.clone());
+    // PHP's empty array: a created model has no changes yet.
+    store.changed(kind, "created", &v, json!([]));
     Ok(v)
 }
 
@@ -979,22 +1065,31 @@ fn update(
     let item = list
         .iter_mut()
         .find(|v| v["id"] == json!(id) && in_parent(v))?;
+    // What the model's getChanges() holds after the save: the attributes whose value changed.
+    let mut changed = Map::new();
     if let (Some(obj), Some(ch)) = (item.as_object_mut(), changes.as_object()) {
         for (k, v) in ch {
-            if k != "id" {
+            if k != "id" && obj.get(k) != Some(v) {
                 obj.insert(k.clone(), v.clone());
+                changed.insert(k.clone(), v.clone());
             }
         }
-        obj.insert(
-            "updated_at".into(),
-            json!(
+        if !changed.is_empty() {
+            let now = json!(
                 chrono::Utc::now()
                     .format("%Y-%m-%dT%H:%M:%S.000000Z")
                     .to_string()
-            ),
-        );
+            );
+            obj.insert("updated_at".into(), now.clone());
+            changed.insert("updated_at".into(), now);
+        }
     }
-    Some(item.clone())
+    let item = item.clone();
+    // Laravel fires no `updated` event for a save that changed nothing.
+    if !changed.is_empty() {
+        store.changed(kind, "updated", &item, Value::Object(changed));
+    }
+    Some(item)
 }
 
 fn include_names(request: &Request) -> Vec<String> {

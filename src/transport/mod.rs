@@ -1,0 +1,489 @@
+//! The transport every client shares. One call is: credentials on each attempt, retries
+//! that honour `Retry-After`, redirects followed by permkit itself (a POST never quietly
+//! becomes a GET; credentials never go to another host), the body read inside the retry
+//! loop, error bodies read bounded and decoded by the API's own decoder with any echoed
+//! credential removed, one tracing span per call and one per attempt, and a call timeout.
+//!
+//! The generated clients reach it through `crate::generated`; the hand-written parts (uploads,
+//! the query service) call [`send_json`] and [`send_multipart`].
+
+mod auth;
+mod body;
+mod options;
+
+pub(crate) use auth::{Authenticate, BearerAuth};
+pub use body::MAX_ERROR_BODY;
+pub(crate) use body::{Reply, decode_json, read_bounded, redact};
+pub(crate) use options::option_setters;
+pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, RetryPolicy};
+
+use crate::error::{Api, Error, ErrorKind, from_reqwest};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// Redirects followed at most in one call.
+pub const MAX_REDIRECTS: u32 = 10;
+
+/// Checks a base URL and returns it without a trailing slash, as the generated clients expect.
+pub(crate) fn base_url(url: &str) -> Result<String, Error> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("not a base URL: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "the base URL must be http or https",
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// Decodes one API's error response: status, headers, body (bounded, lossily UTF-8) and the
+/// operation that failed. Each API hands its own to the transport it configures.
+pub(crate) type Decoder = fn(u16, &http::HeaderMap, &str, Option<&str>) -> Error;
+
+/// What a generated client carries beside its `reqwest::Client`.
+#[derive(Clone)]
+pub(crate) struct Inner {
+    pub(crate) api: Api,
+    pub(crate) auth: Arc<dyn Authenticate>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) retry_after: fn(&http::HeaderMap) -> Option<Duration>,
+    pub(crate) decode: Decoder,
+    pub(crate) call_timeout: Option<Duration>,
+}
+
+impl Inner {
+    /// Transport state for `api` with `auth`, the client's options and the API's error decoder.
+    pub(crate) fn new(
+        api: Api,
+        auth: Arc<dyn Authenticate>,
+        options: &ClientOptions,
+        decode: Decoder,
+    ) -> Self {
+        Inner {
+            api,
+            auth,
+            retry: options.retry.clone(),
+            retry_after: crate::error::retry_after,
+            decode,
+            call_timeout: options.call_timeout,
+        }
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inner")
+            .field("api", &self.api)
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("call_timeout", &self.call_timeout)
+            .finish()
+    }
+}
+
+/// What one call asks of the transport.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Call<'a> {
+    /// The operation id (`get_identity`).
+    pub(crate) operation: &'a str,
+    /// The path template (`/identities/{id}`), for the span's `url.template`.
+    pub(crate) template: Option<&'a str>,
+    /// Read the success body inside the retry loop (all but raw byte streams).
+    pub(crate) read_body: bool,
+    /// Bounded by the call timeout (all but streamed uploads).
+    pub(crate) bounded: bool,
+}
+
+impl<'a> Call<'a> {
+    /// A call whose JSON (or empty) answer is read whole, bounded by the call timeout.
+    pub(crate) fn new(operation: &'a str) -> Self {
+        Call {
+            operation,
+            template: None,
+            read_body: true,
+            bounded: true,
+        }
+    }
+}
+
+/// A success: read whole, or still streaming.
+pub(crate) enum Received {
+    Read(Reply),
+    Streaming(reqwest::Response),
+}
+
+fn idempotent(m: &http::Method) -> bool {
+    matches!(
+        *m,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::PUT
+            | http::Method::DELETE
+            | http::Method::OPTIONS
+    )
+}
+
+/// Sends `request` as one call (see the [module docs](self)). Any non-2xx status is read
+/// (bounded) and decoded by the API's decoder into an [`Error`].
+pub(crate) async fn exec(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    call: Call<'_>,
+) -> Result<Received, Error> {
+    let span = tracing::info_span!(
+        "permkit.call",
+        "http.request.method" = %request.method(),
+        "server.address" = request.url().host_str().unwrap_or_default(),
+        "url.template" = call.template.unwrap_or_default(),
+        "http.response.status_code" = tracing::field::Empty,
+        "http.request.resend_count" = tracing::field::Empty,
+        "error.type" = tracing::field::Empty,
+        "permkit.api" = inner.api.as_str(),
+        "permkit.operation" = call.operation,
+    );
+    let attempts = attempts(client, inner, request, call, span.clone()).instrument(span.clone());
+    let result = match inner.call_timeout.filter(|_| call.bounded) {
+        Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the call took longer than its call timeout ({:.1} s, all attempts included)",
+                    limit.as_secs_f64()
+                ),
+            ))
+        }),
+        None => attempts.await,
+    };
+    result.map_err(|e| {
+        span.record("error.type", error_type(&e));
+        e.with_api(inner.api).with_operation(call.operation)
+    })
+}
+
+/// The span's `error.type`: the status when a server answered, else the kind.
+fn error_type(e: &Error) -> String {
+    match e.status() {
+        Some(s) => s.to_string(),
+        None => format!("{:?}", e.kind()),
+    }
+}
+
+/// The attempts of one call: credentials, redirects, retries, the body.
+async fn attempts(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    call: Call<'_>,
+    span: tracing::Span,
+) -> Result<Received, Error> {
+    let origin = request.url().origin();
+    let mut method = request.method().clone();
+    let mut url = request.url().clone();
+    // A request whose body is a stream cannot be cloned, and so is sent once.
+    let template = request.try_clone();
+    let mut once = if template.is_none() {
+        Some(request)
+    } else {
+        None
+    };
+    let mut attempt: u32 = 0;
+    let mut redirects: u32 = 0;
+    let mut reauthorized = false;
+    loop {
+        let Some(mut req) = template
+            .as_ref()
+            .and_then(reqwest::Request::try_clone)
+            .or_else(|| once.take())
+        else {
+            return Err(Error::new(
+                ErrorKind::Transport,
+                "a request whose body streams cannot be sent again",
+            ));
+        };
+        *req.url_mut() = url.clone();
+        // Credentials go only to the origin the user named.
+        let same_origin = url.origin() == origin;
+        if same_origin {
+            inner.auth.authorize(&mut req).await?;
+        } else {
+            req.headers_mut().remove(http::header::AUTHORIZATION);
+        }
+        let sent = req.headers().get(http::header::AUTHORIZATION).cloned();
+        let credential = sent
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let can_retry = template.is_some() && attempt < inner.retry.max_retries;
+        span.record("http.request.resend_count", attempt);
+        let attempt_span = tracing::debug_span!(
+            "permkit.attempt",
+            "http.request.resend_count" = attempt,
+            "http.response.status_code" = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = client.execute(req).instrument(attempt_span.clone()).await;
+        let mut resp = match result {
+            Err(e) => {
+                tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "request failed");
+                if can_retry
+                    && (e.is_connect()
+                        || idempotent(&method) && (e.is_timeout() || e.is_request() || e.is_body()))
+                {
+                    tokio::time::sleep(inner.retry.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                return Err(from_reqwest(e));
+            }
+            Ok(resp) => resp,
+        };
+        let status = resp.status();
+        attempt_span.record("http.response.status_code", status.as_u16());
+        span.record("http.response.status_code", status.as_u16());
+        tracing::debug!(
+            parent: &attempt_span,
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
+        if status.is_redirection() {
+            let next = redirect_target(&resp, &url, &method, template.is_some(), redirects)?;
+            if let Some((next_url, next_method)) = next {
+                tracing::debug!(parent: &attempt_span, status = status.as_u16(), same_origin = (next_url.origin() == origin), "following a redirect");
+                url = next_url;
+                method = next_method;
+                redirects += 1;
+                continue;
+            }
+        }
+        if status == http::StatusCode::UNAUTHORIZED
+            && !reauthorized
+            && template.is_some()
+            && same_origin
+            && inner.auth.on_unauthorized(sent.as_ref())
+        {
+            reauthorized = true;
+            continue;
+        }
+        let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
+            || idempotent(&method) && matches!(status.as_u16(), 502..=504);
+        if can_retry && retryable {
+            let wait =
+                (inner.retry_after)(resp.headers()).unwrap_or_else(|| inner.retry.backoff(attempt));
+            if wait <= inner.retry.max_retry_after {
+                tracing::debug!(parent: &attempt_span, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
+                drop(resp);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+        }
+        if !status.is_success() {
+            return Err(read_error(inner, call.operation, resp, credential.as_deref()).await);
+        }
+        if !call.read_body {
+            return Ok(Received::Streaming(resp));
+        }
+        let headers = std::mem::take(resp.headers_mut());
+        match resp.bytes().await {
+            Ok(body) => {
+                return Ok(Received::Read(Reply {
+                    status: status.as_u16(),
+                    headers,
+                    body,
+                    credential,
+                }));
+            }
+            Err(e) => {
+                tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "the body could not be read");
+                if can_retry && idempotent(&method) {
+                    tokio::time::sleep(inner.retry.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                return Err(Error::new(
+                    ErrorKind::Transport,
+                    "the connection was dropped while the body was read",
+                )
+                .with_status(status.as_u16())
+                .with_source(e.without_url()));
+            }
+        }
+    }
+}
+
+/// Where a 3xx answer leads, if permkit follows it: any redirect of a GET or HEAD, and a
+/// 307/308 of any method whose body can be sent again (same method, same body). A 301, 302 or
+/// 303 of another method is not followed: following it would turn the request into a GET
+/// that does not do what was asked. `None` for a 3xx that is not a redirect (304...).
+fn redirect_target(
+    resp: &reqwest::Response,
+    url: &reqwest::Url,
+    method: &http::Method,
+    resendable: bool,
+    redirects: u32,
+) -> Result<Option<(reqwest::Url, http::Method)>, Error> {
+    let status = resp.status().as_u16();
+    if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return Ok(None);
+    }
+    let refuse =
+        |why: String| Err(Error::new(ErrorKind::UnexpectedStatus, why).with_status(status));
+    let Some(location) = resp
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return refuse(format!("redirect {status} without a Location"));
+    };
+    let Ok(next) = url.join(location) else {
+        return refuse(format!("redirect {status} to an address that is not a URL"));
+    };
+    if !matches!(next.scheme(), "http" | "https") {
+        return refuse(format!("redirect {status} to a {} URL", next.scheme()));
+    }
+    if redirects >= MAX_REDIRECTS {
+        return refuse(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    let safe = matches!(*method, http::Method::GET | http::Method::HEAD);
+    match status {
+        307 | 308 if safe || resendable => Ok(Some((next, method.clone()))),
+        _ if safe => Ok(Some((next, method.clone()))),
+        _ => refuse(format!(
+            "the server answered the {method} with redirect {status} to {}{}; permkit does not \
+             re-send it as a GET (the {method} would not be done) nor re-send a body it cannot \
+             repeat: send it to the new address yourself",
+            next.host_str().unwrap_or_default(),
+            next.path()
+        )),
+    }
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        // reqwest's Display carries the URL; the message alone is enough for a log line.
+        let s = self.to_string();
+        match self.url() {
+            Some(u) => s
+                .replace(&format!(" ({u})"), "")
+                .replace(u.as_str(), "<url>"),
+            None => s,
+        }
+    }
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response, removes the credential the
+/// request carried, and decodes it with the API's decoder.
+async fn read_error(
+    inner: &Inner,
+    operation: &str,
+    mut resp: reqwest::Response,
+    credential: Option<&str>,
+) -> Error {
+    let status = resp.status().as_u16();
+    let headers = std::mem::take(resp.headers_mut());
+    let (body, truncated) = read_bounded(&mut resp, MAX_ERROR_BODY).await;
+    let text = redact(&String::from_utf8_lossy(&body), credential);
+    let e = (inner.decode)(status, &headers, &text, Some(operation));
+    if truncated && e.body_excerpt().is_none() {
+        let msg = format!("{} (body truncated)", e.message());
+        return e.with_message(msg);
+    }
+    e
+}
+
+/// [`exec`], then the success body read whole (inside the retry loop).
+pub(crate) async fn call(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    call: Call<'_>,
+) -> Result<Reply, Error> {
+    match exec(
+        client,
+        inner,
+        request,
+        Call {
+            read_body: true,
+            ..call
+        },
+    )
+    .await?
+    {
+        Received::Read(reply) => Ok(reply),
+        Received::Streaming(mut resp) => {
+            let status = resp.status().as_u16();
+            let headers = std::mem::take(resp.headers_mut());
+            let body = resp.bytes().await.map_err(|e| {
+                Error::new(
+                    ErrorKind::Transport,
+                    "the connection was dropped while the body was read",
+                )
+                .with_api(inner.api)
+                .with_operation(call.operation)
+                .with_status(status)
+                .with_source(e.without_url())
+            })?;
+            Ok(Reply {
+                status,
+                headers,
+                body,
+                credential: None,
+            })
+        }
+    }
+}
+
+/// Posts a multipart form (streamed parts) to `url` and decodes the JSON success body.
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    inner: &Inner,
+    url: String,
+    form: reqwest::multipart::Form,
+    operation: &str,
+) -> Result<crate::Response<T>, Error> {
+    let request = client
+        .post(url)
+        .header(http::header::ACCEPT, "application/json")
+        .multipart(form)
+        .build()
+        .map_err(|e| {
+            from_reqwest(e)
+                .with_api(inner.api)
+                .with_operation(operation)
+        })?;
+    // A streamed upload is sent once and is not bounded by the call timeout: the read timeout
+    // bounds its silences, so an upload that keeps moving is never cut off.
+    let reply = call(
+        client,
+        inner,
+        request,
+        Call {
+            bounded: false,
+            ..Call::new(operation)
+        },
+    )
+    .await?;
+    let value = decode_json(inner.api, operation, &reply)?;
+    Ok(crate::Response::new(value, reply.status, reply.headers))
+}
+
+/// Sends a request the generated code does not cover and decodes its JSON success body.
+pub(crate) async fn send_json<T: serde::de::DeserializeOwned>(
+    client: &reqwest::Client,
+    inner: &Inner,
+    request: reqwest::Request,
+    operation: &str,
+) -> Result<T, Error> {
+    let reply = call(client, inner, request, Call::new(operation)).await?;
+    decode_json(inner.api, operation, &reply)
+}

@@ -1,0 +1,249 @@
+//! The options every client builder takes: timeouts, retries, user agent.
+
+use crate::error::{Error, from_reqwest};
+use std::time::Duration;
+
+/// When and how often a failed request is tried again.
+///
+/// Retried: 429 (any method, after the server's `Retry-After` or the vendor's own header),
+/// 502/503/504 and dropped connections on idempotent methods, and failed connects on any method.
+/// A request whose body streams from disk is never retried.
+///
+/// ```
+/// use std::time::Duration;
+/// let policy = permkit::RetryPolicy::default().with_max_retries(5).with_initial_backoff(Duration::from_millis(50));
+/// assert_eq!(policy.max_retries, 5);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 turns retrying off).
+    pub max_retries: u32,
+    /// The first backoff when the server gives no `Retry-After`; doubled each time.
+    pub initial_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// A `Retry-After` longer than this is not waited for: the error is returned at once, with
+    /// its [`Error::retry_after`].
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+    /// Sets [`RetryPolicy::max_retries`].
+    pub fn with_max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+    /// Sets [`RetryPolicy::initial_backoff`].
+    pub fn with_initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+    /// Sets [`RetryPolicy::max_backoff`].
+    pub fn with_max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+    /// Sets [`RetryPolicy::max_retry_after`].
+    pub fn with_max_retry_after(mut self, d: Duration) -> Self {
+        self.max_retry_after = d;
+        self
+    }
+
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
+        // Up to 25% jitter, from the clock: no need for a random number generator here.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        base + base.mul_f64(f64::from(nanos % 1000) / 4000.0)
+    }
+}
+
+/// The default [`ClientOptions::call_timeout`]: the longest one call waits, all attempts
+/// included, for a server that never answers.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Options every client builder takes.
+///
+/// ```
+/// use std::time::Duration;
+/// let opts = permkit::ClientOptions::default()
+///     .with_connect_timeout(Duration::from_secs(5))
+///     .with_user_agent("my-app/1.0");
+/// assert_eq!(opts.user_agent, "my-app/1.0");
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ClientOptions {
+    /// Time to establish a connection.
+    pub connect_timeout: Duration,
+    /// Longest silence while reading a response. It does not limit a long upload or a long
+    /// download that keeps moving.
+    pub read_timeout: Duration,
+    /// A limit on each HTTP request, if you want one (none by default, so uploads are not cut
+    /// off).
+    pub timeout: Option<Duration>,
+    /// A limit on each whole call: every attempt, the waits between them and reading the
+    /// answer. [`DEFAULT_CALL_TIMEOUT`] (2 minutes) by default; `None` for no limit. Streamed
+    /// uploads are not bounded by it (an upload that keeps moving is never cut off): the read
+    /// timeout bounds their silences.
+    pub call_timeout: Option<Duration>,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// Retries.
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+            timeout: None,
+            call_timeout: Some(DEFAULT_CALL_TIMEOUT),
+            user_agent: concat!("permkit/", env!("CARGO_PKG_VERSION")).to_string(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// Sets [`ClientOptions::connect_timeout`].
+    pub fn with_connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    /// Sets [`ClientOptions::read_timeout`].
+    pub fn with_read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = d;
+        self
+    }
+    /// Sets [`ClientOptions::timeout`].
+    pub fn with_timeout(mut self, d: Option<Duration>) -> Self {
+        self.timeout = d;
+        self
+    }
+    /// Sets [`ClientOptions::call_timeout`].
+    pub fn with_call_timeout(mut self, d: Option<Duration>) -> Self {
+        self.call_timeout = d;
+        self
+    }
+    /// Sets [`ClientOptions::user_agent`].
+    pub fn with_user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+    /// Sets [`ClientOptions::retry`].
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `reqwest::Client` these options describe, with `default_headers` on every request.
+    /// It follows no redirect: the transport does (a POST never quietly becomes a GET, and
+    /// credentials never follow a redirect to another host).
+    pub(crate) fn http_client(
+        &self,
+        default_headers: http::HeaderMap,
+    ) -> Result<reqwest::Client, Error> {
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.read_timeout)
+            .user_agent(self.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(default_headers);
+        if let Some(t) = self.timeout {
+            b = b.timeout(t);
+        }
+        b.build().map_err(from_reqwest)
+    }
+}
+
+/// The setters every client builder shares; they write into the builder's `options`
+/// ([`ClientOptions`]). `$builder` is an expression that makes the builder, for the examples.
+macro_rules! option_setters {
+    ($builder:literal) => {
+        /// All options at once.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .options(permkit::ClientOptions::default().with_user_agent(\"me/1\"));\n# let _ = b;\n```")]
+        pub fn options(mut self, options: $crate::ClientOptions) -> Self {
+            self.options = options;
+            self
+        }
+
+        /// Time to connect.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .connect_timeout(std::time::Duration::from_secs(3));\n# let _ = b;\n```")]
+        pub fn connect_timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.connect_timeout = d;
+            self
+        }
+
+        /// Longest silence while reading a response.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .read_timeout(std::time::Duration::from_secs(30));\n# let _ = b;\n```")]
+        pub fn read_timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.read_timeout = d;
+            self
+        }
+
+        /// A limit on each whole request (none by default, so a long upload is not cut off).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .timeout(std::time::Duration::from_secs(120));\n# let _ = b;\n```")]
+        pub fn timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.timeout = Some(d);
+            self
+        }
+
+        /// A limit on each whole call, all attempts and waits included (2 minutes by default;
+        /// streamed uploads are not bounded by it).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .call_timeout(std::time::Duration::from_secs(30));\n# let _ = b;\n```")]
+        pub fn call_timeout(mut self, d: std::time::Duration) -> Self {
+            self.options.call_timeout = Some(d);
+            self
+        }
+
+        /// The retry policy: 429 after the server's retry-after (the standard header or the
+        /// vendor's own), 502-504 and dropped connections on idempotent requests.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .retry(permkit::RetryPolicy::default().with_max_retries(5));\n# let _ = b;\n```")]
+        pub fn retry(mut self, retry: $crate::RetryPolicy) -> Self {
+            self.options.retry = retry;
+            self
+        }
+
+        /// The `User-Agent` header.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .user_agent(\"hr-sync/2.1\");\n# let _ = b;\n```")]
+        pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+            self.options.user_agent = ua.into();
+            self
+        }
+    };
+}
+
+pub(crate) use option_setters;
