@@ -20,10 +20,10 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::routing::post;
-use permkit::perscom::webhooks::{self as perscom_hooks, EventData};
 use permkit::permission_assist::webhooks as pa_hooks;
+use permkit::perscom::webhooks::{self as perscom_hooks, EventData};
 use permkit::sandbox::{PerscomWebhook, Sandbox, WebhookMethod};
-use permkit::{ErrorKind, Secret, perscom, permission_assist};
+use permkit::{ErrorKind, Secret, permission_assist, perscom};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,39 +59,58 @@ async fn perscom_delivery(
     let signature = headers
         .get(perscom_hooks::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok());
-    let event =
-        match perscom_hooks::verify_request(method.as_str(), &body, signature, &rx.perscom_secret) {
-            Ok(event) => event,
-            Err(e) => {
-                rx.print(format!("perscom: refused {method} delivery: {e}"));
-                return match e.kind() {
-                    ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
-                    ErrorKind::Validation => StatusCode::PAYLOAD_TOO_LARGE,
-                    ErrorKind::Decode => StatusCode::BAD_REQUEST,
-                    _ => StatusCode::INTERNAL_SERVER_ERROR,
-                };
-            }
-        };
+    let event = match perscom_hooks::verify_request(
+        method.as_str(),
+        &body,
+        signature,
+        &rx.perscom_secret,
+    ) {
+        Ok(event) => event,
+        Err(e) => {
+            rx.print(format!("perscom: refused {method} delivery: {e}"));
+            return match e.kind() {
+                ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+                ErrorKind::Validation => StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorKind::Decode => StatusCode::BAD_REQUEST,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+        }
+    };
     if let Some(key) = event.dedup_key()
         && !rx.seen.lock().unwrap().insert(key)
     {
-        rx.print(format!("perscom: {} again (a retry), dropped", event.name()));
+        rx.print(format!(
+            "perscom: {} again (a retry), dropped",
+            event.name()
+        ));
         return StatusCode::NO_CONTENT;
     }
     let about = match event.data() {
         EventData::User(user) => format!("user #{} {} <{}>", user.id, user.name, user.email),
         EventData::RankRecord(r) => {
-            format!("rank record #{}: user #{} now rank #{} ({})", r.id, r.user_id, r.rank_id, r.type_)
+            format!(
+                "rank record #{}: user #{} now rank #{} ({})",
+                r.id, r.user_id, r.rank_id, r.type_
+            )
         }
-        EventData::AssignmentRecord(r) => format!("assignment record #{} of user #{}", r.id, r.user_id),
-        EventData::AwardRecord(r) => format!("award record #{}: award #{} to user #{}", r.id, r.award_id, r.user_id),
+        EventData::AssignmentRecord(r) => {
+            format!("assignment record #{} of user #{}", r.id, r.user_id)
+        }
+        EventData::AwardRecord(r) => format!(
+            "award record #{}: award #{} to user #{}",
+            r.id, r.award_id, r.user_id
+        ),
         other => format!("{other:?}"),
     };
     let changed: Vec<&str> = event.changes().keys().map(String::as_str).collect();
     rx.print(format!(
         "perscom: {} {about}{} [request {}]",
         event.name(),
-        if changed.is_empty() { String::new() } else { format!(", changed {}", changed.join(", ")) },
+        if changed.is_empty() {
+            String::new()
+        } else {
+            format!(", changed {}", changed.join(", "))
+        },
         event.request_id().unwrap_or("-"),
     ));
     StatusCode::NO_CONTENT
@@ -107,7 +126,11 @@ async fn catch_hook(State(rx): State<Arc<Receiver>>, body: Bytes) -> StatusCode 
         }
     };
     let request = &hook.event.request;
-    let target = request.target.as_ref().map(|t| t.name.as_str()).unwrap_or("-");
+    let target = request
+        .target
+        .as_ref()
+        .map(|t| t.name.as_str())
+        .unwrap_or("-");
     rx.print(format!(
         "permission assist: {} access request #{} {} {target} ({})",
         hook.event.name, request.number, request.action, request.status
@@ -190,7 +213,10 @@ async fn main() -> Result<(), Error> {
     let user = pc.create_user().body(new).send().await?;
     let promotion: perscom::types::RankRecordCreateNested =
         serde_json::from_value(serde_json::json!({"rank_id": 2, "type": 0, "text": "Promoted"}))?;
-    pc.create_user_rank_record(user.id).body(promotion).send().await?;
+    pc.create_user_rank_record(user.id)
+        .body(promotion)
+        .send()
+        .await?;
     let rename = perscom::types::UserUpdate {
         name: Some("Pat Private".into()),
         rank_id: Some(2),

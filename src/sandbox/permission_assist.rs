@@ -373,7 +373,12 @@ impl Service for PermissionAssist {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let created = std::mem::take(&mut st.created_requests);
         if !created.is_empty() {
-            let origin = request.url.origin().ascii_serialization();
+            // The server's own address, as the client reached it (wiremock's `url` says
+            // `localhost` whatever the host).
+            let origin = match request.headers.get("host").and_then(|h| h.to_str().ok()) {
+                Some(host) => format!("http://{host}"),
+                None => request.url.origin().ascii_serialization(),
+            };
             self.raise_catch_hooks(&mut st, created, &origin);
         }
         response
