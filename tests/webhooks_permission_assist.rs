@@ -15,7 +15,10 @@ const TOKEN: &str = "pa_test_token_1234";
 fn client(base: &str) -> Client {
     Client::builder(base)
         .token(TOKEN)
-        .retry(permkit::RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(5)))
+        .retry(
+            permkit::RetryPolicy::default()
+                .with_initial_backoff(std::time::Duration::from_millis(5)),
+        )
         .build()
         .unwrap()
 }
@@ -93,7 +96,10 @@ fn the_documented_payload_is_typed_and_unknown_fields_are_kept() {
 #[test]
 fn bodies_that_are_not_catch_hooks_are_refused() {
     let mut no_request: Value = serde_json::from_slice(&hook_body(None)).unwrap();
-    no_request["event"].as_object_mut().unwrap().remove("request");
+    no_request["event"]
+        .as_object_mut()
+        .unwrap()
+        .remove("request");
     let mut no_id: Value = serde_json::from_slice(&hook_body(None)).unwrap();
     no_id.as_object_mut().unwrap().remove("id");
     let no_request = serde_json::to_vec(&no_request).unwrap();
@@ -107,7 +113,12 @@ fn bodies_that_are_not_catch_hooks_are_refused() {
         &no_id,
     ] {
         let e = webhooks::parse(body).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Decode, "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            e.kind(),
+            ErrorKind::Decode,
+            "{}",
+            String::from_utf8_lossy(body)
+        );
         assert_eq!(e.api(), Some(Api::PermissionAssist));
     }
     let mut big: Value = serde_json::from_slice(&hook_body(None)).unwrap();

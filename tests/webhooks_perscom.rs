@@ -176,7 +176,10 @@ fn every_documented_event_decodes_into_its_resource() {
             event.request_id(),
             Some("5d0c7f4e-0a34-4d2b-9a59-1c1f1c6e9b11")
         );
-        assert_eq!(event.trace_id(), Some("9b2e5a3c-7c1d-4f0e-8a2b-6d4c3b2a1f00"));
+        assert_eq!(
+            event.trace_id(),
+            Some("9b2e5a3c-7c1d-4f0e-8a2b-6d4c3b2a1f00")
+        );
         assert_eq!(
             event.created().unwrap().to_utc().to_rfc3339(),
             "2026-05-16T23:49:04.123456+00:00"
@@ -310,7 +313,8 @@ fn changing_any_byte_of_the_secret_fails() {
 #[test]
 fn bodies_over_the_limit_are_refused_even_when_signed() {
     let fill = |size: usize| {
-        let head = br#"{"event":"user.created","data":{"id":1,"name":"Pat","email":"p@x.mil","notes":""#;
+        let head =
+            br#"{"event":"user.created","data":{"id":1,"name":"Pat","email":"p@x.mil","notes":""#;
         let tail = br#""}}"#;
         let mut body = head.to_vec();
         body.resize(size - tail.len(), b'a');
@@ -484,7 +488,9 @@ mod sandbox {
     use axum::extract::State;
     use axum::http::{HeaderMap, Method, StatusCode, Uri};
     use permkit::perscom::Client;
-    use permkit::perscom::types::{RankRecordCreateNested, UserBatchCreate, UserCreate, UserUpdate};
+    use permkit::perscom::types::{
+        RankRecordCreateNested, UserBatchCreate, UserCreate, UserUpdate,
+    };
     use permkit::perscom::webhooks::{self, EventData, EventName, WebhookEvent};
     use permkit::sandbox::{PerscomWebhook, Sandbox, WebhookMethod};
     use permkit::{ErrorKind, Secret};
@@ -601,7 +607,10 @@ mod sandbox {
         let EventData::User(user) = event.data() else {
             panic!("{:?}", event.data())
         };
-        assert_eq!((user.id, user.email.as_str()), (id, "pat.hooks@example.mil"));
+        assert_eq!(
+            (user.id, user.email.as_str()),
+            (id, "pat.hooks@example.mil")
+        );
         // The body is PHP's encoding, byte for byte what was signed.
         assert_eq!(
             d.signature.as_deref(),
@@ -630,7 +639,10 @@ mod sandbox {
         c.get_user(1).send().await.unwrap();
         let log = sandbox.webhook_deliveries();
         assert_eq!(log.len(), 3);
-        assert!(log.iter().all(|d| d.succeeded() && d.attempt == 1 && d.url == url));
+        assert!(
+            log.iter()
+                .all(|d| d.succeeded() && d.attempt == 1 && d.url == url)
+        );
         assert!(deliveries.try_recv().is_err());
     }
 
@@ -705,7 +717,9 @@ mod sandbox {
         assert!(deliveries.try_recv().is_err());
         let log = sandbox.webhook_deliveries();
         assert_eq!(
-            log.iter().map(|d| (d.attempt, d.status)).collect::<Vec<_>>(),
+            log.iter()
+                .map(|d| (d.attempt, d.status))
+                .collect::<Vec<_>>(),
             [(1, Some(401)), (2, Some(401)), (3, Some(401))]
         );
     }
@@ -731,7 +745,10 @@ mod sandbox {
         assert!(d.signature.is_some());
         let query = d.query.unwrap();
         assert!(query.starts_with("event=user.created&created="), "{query}");
-        assert!(query.contains("&data%5Bemail%5D=pat.get%40example.mil"), "{query}");
+        assert!(
+            query.contains("&data%5Bemail%5D=pat.get%40example.mil"),
+            "{query}"
+        );
         let e = d.verified.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unauthorized);
         assert!(e.message().contains("query string"));
