@@ -101,8 +101,13 @@ pub fn lists(rewritten: &Rewritten) -> String {
     for p in &rewritten.pages {
         let _ = writeln!(out, "impl_page!({}, {});", p.envelope, p.item);
     }
+    let mut items = BTreeSet::new();
     for (builder, item) in &rewritten.lists {
         let _ = writeln!(out, "impl_list!({builder}, {item});");
+        items.insert(item);
+    }
+    for item in items {
+        let _ = writeln!(out, "impl_item_id!({item});");
     }
     out
 }

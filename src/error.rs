@@ -406,6 +406,32 @@ impl Error {
         self
     }
 
+    /// Refines the kind with what a vendor code in the body says, without overturning what the
+    /// status says: a 429 stays rate limited and a 5xx stays a server failure whatever code the
+    /// body carries; a 4xx takes the code's kind only if it is a client-error kind. Without a
+    /// status (or on a 2xx multi-status answer) the code decides.
+    pub(crate) fn with_code_kind(self, kind: ErrorKind) -> Self {
+        use ErrorKind as K;
+        let client_kind = matches!(
+            kind,
+            K::Unauthorized
+                | K::PaymentRequired
+                | K::Forbidden
+                | K::NotFound
+                | K::Validation
+                | K::Conflict
+                | K::Unprocessable
+        );
+        let fits = match self.inner.status {
+            None | Some(200..=299) => true,
+            Some(429) => false,
+            Some(500..=599) => matches!(kind, K::Server | K::Unavailable | K::RateLimited),
+            Some(400..=499) => client_kind || kind == K::RateLimited,
+            Some(_) => false,
+        };
+        if fits { self.with_kind(kind) } else { self }
+    }
+
     /// Whether retrying later may succeed.
     pub fn is_retryable(&self) -> bool {
         self.inner.kind.is_retryable()

@@ -4,16 +4,16 @@
 //! A list operation's builder has `.stream()` (every item of every page, in order) and
 //! `.pages()` (one [`Page`] at a time, with its metadata). Filters set on the builder are sent
 //! with every page. The engine stops at the last page or an empty one, and fails with
-//! [`crate::ErrorKind::Pagination`] instead of looping when a server
-//! repeats a page or does not advance.
+//! [`crate::ErrorKind::Pagination`] instead of looping when a server does not advance, or
+//! (page numbers) returns items an earlier page returned ([`Repeats`]).
 //!
 //! ```
 //! use futures::{StreamExt, TryStreamExt};
-//! use permkit::pagination::{Page, paginate, items};
+//! use permkit::pagination::{Page, Repeats, paginate, items};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! // A fake server with 3 pages of 2 numbers.
-//! let pages = paginate(1, |n| async move {
+//! let pages = paginate(1, Repeats::ById(|n: &u64| *n), |n| async move {
 //!     Ok::<_, permkit::Error>(Page::numbered(vec![n * 10, n * 10 + 1], n, Some(3)))
 //! });
 //! let all: Vec<u64> = items(pages).try_collect().await.unwrap();
@@ -90,30 +90,64 @@ impl<T> Page<T> {
 /// Limits that stop a pager that would otherwise run forever.
 pub const MAX_PAGES: u64 = 1_000_000;
 
-struct State<F> {
-    fetch: F,
-    next: Option<u64>,
-    fetched: u64,
-    last_fingerprint: Option<u64>,
+/// How many item ids a page-numbered pager remembers to find a page that repeats earlier
+/// items (8 bytes each: at most 8 MiB). Past it, the pager still stops at [`MAX_PAGES`].
+pub const MAX_TRACKED_IDS: usize = 1_000_000;
+
+/// How a pager recognises a server that goes round in circles.
+#[derive(Debug, Clone, Copy)]
+pub enum Repeats<T> {
+    /// Page numbers: a page whose items repeat any earlier page's items (by the id this
+    /// function reads) is an error, found at the first repeated page.
+    ById(fn(&T) -> u64),
+    /// Offsets: only the cursor is judged (the next offset must advance); rows may be equal
+    /// (a query of `status` alone returns the same rows on every page).
+    CursorOnly,
 }
 
-/// Identifies a page by its item count and its first and last items: a server that sends the
-/// same page again is caught without re-serialising every item of every page.
-fn fingerprint<T: serde::Serialize>(items: &[T]) -> u64 {
+/// The identity of a list item, for [`Repeats::ById`] (implemented for every item of a
+/// page-numbered list; generated).
+pub(crate) trait ItemId {
+    /// A hash of the item's id.
+    fn item_id(&self) -> u64;
+}
+
+/// The hash of one id.
+pub(crate) fn hash_id<I: Hash>(id: &I) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    items.len().hash(&mut h);
-    for item in [items.first(), items.last()].into_iter().flatten() {
-        if let Ok(bytes) = serde_json::to_vec(item) {
-            bytes.hash(&mut h);
-        }
-    }
+    id.hash(&mut h);
     h.finish()
 }
 
+struct State<F, T> {
+    fetch: F,
+    next: Option<u64>,
+    fetched: u64,
+    repeats: Repeats<T>,
+    seen: std::collections::HashSet<u64>,
+}
+
 /// Pages from `first` on, calling `fetch(cursor)` for each. See the [module docs](self).
-pub fn paginate<T, F, Fut>(first: u64, fetch: F) -> impl Stream<Item = Result<Page<T>>>
+///
+/// ```
+/// use futures::TryStreamExt;
+/// use permkit::pagination::{Page, Repeats, paginate};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// // A server that answers page 3 with page 1 again.
+/// let pages = paginate(1, Repeats::ById(|n: &u64| *n), |n| async move {
+///     let first = if n == 3 { 1 } else { n };
+///     Ok::<_, permkit::Error>(Page::numbered(vec![first * 10, first * 10 + 1], n, Some(5)))
+/// });
+/// let e = pages.try_collect::<Vec<_>>().await.unwrap_err();
+/// assert_eq!(e.kind(), permkit::ErrorKind::Pagination);
+/// # });
+/// ```
+pub fn paginate<T, F, Fut>(
+    first: u64,
+    repeats: Repeats<T>,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>>>
 where
-    T: serde::Serialize,
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
@@ -121,7 +155,8 @@ where
         fetch,
         next: Some(first),
         fetched: 0,
-        last_fingerprint: None,
+        repeats,
+        seen: std::collections::HashSet::new(),
     };
     stream::try_unfold(state, |mut st| async move {
         let Some(cursor) = st.next else {
@@ -148,14 +183,24 @@ where
             st.next = None;
             return Ok(Some((page, st)));
         }
-        let fp = fingerprint(&page.items);
-        if st.last_fingerprint == Some(fp) {
-            return Err(Error::new(
-                ErrorKind::Pagination,
-                format!("the server returned the same items for {cursor} as for the page before"),
-            ));
+        if let Repeats::ById(id) = st.repeats {
+            let mut fresh = Vec::with_capacity(page.items.len());
+            for item in &page.items {
+                let h = id(item);
+                if st.seen.contains(&h) {
+                    return Err(Error::new(
+                        ErrorKind::Pagination,
+                        format!(
+                            "page {cursor} repeats items an earlier page returned: the server is going round in circles"
+                        ),
+                    ));
+                }
+                fresh.push(h);
+            }
+            if st.seen.len() + fresh.len() <= MAX_TRACKED_IDS {
+                st.seen.extend(fresh);
+            }
         }
-        st.last_fingerprint = Some(fp);
         st.next = match page.next {
             Some(n) if n <= cursor => {
                 return Err(Error::new(
@@ -232,15 +277,22 @@ macro_rules! page_number_list {
                 self,
                 first: u64,
             ) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
-                $crate::pagination::boxed($crate::pagination::paginate(first.max(1), move |n| {
-                    let request = self.clone().page(n);
-                    async move {
-                        let p = request.send().await?;
-                        Ok($crate::Page::numbered(p.items, n, p.total_pages)
-                            .with_total_count(p.total_count)
-                            .with_reported(p.reported))
-                    }
-                }))
+                let repeats = $crate::pagination::Repeats::ById(
+                    <types::$item as $crate::pagination::ItemId>::item_id,
+                );
+                $crate::pagination::boxed($crate::pagination::paginate(
+                    first.max(1),
+                    repeats,
+                    move |n| {
+                        let request = self.clone().page(n);
+                        async move {
+                            let p = request.send().await?;
+                            Ok($crate::Page::numbered(p.items, n, p.total_pages)
+                                .with_total_count(p.total_count)
+                                .with_reported(p.reported))
+                        }
+                    },
+                ))
             }
         }
     };

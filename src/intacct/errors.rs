@@ -75,7 +75,7 @@ fn apply_ia_error(mut e: Error, err: &Value, status: u16) -> Error {
     let code = str_field(err, "code");
     if let Some(code) = code {
         if let Some(kind) = kind_for_code(code, status) {
-            e = e.with_kind(kind);
+            e = e.with_code_kind(kind);
         }
         e = e.with_code(code);
     }

@@ -81,4 +81,9 @@ macro_rules! impl_list {
     ($builder:ident, $item:ident) => {};
 }
 
+#[allow(unused_macros)]
+macro_rules! impl_item_id {
+    ($item:ident) => {};
+}
+
 include!(concat!(env!("OUT_DIR"), "/intacct_lists.rs"));

@@ -950,7 +950,7 @@ impl Query {
     /// ends the stream with [`ErrorKind::Decode`].
     pub fn records<'a, T>(&self, client: &'a Client) -> ResultStream<'a, T>
     where
-        T: serde::de::DeserializeOwned + serde::Serialize + Send + 'a,
+        T: serde::de::DeserializeOwned + Send + 'a,
     {
         pagination::boxed(pagination::items(self.record_pages(client)))
     }
@@ -958,7 +958,7 @@ impl Query {
     /// Pages of rows as `T`.
     pub fn record_pages<'a, T>(&self, client: &'a Client) -> ResultStream<'a, Page<T>>
     where
-        T: serde::de::DeserializeOwned + serde::Serialize + Send + 'a,
+        T: serde::de::DeserializeOwned + Send + 'a,
     {
         self.typed_pages(client, |row| {
             serde_json::from_value::<T>(Value::Object(row)).map_err(|e| {
@@ -974,7 +974,7 @@ impl Query {
 
     fn typed_pages<'a, T, F>(&self, client: &'a Client, convert: F) -> ResultStream<'a, Page<T>>
     where
-        T: serde::Serialize + Send + 'a,
+        T: Send + 'a,
         F: Fn(Row) -> Result<T> + Send + Sync + Copy + 'a,
     {
         let query = self.clone();
@@ -982,17 +982,22 @@ impl Query {
             return pagination::boxed(futures::stream::once(async move { Err(e) }));
         }
         let first = query.start.unwrap_or(1);
-        pagination::boxed(pagination::paginate(first, move |start| {
-            let query = query.clone();
-            async move {
-                let body = query.body(Some(start));
-                let resp = query.send_body(client, &body).await?;
-                let page = QueryPage::from_response(resp, convert)?;
-                let next = page.meta.next.and_then(|n| u64::try_from(n).ok());
-                Ok(Page::offset(page.rows, start, next)
-                    .with_total_count(page.meta.total_count.and_then(|n| u64::try_from(n).ok())))
-            }
-        }))
+        pagination::boxed(pagination::paginate(
+            first,
+            pagination::Repeats::CursorOnly,
+            move |start| {
+                let query = query.clone();
+                async move {
+                    let body = query.body(Some(start));
+                    let resp = query.send_body(client, &body).await?;
+                    let page = QueryPage::from_response(resp, convert)?;
+                    let next = page.meta.next.and_then(|n| u64::try_from(n).ok());
+                    Ok(Page::offset(page.rows, start, next).with_total_count(
+                        page.meta.total_count.and_then(|n| u64::try_from(n).ok()),
+                    ))
+                }
+            },
+        ))
     }
 }
 

@@ -43,7 +43,7 @@ pub(crate) fn decode(status: u16, headers: &http::HeaderMap, body: &str) -> Erro
     };
     if let Some(code) = b.error {
         if let Some(kind) = kind_for(&code) {
-            e = e.with_kind(kind);
+            e = e.with_code_kind(kind);
         }
         e = e.with_code(code);
     }

@@ -47,6 +47,17 @@ macro_rules! impl_page {
     };
 }
 
+/// The id a page-numbered pager recognises a repeated item by.
+macro_rules! impl_item_id {
+    ($item:ident) => {
+        impl crate::pagination::ItemId for types::$item {
+            fn item_id(&self) -> u64 {
+                crate::pagination::hash_id(&self.id)
+            }
+        }
+    };
+}
+
 /// `.stream()`, `.pages()` and `.pages_from()` for one list operation.
 macro_rules! impl_list {
     ($builder:ident, $item:ident) => {

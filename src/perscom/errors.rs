@@ -75,7 +75,7 @@ pub(crate) fn decode_for(
             }
             if let Some(t) = d.kind {
                 if t == "ValidationException" {
-                    e = e.with_kind(ErrorKind::Validation);
+                    e = e.with_code_kind(ErrorKind::Validation);
                 }
                 e = e.with_code(t);
             }
