@@ -48,7 +48,7 @@
 //!
 //! # What is refused, and the error kind
 //!
-//! | failure | [`ErrorKind`](crate::ErrorKind) |
+//! | failure | [`ErrorKind`] |
 //! |---|---|
 //! | a body over [`MAX_BODY_BYTES`] | `Validation` |
 //! | an empty body, or one that is not the payload above | `Decode` |

@@ -137,7 +137,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 ///
 /// let event = webhooks::verify(body, Some(&signature), &secret).unwrap();
 /// assert_eq!(event.name(), "rankrecord.created");
-/// assert_eq!(event.event_name(), &EventName::RankrecordCreated);
+/// assert_eq!(event.event_name(), &EventName::RankRecordCreated);
 ///
 /// let forged = webhooks::verify(body, Some(&signature), &Secret::new("guess")).unwrap_err();
 /// assert_eq!(forged.kind(), ErrorKind::Unauthorized);
