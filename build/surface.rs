@@ -262,7 +262,7 @@ pub fn rewrite(
                 optional,
             } => {
                 let conv = if *optional {
-                    quote!(env.#field.ok_or_else(|| crate::generated::missing(#vendor)))
+                    quote!(env.#field.ok_or_else(|| crate::generated::missing(#vendor, client.inner.api, #op_lit)))
                 } else {
                     quote!(Ok(env.#field))
                 };

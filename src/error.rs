@@ -425,7 +425,9 @@ impl Error {
         let fits = match self.inner.status {
             None | Some(200..=299) => true,
             Some(429) => false,
-            Some(500..=599) => matches!(kind, K::Server | K::Unavailable | K::RateLimited),
+            // A 5xx's kind is as precise as the status (503 stays unavailable); a code may only
+            // say the server was rate limiting or down.
+            Some(500..=599) => matches!(kind, K::Unavailable | K::RateLimited),
             Some(400..=499) => client_kind || kind == K::RateLimited,
             Some(_) => false,
         };

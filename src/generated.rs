@@ -133,6 +133,8 @@ pub(crate) async fn bytes(
 
 /// A success body without the field that holds its value.
 #[cfg_attr(not(any(feature = "perscom", feature = "intacct")), allow(dead_code))]
-pub(crate) fn missing(field: &str) -> Error {
+pub(crate) fn missing(field: &str, api: crate::Api, operation: &str) -> Error {
     Error::new(ErrorKind::Decode, format!("the response has no `{field}`"))
+        .with_api(api)
+        .with_operation(operation)
 }

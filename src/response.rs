@@ -62,10 +62,16 @@ impl<T> Response<T> {
         crate::error::request_id_header(&self.headers)
     }
 
-    /// The same response with its value converted by `f`.
+    /// The same response with its value converted by `f`; a conversion that fails carries
+    /// the status the server answered with.
     pub(crate) fn try_map<U>(self, f: impl FnOnce(T) -> Result<U>) -> Result<Response<U>> {
+        let status = self.status;
+        let value = f(self.value).map_err(|e| match e.status() {
+            Some(_) => e,
+            None => e.with_status(status),
+        })?;
         Ok(Response {
-            value: f(self.value)?,
+            value,
             status: self.status,
             headers: self.headers,
         })
