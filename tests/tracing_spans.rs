@@ -14,8 +14,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "pa_trace_secret_42";
 
+/// One span seen: its name, its parent's id, its fields (and `#id`).
+type Seen = (String, Option<u64>, BTreeMap<String, String>);
+
 #[derive(Default, Clone)]
-struct Spans(Arc<Mutex<Vec<(String, Option<u64>, BTreeMap<String, String>)>>>);
+struct Spans(Arc<Mutex<Vec<Seen>>>);
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
