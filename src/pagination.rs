@@ -208,6 +208,19 @@ where
                     format!("the server's next page ({n}) does not advance past {cursor}"),
                 ));
             }
+            // An offset past the total the server itself reports (offsets are 1-based).
+            Some(n)
+                if matches!(st.repeats, Repeats::CursorOnly)
+                    && page.total_count.is_some_and(|t| n > t.saturating_add(1)) =>
+            {
+                return Err(Error::new(
+                    ErrorKind::Pagination,
+                    format!(
+                        "the server's next offset ({n}) is past the {} items it says there are",
+                        page.total_count.unwrap_or_default()
+                    ),
+                ));
+            }
             n => n,
         };
         Ok(Some((page, st)))

@@ -308,7 +308,9 @@ async fn a_next_that_does_not_advance_stops_with_an_error() {
 }
 
 #[tokio::test]
-async fn a_server_that_repeats_a_page_stops_with_an_error() {
+async fn a_server_whose_offsets_run_past_its_total_stops_with_an_error() {
+    // Rows are never judged on an offset list (equal rows are legitimate); the cursor is: a
+    // server that keeps advancing past the total it reports is stopped there.
     let (server, client) = setup().await;
     Mock::given(method("POST"))
         .respond_with(move |r: &Request| {
@@ -316,7 +318,7 @@ async fn a_server_that_repeats_a_page_stops_with_an_error() {
             let start = body["start"].as_u64().unwrap();
             page(vec![json!({"key": "same"})], start, Some(start + 1), 100)
         })
-        .expect(2)
+        .expect(101)
         .mount(&server)
         .await;
     let e = Query::new("x/y")
