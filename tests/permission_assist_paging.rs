@@ -167,7 +167,7 @@ async fn identical_pages_are_stopped_even_when_the_number_looks_right() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Pagination);
-    assert!(e.to_string().contains("same items"), "{e}");
+    assert!(e.to_string().contains("page 2 repeats items"), "{e}");
 }
 
 #[tokio::test]
