@@ -145,7 +145,9 @@ pub(crate) async fn exec(
         "permkit.api" = inner.api.as_str(),
         "permkit.operation" = call.operation,
     );
-    let attempts = attempts(client, inner, request, call, span.clone()).instrument(span.clone());
+    // On the heap: the attempt loop's state is large, and callers' futures stay small.
+    let attempts =
+        Box::pin(attempts(client, inner, request, call, span.clone()).instrument(span.clone()));
     let result = match inner.call_timeout.filter(|_| call.bounded) {
         Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or_else(|_| {
             Err(Error::new(
