@@ -141,12 +141,9 @@ impl FromStr for Timestamp {
         if let Ok(d) = DateTime::parse_from_rfc3339(s) {
             return Ok(d.into());
         }
-        // A space instead of `T`, or a `+0000` offset.
-        for fmt in [
-            "%Y-%m-%d %H:%M:%S%.f%:z",
-            "%Y-%m-%dT%H:%M:%S%.f%z",
-            "%Y-%m-%d %H:%M:%S%.f%z",
-        ] {
+        // A space instead of `T`, a `+0000` offset, or a year RFC 3339 has no room for
+        // (`-0002`, `+10000`: what `Display` writes for them, `Z` included).
+        for fmt in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
             if let Ok(d) = DateTime::parse_from_str(s, fmt) {
                 return Ok(d.into());
             }
@@ -214,5 +211,26 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
             }
         }
         d.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_outside_rfc_3339_read_back() {
+        // Found by the `timestamp` fuzz target: `-0002-...Z` was written but not read.
+        for (input, written) in [
+            ("-02-02-20 08:15:00+0000", "-0002-02-20T08:15:00Z"),
+            ("+10000-01-01T00:00:00+05:00", "+10000-01-01T00:00:00+05:00"),
+            ("2026-02-20 08:15:00+02:00", "2026-02-20T08:15:00+02:00"),
+            ("2026-02-20T08:15:00+0200", "2026-02-20T08:15:00+02:00"),
+        ] {
+            let t: Timestamp = input.parse().unwrap();
+            assert_eq!(t.to_string(), written);
+            let back: Timestamp = written.parse().unwrap();
+            assert_eq!((back, back.offset()), (t, t.offset()), "{input}");
+        }
     }
 }
