@@ -191,8 +191,8 @@ pub fn intacct_oauth_error(data: &[u8]) {
     }
 }
 
-/// One list envelope: decoded, turned into a `Page`, written and read back.
-type PageCheck = (&'static str, fn(&[u8]));
+/// A check by name: a list envelope or an open enum, and the function that checks one input.
+type Check = (&'static str, fn(&[u8]));
 
 fn check_page<E>(json: &[u8], numbered: bool, count: fn(&E) -> usize)
 where
@@ -246,9 +246,9 @@ where
 }
 
 /// Every list envelope of the enabled APIs, by type name.
-fn page_checks() -> Vec<PageCheck> {
+fn page_checks() -> Vec<Check> {
     #[allow(unused_mut)]
-    let mut checks: Vec<PageCheck> = Vec::new();
+    let mut checks: Vec<Check> = Vec::new();
     #[cfg(feature = "permission-assist")]
     {
         use crate::permission_assist::types;
@@ -335,21 +335,7 @@ fn page_checks() -> Vec<PageCheck> {
 /// One page envelope: the first line names the envelope type (`UserList`) and the rest is its
 /// JSON. When the first line names none, a hash of the bytes picks one and all of it is JSON.
 pub fn page_envelopes(data: &[u8]) {
-    let checks = page_checks();
-    if checks.is_empty() {
-        return;
-    }
-    let (first, rest) = split_line(data);
-    let named = std::str::from_utf8(first)
-        .ok()
-        .and_then(|name| checks.iter().find(|(n, _)| *n == name.trim()));
-    match named {
-        Some((_, check)) => check(rest),
-        None => {
-            let pick = data.iter().fold(0usize, |h, b| h.wrapping_add(*b as usize));
-            (checks[pick % checks.len()].1)(data)
-        }
-    }
+    pick(&page_checks(), data);
 }
 
 fn check_str_enum<T>(data: &[u8], as_str: fn(&T) -> &str, is_known: fn(&T) -> bool, known: &[&str])
@@ -430,12 +416,15 @@ where
     }
 }
 
-/// Every open enum of the enabled APIs, on the same input: as a raw string (`From<&str>`) and
-/// as JSON (serde), with round trips through the vendor's spelling and through serde.
-pub fn open_enums(data: &[u8]) {
+/// Every open enum of the enabled APIs, by type name.
+fn enum_checks() -> Vec<Check> {
+    #[allow(unused_mut)]
+    let mut checks: Vec<Check> = Vec::new();
     macro_rules! str_enums {
-        ($($path:path),* $(,)?) => {
-            $(check_str_enum::<$path>(data, <$path>::as_str, <$path>::is_known, <$path>::KNOWN);)*
+        ($($name:ident),* $(,)?) => {
+            $(checks.push((stringify!($name), |d| {
+                check_str_enum::<$name>(d, $name::as_str, $name::is_known, $name::KNOWN)
+            }));)*
         };
     }
     #[cfg(feature = "permission-assist")]
@@ -474,7 +463,9 @@ pub fn open_enums(data: &[u8]) {
             SortDirection,
             WidgetName,
         );
-        check_int_enum::<RankRecordType>(data, RankRecordType::value, RankRecordType::KNOWN);
+        checks.push(("RankRecordType", |d| {
+            check_int_enum::<RankRecordType>(d, RankRecordType::value, RankRecordType::KNOWN)
+        }));
     }
     #[cfg(feature = "intacct")]
     {
@@ -495,6 +486,34 @@ pub fn open_enums(data: &[u8]) {
             UserStatus,
             UserType,
         );
+    }
+    checks
+}
+
+/// One open enum: the first line names the enum (`WorkflowStatus`) and the rest is the value,
+/// read as a raw string (`From<&str>`) and as JSON (serde), with round trips through the
+/// vendor's spelling and through serde. When the first line names none, a hash of the bytes
+/// picks one and all of it is the value.
+pub fn open_enums(data: &[u8]) {
+    pick(&enum_checks(), data);
+}
+
+/// Runs the check the first line of `data` names on the rest, or one picked by a hash of the
+/// bytes on all of `data`.
+fn pick(checks: &[Check], data: &[u8]) {
+    if checks.is_empty() {
+        return;
+    }
+    let (first, rest) = split_line(data);
+    let named = std::str::from_utf8(first)
+        .ok()
+        .and_then(|name| checks.iter().find(|(n, _)| *n == name.trim()));
+    match named {
+        Some((_, check)) => check(rest),
+        None => {
+            let hash = data.iter().fold(0usize, |h, b| h.wrapping_add(*b as usize));
+            (checks[hash % checks.len()].1)(data)
+        }
     }
 }
 
