@@ -408,7 +408,15 @@ mod sandbox {
         let hook = next(&mut hooks).await;
         assert_eq!(hook.event.request.action, types::AccessAction::Remove);
 
-        let log = sandbox.webhook_deliveries();
+        // The sandbox records a delivery once its POST has returned: wait for the second.
+        let mut log = sandbox.webhook_deliveries();
+        for _ in 0..100 {
+            if log.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            log = sandbox.webhook_deliveries();
+        }
         assert_eq!(log.len(), 2);
         assert!(log.iter().all(|d| d.api == Api::PermissionAssist
             && d.event == "AccessRequestCreated"
