@@ -563,6 +563,20 @@ mod sandbox {
             .expect("the receiver stopped")
     }
 
+    /// The sandbox's delivery log once it holds `n` attempts (an attempt is logged after the
+    /// receiver has answered, so just after the receiver saw it the log may lag).
+    async fn log_of(sandbox: &Sandbox, n: usize) -> Vec<permkit::sandbox::WebhookDelivery> {
+        let mut log = sandbox.webhook_deliveries();
+        for _ in 0..100 {
+            if log.len() >= n {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            log = sandbox.webhook_deliveries();
+        }
+        log
+    }
+
     fn client(sandbox: &Sandbox) -> Client {
         Client::builder(sandbox.perscom_url())
             .api_key(Sandbox::PERSCOM_API_KEY)
@@ -637,7 +651,7 @@ mod sandbox {
 
         // Every attempt succeeded at the first try; a read caused no event.
         c.get_user(1).send().await.unwrap();
-        let log = sandbox.webhook_deliveries();
+        let log = log_of(&sandbox, 3).await;
         assert_eq!(log.len(), 3);
         assert!(
             log.iter()
@@ -713,9 +727,9 @@ mod sandbox {
         }
         // A retry carries the same body.
         assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+        let log = log_of(&sandbox, 3).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert!(deliveries.try_recv().is_err());
-        let log = sandbox.webhook_deliveries();
         assert_eq!(
             log.iter()
                 .map(|d| (d.attempt, d.status))
