@@ -107,12 +107,20 @@ pub enum Repeats<T> {
 
 /// The identity of a list item, for [`Repeats::ById`] (implemented for every item of a
 /// page-numbered list; generated).
+#[cfg_attr(
+    not(any(feature = "permission-assist", feature = "perscom")),
+    allow(dead_code)
+)]
 pub(crate) trait ItemId {
     /// A hash of the item's id.
     fn item_id(&self) -> u64;
 }
 
 /// The hash of one id.
+#[cfg_attr(
+    not(any(feature = "permission-assist", feature = "perscom")),
+    allow(dead_code)
+)]
 pub(crate) fn hash_id<I: Hash>(id: &I) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);

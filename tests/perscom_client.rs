@@ -3,6 +3,8 @@
 //! naming the scope, 404, 422 field errors, 429 with retry-after, HTML 503, 500), the
 //! unversioned operations.
 
+mod common;
+
 use permkit::perscom::{Client, enums::ApiVersion};
 use permkit::{ErrorKind, RetryPolicy};
 use serde_json::json;
@@ -376,7 +378,7 @@ fn every_operation_has_a_scope_entry() {
     assert_eq!(scopes::operations().len(), 713);
     // The operations served by the hand-written layer (multipart bodies, paths outside the
     // versioned base path) have entries too.
-    for op in HAND_WRITTEN {
+    for op in common::perscom::HAND_WRITTEN {
         assert!(scopes::is_operation(op), "{op}");
     }
     assert_eq!(permkit::perscom::required_scope("view_settings"), None);
@@ -385,28 +387,3 @@ fn every_operation_has_a_scope_entry() {
         Some("view:settings")
     );
 }
-
-/// The operations the generator sets aside for the hand-written layer (the same list as
-/// `tests/perscom_upload.rs`, which checks it against the spec).
-const HAND_WRITTEN: [&str; 20] = [
-    "get_health",
-    "get_spec",
-    "create_attachment",
-    "batch_create_attachments",
-    "update_attachment_multipart",
-    "create_award_image",
-    "create_event_image",
-    "batch_create_event_images",
-    "update_event_image_multipart",
-    "create_group_image",
-    "create_image",
-    "batch_create_images",
-    "update_image_multipart",
-    "create_qualification_image",
-    "create_rank_image",
-    "create_unit_image",
-    "update_user_multipart",
-    "create_user_attachment",
-    "batch_create_user_attachments",
-    "update_user_attachment_multipart",
-];

@@ -2,6 +2,8 @@
 //! The multipart operations: image sub-resources, images, attachments (with batches), user
 //! photos sent as POST with `_method=PUT`; files streamed from disk or a reader.
 
+mod common;
+
 use permkit::ErrorKind;
 use permkit::perscom::Client;
 use permkit::upload::{FilePart, Progress};
@@ -300,28 +302,7 @@ fn every_multipart_operation_has_a_method() {
     // The operations the generator cannot take are served by this layer: each one is covered
     // above (or, for the two unversioned ones, in `tests/perscom_client.rs`) by a method of
     // the same name.
-    let served = [
-        "create_attachment",
-        "batch_create_attachments",
-        "update_attachment_multipart",
-        "create_award_image",
-        "create_event_image",
-        "batch_create_event_images",
-        "update_event_image_multipart",
-        "create_group_image",
-        "create_image",
-        "batch_create_images",
-        "update_image_multipart",
-        "create_qualification_image",
-        "create_rank_image",
-        "create_unit_image",
-        "update_user_multipart",
-        "create_user_attachment",
-        "batch_create_user_attachments",
-        "update_user_attachment_multipart",
-        "get_health",
-        "get_spec",
-    ];
+    let served = common::perscom::HAND_WRITTEN;
     // They are the spec's operations with a multipart body or a path outside the versioned
     // base path `/{version}`, read from the checked-in document.
     let text =

@@ -41,6 +41,17 @@ fn id() -> uuid::Uuid {
     ID.parse().unwrap()
 }
 
+/// Cancels the import `ID`: a POST with a body.
+async fn cancel(client: &Client) -> permkit::Result<types::ApplicationImport> {
+    client
+        .cancel_application_import()
+        .body(types::CancelImportRequest {
+            application_import_id: id(),
+        })
+        .send()
+        .await
+}
+
 // 1. A connection dropped in the middle of a success body.
 
 #[tokio::test]
@@ -88,14 +99,7 @@ async fn a_post_answered_by_302_is_refused_not_turned_into_a_get() {
             .expect(0)
             .mount(&server)
             .await;
-        let e = pa(&server.uri())
-            .cancel_application_import()
-            .body(types::CancelImportRequest {
-                application_import_id: id(),
-            })
-            .send()
-            .await
-            .unwrap_err();
+        let e = cancel(&pa(&server.uri())).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::UnexpectedStatus, "{e}");
         assert_eq!(e.status(), Some(status));
         assert!(
@@ -123,14 +127,7 @@ async fn a_post_answered_by_307_is_sent_again_as_the_same_post() {
         .expect(1)
         .mount(&server)
         .await;
-    let done = pa(&server.uri())
-        .cancel_application_import()
-        .body(types::CancelImportRequest {
-            application_import_id: id(),
-        })
-        .send()
-        .await
-        .unwrap();
+    let done = cancel(&pa(&server.uri())).await.unwrap();
     assert_eq!(done.status, types::ImportStatus::Canceling);
 }
 
@@ -454,14 +451,7 @@ async fn an_undocumented_success_status_with_a_body_that_decodes_is_a_success() 
     let client = pa(&server.uri());
     let got = client.get_identity(id()).send_with_meta().await.unwrap();
     assert_eq!(got.status(), 201);
-    let done = client
-        .cancel_application_import()
-        .body(types::CancelImportRequest {
-            application_import_id: id(),
-        })
-        .send()
-        .await
-        .unwrap();
+    let done = cancel(&client).await.unwrap();
     assert_eq!(done.status, types::ImportStatus::Canceling);
 }
 
