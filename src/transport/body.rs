@@ -12,7 +12,7 @@ pub(crate) struct Reply {
     pub(crate) headers: http::HeaderMap,
     pub(crate) body: bytes::Bytes,
     /// The `Authorization` value the request carried, kept out of any excerpt of the body.
-    pub(crate) credential: Option<String>,
+    pub(crate) credential: Option<http::HeaderValue>,
 }
 
 /// Reads at most `limit` bytes of `resp`'s body; `true` when it was cut there or by a
@@ -36,8 +36,8 @@ pub(crate) async fn read_bounded(resp: &mut reqwest::Response, limit: usize) -> 
 
 /// `text` without the credential a request carried (the whole header value and the token in
 /// it), for a server that echoes the request back in its answer.
-pub(crate) fn redact(text: &str, credential: Option<&str>) -> String {
-    let Some(credential) = credential else {
+pub(crate) fn redact(text: &str, credential: Option<&http::HeaderValue>) -> String {
+    let Some(credential) = credential.and_then(|v| v.to_str().ok()) else {
         return text.to_string();
     };
     let token = credential
@@ -60,9 +60,9 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&reply.body).map_err(|e| {
         let text = redact(
             &String::from_utf8_lossy(&reply.body),
-            reply.credential.as_deref(),
+            reply.credential.as_ref(),
         );
-        let why = redact(&e.to_string(), reply.credential.as_deref());
+        let why = redact(&e.to_string(), reply.credential.as_ref());
         Error::new(
             ErrorKind::Decode,
             format!("response body did not decode: {why}"),
@@ -81,7 +81,8 @@ mod tests {
     #[test]
     fn redaction_removes_the_header_and_the_token() {
         let body = "debug: Authorization: Bearer s3cr3t-token; token=s3cr3t-token";
-        let out = redact(body, Some("Bearer s3cr3t-token"));
+        let header = http::HeaderValue::from_static("Bearer s3cr3t-token");
+        let out = redact(body, Some(&header));
         assert!(!out.contains("s3cr3t"), "{out}");
         assert_eq!(redact(body, None), body);
     }

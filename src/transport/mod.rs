@@ -215,10 +215,6 @@ async fn attempts(
             req.headers_mut().remove(http::header::AUTHORIZATION);
         }
         let sent = req.headers().get(http::header::AUTHORIZATION).cloned();
-        let credential = sent
-            .as_ref()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
         let can_retry = template.is_some() && attempt < inner.retry.max_retries;
         span.record("http.request.resend_count", attempt);
         let attempt_span = tracing::debug_span!(
@@ -285,7 +281,7 @@ async fn attempts(
             }
         }
         if !status.is_success() {
-            return Err(read_error(inner, call.operation, resp, credential.as_deref()).await);
+            return Err(read_error(inner, call.operation, resp, sent.as_ref()).await);
         }
         if !call.read_body {
             return Ok(Received::Streaming(resp));
@@ -297,7 +293,7 @@ async fn attempts(
                     status: status.as_u16(),
                     headers,
                     body,
-                    credential,
+                    credential: sent,
                 }));
             }
             Err(e) => {
@@ -388,7 +384,7 @@ async fn read_error(
     inner: &Inner,
     operation: &str,
     mut resp: reqwest::Response,
-    credential: Option<&str>,
+    credential: Option<&http::HeaderValue>,
 ) -> Error {
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
