@@ -110,6 +110,7 @@ fn check_error(e: &Error, api: Api, input: &ErrorInput<'_>) {
         e.kind()
     );
     let line = e.to_string();
+    assert!(!line.contains(['\n', '\r']), "not one line: {line:?}");
     let debug = format!("{e:?}");
     assert!(
         line.contains(&input.status.to_string()),

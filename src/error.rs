@@ -192,10 +192,10 @@ impl FieldError {
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.field {
-            Some(field) => write!(f, "{field}: {}", self.message)?,
-            None => f.write_str(&self.message)?,
+        if let Some(field) = &self.field {
+            write!(f, "{}: ", OneLine(field))?;
         }
+        write!(f, "{}", OneLine(&self.message))?;
         if let Some(code) = &self.code {
             write!(f, " [{code}]")?;
         }
@@ -530,7 +530,7 @@ impl fmt::Display for Error {
             Some(code) => write!(f, "{code}: ")?,
             None => write!(f, "{}: ", kind_label(self.inner.kind))?,
         }
-        f.write_str(&self.inner.message)?;
+        write!(f, "{}", OneLine(&self.inner.message))?;
         if !self.inner.field_errors.is_empty() {
             let fields: Vec<String> = self
                 .inner
@@ -559,6 +559,24 @@ impl fmt::Display for Error {
             }
         }
         Ok(())
+    }
+}
+
+/// Vendor text written on one line: line breaks and other control characters become spaces
+/// (an `Error` displays as one readable line whatever the server put in its message).
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.0.contains(char::is_control) {
+            return f.write_str(self.0);
+        }
+        let line: String = self
+            .0
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        f.write_str(&line)
     }
 }
 
@@ -631,6 +649,15 @@ impl From<std::io::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_is_one_line_whatever_the_vendor_wrote() {
+        let e = Error::new(ErrorKind::Server, "line one\nline two\r\n")
+            .with_field_errors([FieldError::new("a\nb", "bad\tvalue")]);
+        let shown = e.to_string();
+        assert!(!shown.contains(['\n', '\r', '\t']), "{shown:?}");
+        assert!(shown.contains("line one line two"), "{shown}");
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
