@@ -35,6 +35,21 @@ macro_rules! generated_api {
 
         pub use generated::Client;
 
+        impl Client {
+            /// The requests this client sent so far, per operation, retries counted apart:
+            /// what a job cost. Clients made from this one share its counts.
+            ///
+            /// ```no_run
+            #[doc = concat!("# fn demo(client: &permkit::", $name, "::Client) {")]
+            /// let counts = client.request_counts();
+            /// println!("{} requests, {} of them retries", counts.sent(), counts.retries());
+            /// # }
+            /// ```
+            pub fn request_counts(&self) -> $crate::RequestCounts {
+                self.inner.request_counts()
+            }
+        }
+
         #[allow(missing_docs, dead_code, unused_imports)]
         mod set_aside {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_set_aside.rs"));
@@ -113,8 +128,8 @@ pub(crate) async fn bytes(
         read_body: false,
         ..called(operation, template)
     };
-    let mut resp = match exec(client, inner, request, call).await? {
-        Received::Streaming(resp) => resp,
+    let (mut resp, permit) = match exec(client, inner, request, call).await? {
+        Received::Streaming(resp, permit) => (resp, permit),
         Received::Read(reply) => {
             let body = ByteStream::from(reply.body);
             return Ok(Response::new(body, reply.status, reply.headers));
@@ -124,6 +139,8 @@ pub(crate) async fn bytes(
     let headers = std::mem::take(resp.headers_mut());
     let (api, op) = (inner.api, operation.to_string());
     let body = resp.bytes_stream().map_err(move |e| {
+        // The slot under the client's request limit is held until the body is dropped.
+        let _held = &permit;
         crate::error::from_reqwest(e)
             .with_api(api)
             .with_operation(op.clone())

@@ -99,7 +99,9 @@ pub use pagination::Page;
 pub use response::{ByteStream, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
-pub use transport::{ClientOptions, DEFAULT_CALL_TIMEOUT, RetryPolicy};
+pub use transport::{
+    ClientOptions, DEFAULT_CALL_TIMEOUT, OperationCounts, RequestCounts, RetryPolicy,
+};
 /// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
 pub use uuid;
 

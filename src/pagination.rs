@@ -22,9 +22,14 @@
 //! ```
 
 use crate::{Error, ErrorKind, Result};
-use futures::{Stream, StreamExt, TryStreamExt, stream};
+use futures::future::{self, BoxFuture};
+use futures::stream::FuturesOrdered;
+use futures::{Stream, StreamExt};
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,15 +132,8 @@ pub(crate) fn hash_id<I: Hash>(id: &I) -> u64 {
     h.finish()
 }
 
-struct State<F, T> {
-    fetch: F,
-    next: Option<u64>,
-    fetched: u64,
-    repeats: Repeats<T>,
-    seen: std::collections::HashSet<u64>,
-}
-
-/// Pages from `first` on, calling `fetch(cursor)` for each. See the [module docs](self).
+/// Pages from `first` on, calling `fetch(cursor)` for each, one page at a time. See the
+/// [module docs](self) and [`paginate_ahead`] for the same with pages fetched ahead.
 ///
 /// ```
 /// use futures::TryStreamExt;
@@ -159,26 +157,222 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    let state = State {
-        fetch,
+    paginate_ahead(first, repeats, 1, fetch)
+}
+
+/// Like [`paginate`], with up to `ahead` pages in flight (`0` and `1` fetch one page at a
+/// time).
+///
+/// The first page is fetched alone. Once a page tells where the following ones start, the
+/// pager asks for them before they are needed:
+/// - page numbers: pages `n + 1` to the last page the server reports (`totalPages`,
+///   `last_page`); without a total, one page at a time;
+/// - offsets: the protocol only names the next offset (`ia::meta.next`), so the pager
+///   predicts the ones after it by the step between a page's start and its next, up to the
+///   item total the server reports (`totalCount`); without a total, one page at a time. Each
+///   page's own `next` is checked against the prediction: if the server skips elsewhere
+///   (rows were added or removed meanwhile), the pages asked for ahead are dropped unread and
+///   the pager goes on from the server's `next`.
+///
+/// Pages come out in order, each checked as [`paginate`] checks them; an error ends the
+/// stream and drops what is in flight. Nothing is sent before the stream is first polled,
+/// at most `ahead` pages are held (in flight or done and not yet taken), and dropping the
+/// stream cancels the requests in flight. Requests in flight are driven while the stream
+/// is polled (their answers wait for the server meanwhile, so the waits overlap).
+///
+/// ```
+/// use futures::TryStreamExt;
+/// use permkit::pagination::{Page, Repeats, paginate_ahead, items};
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let pages = paginate_ahead(1, Repeats::ById(|n: &u64| *n), 4, |n| async move {
+///     Ok::<_, permkit::Error>(Page::numbered(vec![n], n, Some(10)))
+/// });
+/// let all: Vec<u64> = items(pages).try_collect().await.unwrap();
+/// assert_eq!(all, (1..=10).collect::<Vec<_>>());
+/// # });
+/// ```
+pub fn paginate_ahead<T, F, Fut>(
+    first: u64,
+    repeats: Repeats<T>,
+    ahead: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>>>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    Pages::new(first, repeats, ahead, fetch)
+}
+
+/// Like [`items`]`(`[`paginate_ahead`]`(..))`, and while the items of a page are read, the
+/// pages in flight are driven too (their answers are read as they come).
+pub(crate) fn paginate_items<T, F, Fut>(
+    first: u64,
+    repeats: Repeats<T>,
+    ahead: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<T>>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    PagedItems {
+        pages: Pages::new(first, repeats, ahead, fetch),
+        current: Vec::new().into_iter(),
+    }
+}
+
+/// The items of a [`Pages`], which it keeps driving while they are read.
+struct PagedItems<F, Fut: Future, T> {
+    pages: Pages<F, Fut, T>,
+    current: std::vec::IntoIter<T>,
+}
+
+// As for `Pages`: nothing is pinned in place.
+impl<F, Fut: Future, T> Unpin for PagedItems<F, Fut, T> {}
+
+impl<F, Fut, T> Stream for PagedItems<F, Fut, T>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                if this.pages.ahead > 1 && !this.pages.done {
+                    this.pages.drive(cx);
+                }
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.pages.poll_next_unpin(cx) {
+                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.current.len(), None)
+    }
+}
+
+impl<F, Fut, T> Pages<F, Fut, T>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    fn new(first: u64, repeats: Repeats<T>, ahead: usize, fetch: F) -> Self {
+        Pages {
+        fetch: Box::new(fetch),
+        ahead: ahead.max(1),
+        in_flight: FuturesOrdered::new(),
+        ready: VecDeque::new(),
+        cursors: VecDeque::new(),
         next: Some(first),
+        last_scheduled: None,
+        step: None,
+        bound: None,
         fetched: 0,
         repeats,
-        seen: std::collections::HashSet::new(),
-    };
-    stream::try_unfold(state, |mut st| async move {
-        let Some(cursor) = st.next else {
-            return Ok(None);
-        };
-        if st.fetched >= MAX_PAGES {
-            return Err(Error::new(
-                ErrorKind::Pagination,
-                format!("stopped after {MAX_PAGES} pages"),
-            ));
+        seen: HashSet::new(),
+        done: false,
+    }
+    }
+}
+
+/// One fetch in flight, with the cursor it asked for.
+type Tagged<Fut> = future::Join<future::Ready<u64>, Fut>;
+
+/// The pager's state: see [`paginate_ahead`].
+struct Pages<F, Fut: Future, T> {
+    fetch: Box<F>,
+    ahead: usize,
+    in_flight: FuturesOrdered<Tagged<Fut>>,
+    /// Done fetches not yet taken, in order (they count toward `ahead`).
+    ready: VecDeque<(u64, Result<Page<T>>)>,
+    /// The cursors asked for and not yet taken, in order.
+    cursors: VecDeque<u64>,
+    /// The cursor of the next page to hand out.
+    next: Option<u64>,
+    last_scheduled: Option<u64>,
+    /// The distance between two cursors and the last valid cursor, from the latest page.
+    step: Option<u64>,
+    bound: Option<u64>,
+    fetched: u64,
+    repeats: Repeats<T>,
+    seen: HashSet<u64>,
+    done: bool,
+}
+
+// Nothing of a `Pages` is ever pinned in place: the fetch is boxed, and `FuturesOrdered` pins
+// its futures on the heap.
+impl<F, Fut: Future, T> Unpin for Pages<F, Fut, T> {}
+
+impl<F, Fut, T> Pages<F, Fut, T>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    fn schedule(&mut self, cursor: u64) {
+        let fut = (self.fetch)(cursor);
+        self.in_flight
+            .push_back(future::join(future::ready(cursor), fut));
+        self.cursors.push_back(cursor);
+        self.last_scheduled = Some(cursor);
+        self.fetched += 1;
+    }
+
+    /// Asks for the next page if nothing is in flight, then for predicted ones up to `ahead`.
+    fn fill(&mut self) -> Result<()> {
+        if self.cursors.is_empty() {
+            let Some(cursor) = self.next else {
+                return Ok(());
+            };
+            if self.fetched >= MAX_PAGES {
+                return Err(Error::new(
+                    ErrorKind::Pagination,
+                    format!("stopped after {MAX_PAGES} pages"),
+                ));
+            }
+            self.schedule(cursor);
         }
-        let mut page = (st.fetch)(cursor).await?;
+        while self.cursors.len() < self.ahead && self.fetched < MAX_PAGES {
+            let (Some(last), Some(step), Some(bound)) = (self.last_scheduled, self.step, self.bound)
+            else {
+                break;
+            };
+            match last.checked_add(step) {
+                Some(c) if c <= bound => self.schedule(c),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Polls the fetches in flight until none is ready, keeping the done ones in order.
+    fn drive(&mut self, cx: &mut Context<'_>) {
+        while let Poll::Ready(Some(done)) = self.in_flight.poll_next_unpin(cx) {
+            self.ready.push_back(done);
+        }
+    }
+
+    /// Drops every page asked for ahead.
+    fn forget_ahead(&mut self) {
+        self.in_flight = FuturesOrdered::new();
+        self.ready.clear();
+        self.cursors.clear();
+        self.last_scheduled = None;
+    }
+
+    /// Checks the page fetched at `cursor` and learns where the following ones start.
+    fn accept(&mut self, cursor: u64, page: Result<Page<T>>) -> Result<Page<T>> {
+        let mut page = page?;
         page.cursor = cursor;
-        st.fetched += 1;
         if let Some(reported) = page.reported
             && reported != cursor
         {
@@ -188,14 +382,14 @@ where
             ));
         }
         if page.items.is_empty() {
-            st.next = None;
-            return Ok(Some((page, st)));
+            self.next = None;
+            return Ok(page);
         }
-        if let Repeats::ById(id) = st.repeats {
+        if let Repeats::ById(id) = self.repeats {
             let mut fresh = Vec::with_capacity(page.items.len());
             for item in &page.items {
                 let h = id(item);
-                if st.seen.contains(&h) {
+                if self.seen.contains(&h) {
                     return Err(Error::new(
                         ErrorKind::Pagination,
                         format!(
@@ -205,11 +399,12 @@ where
                 }
                 fresh.push(h);
             }
-            if st.seen.len() + fresh.len() <= MAX_TRACKED_IDS {
-                st.seen.extend(fresh);
+            if self.seen.len() + fresh.len() <= MAX_TRACKED_IDS {
+                self.seen.extend(fresh);
             }
         }
-        st.next = match page.next {
+        let offsets = matches!(self.repeats, Repeats::CursorOnly);
+        self.next = match page.next {
             Some(n) if n <= cursor => {
                 return Err(Error::new(
                     ErrorKind::Pagination,
@@ -217,10 +412,7 @@ where
                 ));
             }
             // An offset past the total the server itself reports (offsets are 1-based).
-            Some(n)
-                if matches!(st.repeats, Repeats::CursorOnly)
-                    && page.total_count.is_some_and(|t| n > t.saturating_add(1)) =>
-            {
+            Some(n) if offsets && page.total_count.is_some_and(|t| n > t.saturating_add(1)) => {
                 return Err(Error::new(
                     ErrorKind::Pagination,
                     format!(
@@ -231,8 +423,64 @@ where
             }
             n => n,
         };
-        Ok(Some((page, st)))
-    })
+        self.step = self.next.map(|n| n - cursor);
+        self.bound = if offsets {
+            page.total_count
+        } else {
+            page.total_pages
+        };
+        Ok(page)
+    }
+}
+
+impl<F, Fut, T> Stream for Pages<F, Fut, T>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    type Item = Result<Page<T>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Some((cursor, result)) = this.ready.pop_front() {
+                this.cursors.pop_front();
+                let accepted = this.accept(cursor, result);
+                if accepted.is_err() || this.next.is_none() {
+                    this.done = true;
+                    this.forget_ahead();
+                } else if this.cursors.front() != this.next.as_ref() {
+                    this.forget_ahead();
+                }
+                if !this.done && this.ahead > 1 {
+                    // Send what can be sent now, so the server's waits overlap.
+                    if let Err(e) = this.fill() {
+                        this.done = true;
+                        this.forget_ahead();
+                        return Poll::Ready(Some(accepted.and(Err(e))));
+                    }
+                    this.drive(cx);
+                }
+                return Poll::Ready(Some(accepted));
+            }
+            if this.next.is_none() {
+                this.done = true;
+                continue;
+            }
+            if let Err(e) = this.fill() {
+                this.done = true;
+                return Poll::Ready(Some(Err(e)));
+            }
+            match this.in_flight.poll_next_unpin(cx) {
+                Poll::Ready(Some(done)) => this.ready.push_back(done),
+                Poll::Ready(None) => this.done = true,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
 }
 
 /// Every item of every page of `pages`, in order.
@@ -240,9 +488,149 @@ pub fn items<T, S>(pages: S) -> impl Stream<Item = Result<T>>
 where
     S: Stream<Item = Result<Page<T>>>,
 {
-    pages
-        .map_ok(|p| stream::iter(p.items.into_iter().map(Ok)))
-        .try_flatten()
+    Items {
+        pages: Box::pin(pages),
+        current: Vec::new().into_iter(),
+    }
+}
+
+/// The items of a stream of pages, moved out of each page's `Vec` one at a time.
+struct Items<S, T> {
+    pages: Pin<Box<S>>,
+    current: std::vec::IntoIter<T>,
+}
+
+// The pages stream is pinned in its box; the items are never pinned.
+impl<S, T> Unpin for Items<S, T> {}
+
+impl<S, T> Stream for Items<S, T>
+where
+    S: Stream<Item = Result<Page<T>>>,
+{
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.pages.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.current.len(), None)
+    }
+}
+
+/// A list request ready to be read page after page, and how many pages it fetches ahead.
+/// The list builders of PERSCOM and Permission Assist make one with `.prefetch(n)`.
+///
+/// ```no_run
+/// # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
+/// use futures::TryStreamExt;
+/// // Every user, 100 a page, with up to 8 pages in flight.
+/// let users: Vec<_> = client.list_users().limit(100u64).prefetch(8).stream().try_collect().await?;
+/// println!("{} users", users.len());
+/// # Ok(()) }
+/// ```
+#[must_use = "a pager sends nothing until its stream is read"]
+pub struct Pager<'a, T> {
+    fetch: Fetch<'a, T>,
+    repeats: Repeats<T>,
+    ahead: usize,
+}
+
+/// Fetches one page at a cursor.
+type Fetch<'a, T> = Box<dyn FnMut(u64) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a>;
+
+impl<T> std::fmt::Debug for Pager<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager").field("ahead", &self.ahead).finish()
+    }
+}
+
+impl<'a, T: Send + 'a> Pager<'a, T> {
+    /// A pager of one page at a time.
+    #[cfg_attr(
+        not(any(feature = "permission-assist", feature = "perscom")),
+        allow(dead_code)
+    )]
+    pub(crate) fn new(
+        repeats: Repeats<T>,
+        fetch: impl FnMut(u64) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a,
+    ) -> Self {
+        Pager {
+            fetch: Box::new(fetch),
+            repeats,
+            ahead: 1,
+        }
+    }
+
+    /// Keeps up to `n` pages in flight once the next ones are known (see [`paginate_ahead`]);
+    /// `0` and `1` fetch one page at a time. The requests count toward the client's
+    /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let mut pages = client.list_identities().prefetch(4).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("page {} of {:?}", page.cursor, page.total_pages);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn prefetch(mut self, n: usize) -> Self {
+        self.ahead = n.max(1);
+        self
+    }
+
+    /// Every item of every page, in order.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let ids: Vec<_> = client.list_identities().prefetch(8).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> ResultStream<'a, T> {
+        boxed(paginate_items(1, self.repeats, self.ahead, self.fetch))
+    }
+
+    /// One page at a time, with its metadata; ends at the last page or an empty one.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let pages: Vec<_> = client.list_identities().prefetch(2).pages().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> ResultStream<'a, Page<T>> {
+        self.pages_from(1)
+    }
+
+    /// Like [`pages`](Self::pages), starting at page `first` (to resume).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let rest: Vec<_> = client.list_identities().prefetch(2).pages_from(3).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn pages_from(self, first: u64) -> ResultStream<'a, Page<T>> {
+        boxed(paginate_ahead(
+            first.max(1),
+            self.repeats,
+            self.ahead,
+            self.fetch,
+        ))
+    }
 }
 
 /// A boxed stream of `Result<T>` (each item of a list, or each page), so it can be named
@@ -277,20 +665,27 @@ where
 }
 
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
-/// `.stream()`, `.pages()` and `.pages_from(n)` on a generated list builder whose API pages by
-/// page number (its `send()` returns one [`Page`]).
+/// `.prefetch(n)`, `.stream()`, `.pages()` and `.pages_from(n)` on a generated list builder
+/// whose API pages by page number (its `send()` returns one [`Page`]).
 macro_rules! page_number_list {
     ($builder:ident, $item:ident) => {
         impl<'a> builder::$builder<'a> {
+            /// Reads the list with up to `n` pages in flight once the total is known (see
+            /// [`Pager::prefetch`]($crate::pagination::Pager::prefetch)); then `.stream()`,
+            /// `.pages()` or `.pages_from(n)`. Set the filters before.
+            pub fn prefetch(self, n: usize) -> $crate::pagination::Pager<'a, types::$item> {
+                self.into_pager().prefetch(n)
+            }
+
             /// Every item of every page, in order. The filters, `limit`, `include` or search
             /// body set on this builder are sent with every page.
             pub fn stream(self) -> $crate::pagination::ResultStream<'a, types::$item> {
-                $crate::pagination::boxed($crate::pagination::items(self.pages()))
+                self.into_pager().stream()
             }
 
             /// One page at a time, with its metadata; ends at the last page or an empty one.
             pub fn pages(self) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
-                self.pages_from(1)
+                self.into_pager().pages()
             }
 
             /// Like [`pages`](Self::pages), starting at page `first` (to resume).
@@ -298,22 +693,22 @@ macro_rules! page_number_list {
                 self,
                 first: u64,
             ) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
+                self.into_pager().pages_from(first)
+            }
+
+            fn into_pager(self) -> $crate::pagination::Pager<'a, types::$item> {
                 let repeats = $crate::pagination::Repeats::ById(
                     <types::$item as $crate::pagination::ItemId>::item_id,
                 );
-                $crate::pagination::boxed($crate::pagination::paginate(
-                    first.max(1),
-                    repeats,
-                    move |n| {
-                        let request = self.clone().page(n);
-                        async move {
-                            let p = request.send().await?;
-                            Ok($crate::Page::numbered(p.items, n, p.total_pages)
-                                .with_total_count(p.total_count)
-                                .with_reported(p.reported))
-                        }
-                    },
-                ))
+                $crate::pagination::Pager::new(repeats, move |n| {
+                    let request = self.clone().page(n);
+                    Box::pin(async move {
+                        let p = request.send().await?;
+                        Ok($crate::Page::numbered(p.items, n, p.total_pages)
+                            .with_total_count(p.total_count)
+                            .with_reported(p.reported))
+                    })
+                })
             }
         }
     };

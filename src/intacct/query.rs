@@ -28,6 +28,10 @@
 //! Pages are offset based: the same body is sent again with `start` set to the previous
 //! page's `ia::meta.next`, until `next` is null. The pager stops with
 //! [`ErrorKind::Pagination`] when `next` does not advance or a page repeats the previous one.
+//! The pagers ask for [`MAX_SIZE`] rows a page (each page is one billed API transaction)
+//! unless [`Query::size`] says otherwise, and [`Query::prefetch`] keeps pages in flight (the
+//! offsets after `next` are predicted from the first page and the total count: see
+//! [`paginate_ahead`](crate::pagination::paginate_ahead)).
 
 use super::Client;
 use super::types::{PageMetadata, QueryResponse};
@@ -633,6 +637,7 @@ pub struct Query {
     start: Option<u64>,
     size: Option<u64>,
     entity: Option<String>,
+    prefetch: usize,
 }
 
 /// The fields of `company-config/permission` that [`PermissionRecord`] reads.
@@ -664,6 +669,7 @@ impl Query {
             start: None,
             size: None,
             entity: None,
+            prefetch: 1,
         }
     }
 
@@ -812,7 +818,9 @@ impl Query {
         self.start = Some(start);
         self
     }
-    /// Records per page, 1 to [`MAX_SIZE`] (checked before sending).
+    /// Records per page, 1 to [`MAX_SIZE`] (checked before sending). Unset, [`send`](Self::send)
+    /// sends none (the service's default, 100, applies) and the pagers ask for [`MAX_SIZE`]:
+    /// the fewest billed calls.
     ///
     /// ```
     /// let e = permkit::intacct::query::Query::new("x/y").size(4001).to_json().unwrap_err();
@@ -820,6 +828,22 @@ impl Query {
     /// ```
     pub fn size(mut self, size: u64) -> Self {
         self.size = Some(size);
+        self
+    }
+    /// Keeps up to `n` pages in flight when paging (`0` and `1`: one at a time, the default),
+    /// once the first page gave the step between offsets and the total count. The requests
+    /// count toward the client's
+    /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let q = permkit::intacct::query::Query::permissions().size(500).prefetch(4);
+    /// let rows: Vec<_> = q.stream(client).try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn prefetch(mut self, n: usize) -> Self {
+        self.prefetch = n.max(1);
         self
     }
     /// Runs this query in `entity` (`X-IA-API-Param-Entity`), whatever the client's entity.
@@ -871,10 +895,10 @@ impl Query {
     /// The request body exactly as Sage documents it, after [`validate`](Self::validate).
     pub fn to_json(&self) -> Result<Value> {
         self.validate()?;
-        Ok(self.body(self.start))
+        Ok(self.body(self.start, self.size))
     }
 
-    fn body(&self, start: Option<u64>) -> Value {
+    fn body(&self, start: Option<u64>, size: Option<u64>) -> Value {
         let mut m = Map::new();
         m.insert("object".into(), Value::String(self.object.clone()));
         if !self.fields.is_empty() {
@@ -903,13 +927,17 @@ impl Query {
         if let Some(s) = start {
             m.insert("start".into(), json!(s));
         }
-        if let Some(s) = self.size {
+        if let Some(s) = size {
             m.insert("size".into(), json!(s));
         }
         Value::Object(m)
     }
 
-    async fn send_body(&self, client: &Client, body: &Value) -> Result<QueryResponse> {
+    async fn send_body<R: serde::de::DeserializeOwned>(
+        &self,
+        client: &Client,
+        body: &Value,
+    ) -> Result<R> {
         let url = format!("{}/services/core/query", client.baseurl);
         let mut request = client
             .client
@@ -932,27 +960,40 @@ impl Query {
     /// Sends the query once (the page at `start`).
     pub async fn send(&self, client: &Client) -> Result<QueryPage<Row>> {
         let body = self.to_json()?;
-        let resp = self.send_body(client, &body).await?;
-        QueryPage::from_response(resp, Ok)
+        let resp: QueryResponse = self.send_body(client, &body).await?;
+        Ok(QueryPage {
+            rows: resp.ia_result.into_iter().map(|r| r.0).collect(),
+            meta: resp.ia_meta.unwrap_or_default(),
+        })
     }
 
     /// Every page from `start` (or 1) on, following `ia::meta.next` with the same body.
     pub fn pages<'a>(&self, client: &'a Client) -> ResultStream<'a, Page<Row>> {
-        self.typed_pages(client, Ok)
+        self.record_pages(client)
     }
 
     /// Every row of every page, in order.
     pub fn stream<'a>(&self, client: &'a Client) -> ResultStream<'a, Row> {
-        pagination::boxed(pagination::items(self.pages(client)))
+        self.records(client)
     }
 
-    /// Every row of every page as `T` (e.g. [`PermissionRecord`]); a row that does not decode
-    /// ends the stream with [`ErrorKind::Decode`].
+    /// Every row of every page as `T` (e.g. [`PermissionRecord`]), decoded straight from the
+    /// response body; a row that does not decode ends the stream with [`ErrorKind::Decode`].
     pub fn records<'a, T>(&self, client: &'a Client) -> ResultStream<'a, T>
     where
         T: serde::de::DeserializeOwned + Send + 'a,
     {
-        pagination::boxed(pagination::items(self.record_pages(client)))
+        let query = self.clone();
+        if let Err(e) = query.validate() {
+            return pagination::boxed(futures::stream::once(async move { Err(e) }));
+        }
+        let (first, ahead) = (query.start.unwrap_or(1), query.prefetch);
+        pagination::boxed(pagination::paginate_items(
+            first,
+            pagination::Repeats::CursorOnly,
+            ahead,
+            query.fetch_page(client),
+        ))
     }
 
     /// Pages of rows as `T`.
@@ -960,45 +1001,50 @@ impl Query {
     where
         T: serde::de::DeserializeOwned + Send + 'a,
     {
-        self.typed_pages(client, |row| {
-            serde_json::from_value::<T>(Value::Object(row)).map_err(|e| {
-                Error::new(
-                    ErrorKind::Decode,
-                    format!("a query row did not decode: {e}"),
-                )
-                .with_api(crate::Api::Intacct)
-                .with_operation("query")
-            })
-        })
-    }
-
-    fn typed_pages<'a, T, F>(&self, client: &'a Client, convert: F) -> ResultStream<'a, Page<T>>
-    where
-        T: Send + 'a,
-        F: Fn(Row) -> Result<T> + Send + Sync + Copy + 'a,
-    {
         let query = self.clone();
         if let Err(e) = query.validate() {
             return pagination::boxed(futures::stream::once(async move { Err(e) }));
         }
-        let first = query.start.unwrap_or(1);
-        pagination::boxed(pagination::paginate(
+        let (first, ahead) = (query.start.unwrap_or(1), query.prefetch);
+        pagination::boxed(pagination::paginate_ahead(
             first,
             pagination::Repeats::CursorOnly,
-            move |start| {
-                let query = query.clone();
-                async move {
-                    let body = query.body(Some(start));
-                    let resp = query.send_body(client, &body).await?;
-                    let page = QueryPage::from_response(resp, convert)?;
-                    let next = page.meta.next.and_then(|n| u64::try_from(n).ok());
-                    Ok(Page::offset(page.rows, start, next).with_total_count(
-                        page.meta.total_count.and_then(|n| u64::try_from(n).ok()),
-                    ))
-                }
-            },
+            ahead,
+            query.fetch_page(client),
         ))
     }
+
+    /// The fetch of the page at an offset, [`MAX_SIZE`] rows unless `size` was set, its rows
+    /// decoded straight into `T`.
+    fn fetch_page<'a, T>(
+        self,
+        client: &'a Client,
+    ) -> impl FnMut(u64) -> futures::future::BoxFuture<'a, Result<Page<T>>> + Send + 'a
+    where
+        T: serde::de::DeserializeOwned + Send + 'a,
+    {
+        let size = Some(self.size.unwrap_or(MAX_SIZE));
+        move |start| {
+            let query = self.clone();
+            Box::pin(async move {
+                let body = query.body(Some(start), size);
+                let resp: Rows<T> = query.send_body(client, &body).await?;
+                let meta = resp.ia_meta.unwrap_or_default();
+                let next = meta.next.and_then(|n| u64::try_from(n).ok());
+                Ok(Page::offset(resp.ia_result, start, next)
+                    .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok())))
+            })
+        }
+    }
+}
+
+/// A query response whose rows decode straight into `T` (no row map in between).
+#[derive(serde::Deserialize)]
+struct Rows<T> {
+    #[serde(rename = "ia::result", default = "Vec::new")]
+    ia_result: Vec<T>,
+    #[serde(rename = "ia::meta", default)]
+    ia_meta: Option<PageMetadata>,
 }
 
 /// Checks that a filter expression only names conditions 1..=n and uses `and`, `or` and
@@ -1047,23 +1093,6 @@ pub struct QueryPage<T> {
     pub rows: Vec<T>,
     /// `ia::meta`: `totalCount`, `start`, `pageSize`, `next`, `previous`.
     pub meta: PageMetadata,
-}
-
-impl<T> QueryPage<T> {
-    fn from_response(
-        resp: QueryResponse,
-        convert: impl Fn(Row) -> Result<T>,
-    ) -> Result<QueryPage<T>> {
-        let rows = resp
-            .ia_result
-            .into_iter()
-            .map(|r| convert(r.0))
-            .collect::<Result<Vec<T>>>()?;
-        Ok(QueryPage {
-            rows,
-            meta: resp.ia_meta.unwrap_or_default(),
-        })
-    }
 }
 
 /// A `company-config/permission` row of [`Query::permissions`], typed. Every field is

@@ -9,11 +9,14 @@
 
 mod auth;
 mod body;
+mod counts;
 mod options;
 
 pub(crate) use auth::{Authenticate, BearerAuth};
 pub use body::MAX_ERROR_BODY;
 pub(crate) use body::{Reply, decode_json, read_bounded, redact};
+pub(crate) use counts::Counter;
+pub use counts::{OperationCounts, RequestCounts};
 pub(crate) use options::option_setters;
 pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, RetryPolicy};
 
@@ -52,6 +55,10 @@ pub(crate) struct Inner {
     pub(crate) retry_after: fn(&http::HeaderMap) -> Option<Duration>,
     pub(crate) decode: Decoder,
     pub(crate) call_timeout: Option<Duration>,
+    /// The client-wide limit on requests in flight ([`ClientOptions::max_concurrent_requests`]).
+    pub(crate) limit: Option<Arc<tokio::sync::Semaphore>>,
+    /// The requests sent, per operation.
+    pub(crate) counter: Arc<Counter>,
 }
 
 impl Inner {
@@ -69,6 +76,31 @@ impl Inner {
             retry_after: crate::error::retry_after,
             decode,
             call_timeout: options.call_timeout,
+            limit: options
+                .max_concurrent_requests
+                .map(|n| Arc::new(tokio::sync::Semaphore::new(n.get()))),
+            counter: Arc::default(),
+        }
+    }
+
+    /// The requests this client sent so far, per operation.
+    pub(crate) fn request_counts(&self) -> RequestCounts {
+        self.counter.snapshot()
+    }
+
+    /// A slot under the client's limit on requests in flight (none when it has no limit),
+    /// held while one attempt is on the wire and its answer is read.
+    async fn permit(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, Error> {
+        let Some(limit) = &self.limit else {
+            return Ok(None);
+        };
+        match limit.clone().acquire_owned().await {
+            Ok(p) => Ok(Some(p)),
+            // The semaphore is never closed; should it be, the call fails rather than waits.
+            Err(_) => Err(Error::new(
+                ErrorKind::Transport,
+                "the client's request limit was closed",
+            )),
         }
     }
 }
@@ -80,6 +112,10 @@ impl fmt::Debug for Inner {
             .field("auth", &self.auth)
             .field("retry", &self.retry)
             .field("call_timeout", &self.call_timeout)
+            .field(
+                "max_concurrent_requests",
+                &self.limit.as_ref().map(|_| "limited"),
+            )
             .finish()
     }
 }
@@ -109,10 +145,11 @@ impl<'a> Call<'a> {
     }
 }
 
-/// A success: read whole, or still streaming.
+/// A success: read whole, or still streaming (with the slot under the client's request limit,
+/// held until the body is dropped).
 pub(crate) enum Received {
     Read(Reply),
-    Streaming(reqwest::Response),
+    Streaming(reqwest::Response, Option<tokio::sync::OwnedSemaphorePermit>),
 }
 
 fn idempotent(m: &http::Method) -> bool {
@@ -195,6 +232,8 @@ async fn attempts(
     let mut attempt: u32 = 0;
     let mut redirects: u32 = 0;
     let mut reauthorized = false;
+    // Whether the next attempt repeats one that failed (counted as a retry).
+    let mut repeat = false;
     loop {
         let Some(mut req) = template
             .as_ref()
@@ -215,6 +254,11 @@ async fn attempts(
             req.headers_mut().remove(http::header::AUTHORIZATION);
         }
         let sent = req.headers().get(http::header::AUTHORIZATION).cloned();
+        // Taken after the credentials (a token request never waits for a slot, so it cannot
+        // deadlock on the limit) and dropped before any wait to retry.
+        let permit = inner.permit().await?;
+        inner.counter.sent(call.operation, repeat);
+        repeat = false;
         let can_retry = template.is_some() && attempt < inner.retry.max_retries;
         span.record("http.request.resend_count", attempt);
         let attempt_span = tracing::debug_span!(
@@ -231,8 +275,10 @@ async fn attempts(
                     && (e.is_connect()
                         || idempotent(&method) && (e.is_timeout() || e.is_request() || e.is_body()))
                 {
+                    drop(permit);
                     tokio::time::sleep(inner.retry.backoff(attempt)).await;
                     attempt += 1;
+                    repeat = true;
                     continue;
                 }
                 return Err(from_reqwest(e));
@@ -265,6 +311,7 @@ async fn attempts(
             && inner.auth.on_unauthorized(sent.as_ref())
         {
             reauthorized = true;
+            repeat = true;
             continue;
         }
         let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
@@ -275,8 +322,10 @@ async fn attempts(
             if wait <= inner.retry.max_retry_after {
                 tracing::debug!(parent: &attempt_span, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
                 drop(resp);
+                drop(permit);
                 tokio::time::sleep(wait).await;
                 attempt += 1;
+                repeat = true;
                 continue;
             }
         }
@@ -284,7 +333,7 @@ async fn attempts(
             return Err(read_error(inner, call.operation, resp, sent.as_ref()).await);
         }
         if !call.read_body {
-            return Ok(Received::Streaming(resp));
+            return Ok(Received::Streaming(resp, permit));
         }
         let headers = std::mem::take(resp.headers_mut());
         match resp.bytes().await {
@@ -299,8 +348,10 @@ async fn attempts(
             Err(e) => {
                 tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "the body could not be read");
                 if can_retry && idempotent(&method) {
+                    drop(permit);
                     tokio::time::sleep(inner.retry.backoff(attempt)).await;
                     attempt += 1;
+                    repeat = true;
                     continue;
                 }
                 return Err(Error::new(
@@ -418,7 +469,7 @@ pub(crate) async fn call(
     {
         Received::Read(reply) => Ok(reply),
         // `read_body` is set, so `exec` read the body inside its retry loop.
-        Received::Streaming(_) => unreachable!("exec reads the body when asked to"),
+        Received::Streaming(..) => unreachable!("exec reads the body when asked to"),
     }
 }
 

@@ -1,6 +1,8 @@
-//! The options every client builder takes: timeouts, retries, user agent.
+//! The options every client builder takes: timeouts, retries, user agent, the limit on
+//! requests in flight.
 
 use crate::error::{Error, from_reqwest};
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 /// When and how often a failed request is tried again.
@@ -115,6 +117,15 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// Retries.
     pub retry: RetryPolicy,
+    /// The most requests this client has on the wire at once, shared by everything that uses
+    /// the client: prefetching pagers (`.prefetch(n)`), your own concurrent calls, and clients
+    /// made from it (`with_entity`). `None` (the default) is no limit: none of the three
+    /// vendors documents a default (Sage caps concurrent requests per performance tier; set
+    /// your tier's figure here). A request holds its slot while it is sent and its answer read
+    /// (a download until its body is dropped), not while it waits to retry; a token request
+    /// takes no slot. The time spent waiting for a slot counts toward
+    /// [`call_timeout`](Self::call_timeout).
+    pub max_concurrent_requests: Option<NonZeroUsize>,
 }
 
 impl Default for ClientOptions {
@@ -126,6 +137,7 @@ impl Default for ClientOptions {
             call_timeout: Some(DEFAULT_CALL_TIMEOUT),
             user_agent: concat!("permkit/", env!("CARGO_PKG_VERSION")).to_string(),
             retry: RetryPolicy::default(),
+            max_concurrent_requests: None,
         }
     }
 }
@@ -159,6 +171,17 @@ impl ClientOptions {
     /// Sets [`ClientOptions::retry`].
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+    /// Sets [`ClientOptions::max_concurrent_requests`]; `0` is no limit.
+    ///
+    /// ```
+    /// let opts = permkit::ClientOptions::default().with_max_concurrent_requests(4);
+    /// assert_eq!(opts.max_concurrent_requests.map(|n| n.get()), Some(4));
+    /// assert!(permkit::ClientOptions::default().with_max_concurrent_requests(0).max_concurrent_requests.is_none());
+    /// ```
+    pub fn with_max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent_requests = NonZeroUsize::new(n);
         self
     }
 
@@ -233,6 +256,16 @@ macro_rules! option_setters {
         #[doc = concat!("```\nlet b = ", $builder, "\n    .retry(permkit::RetryPolicy::default().with_max_retries(5));\n# let _ = b;\n```")]
         pub fn retry(mut self, retry: $crate::RetryPolicy) -> Self {
             self.options.retry = retry;
+            self
+        }
+
+        /// The most requests the client has on the wire at once, shared by prefetching pagers
+        /// and your own concurrent calls (none by default; `0` is none). See
+        /// [`ClientOptions::max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .max_concurrent_requests(4);\n# let _ = b;\n```")]
+        pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+            self.options = self.options.with_max_concurrent_requests(n);
             self
         }
 

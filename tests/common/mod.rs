@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod perscom;
+pub mod loopback;
 pub mod raw;
