@@ -1,286 +1,893 @@
 //! permkit's speed and memory figures, each as a ratio against a baseline measured in the same
-//! run (so a busy machine moves both). Run with:
+//! run, with the contenders alternated round by round (so a busy machine moves both). Run with:
 //!
 //! ```text
 //! cargo bench --bench permkit
+//! PERMKIT_BENCH_ITEMS=20000 PERMKIT_BENCH_ROUNDS=5 PERMKIT_BENCH_UPLOAD_MIB=256 cargo bench --bench permkit
 //! ```
 //!
 //! | figure | permkit | baseline |
 //! |---|---|---|
-//! | decode a page of 50 identities | generated types (open enums, lenient timestamps) | `serde_json::Value` |
-//! | decode an open enum | `open_enum!` type | a closed `#[derive(Deserialize)]` enum |
-//! | stream 230 identities (5 pages) from a local server | `.stream()` | a hand-written loop of raw reqwest calls |
-//! | upload a 64 MiB file | streamed `FilePart` | the file read into memory first |
+//! | decode one page (Permission Assist identities, PERSCOM users, Intacct permission rows) | the generated types (open enums, lenient timestamps) | plain `#[derive(Deserialize)]` structs with `String` dates and enums |
+//! | list `PERMKIT_BENCH_ITEMS` items (default 100,000) of each API from a loopback server of pre-rendered pages | `.stream()` (`Query::records` for Intacct) | a hand loop of reqwest calls decoding into the plain structs, same page sizes |
+//! | upload a file of `PERMKIT_BENCH_UPLOAD_MIB` MiB (default 1024) to a loopback sink | `upload_application_import` with a streamed `FilePart`, in a child process | `curl -F` to the same sink |
+//!
+//! Ratios are permkit / baseline throughput for speed (higher is better, 1.00 = as fast as
+//! the baseline) and permkit / baseline wall time for the upload (lower is better). The
+//! upload's peak RSS is the child process's own `VmHWM`.
 
 use futures::TryStreamExt;
+use serde::Deserialize;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-fn time<F: FnMut()>(rounds: usize, iters: usize, mut f: F) -> Duration {
-    let mut samples = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let t = Instant::now();
-        for _ in 0..iters {
-            f();
-        }
-        samples.push(t.elapsed() / iters as u32);
-    }
-    median(samples)
+/// The baseline's time over permkit's: above 1.00 permkit is faster.
+fn speed_ratio(ours: Duration, base: Duration) -> f64 {
+    base.as_secs_f64() / ours.as_secs_f64()
 }
 
-fn report(name: &str, ours: Duration, base: Duration) {
+// ---------------------------------------------------------------------------------------------
+// The baseline: the structs a user would write without permkit.
+// ---------------------------------------------------------------------------------------------
+
+mod plain {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct Identity {
+        pub id: String,
+        pub kind: String,
+        pub first_name: String,
+        pub last_name: String,
+        pub email_address: Option<String>,
+        #[serde(rename = "type")]
+        pub kind_of: Option<String>,
+        pub title: Option<String>,
+        pub company: Option<String>,
+        pub division: Option<String>,
+        pub department: Option<String>,
+        pub office: Option<String>,
+        pub supervisor_name: Option<String>,
+        pub created_date: Option<String>,
+        pub updated_date: Option<String>,
+        pub first_seen_date: Option<String>,
+        pub inactivated_date: Option<String>,
+        pub status: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct IdentityPage {
+        pub items: Vec<Identity>,
+        pub total_count: u64,
+        pub page: u64,
+        pub page_size: u64,
+        pub total_pages: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct User {
+        pub id: i64,
+        pub name: String,
+        pub email: String,
+        pub email_verified_at: Option<String>,
+        pub phone_number: Option<String>,
+        pub position_id: Option<i64>,
+        pub rank_id: Option<i64>,
+        pub specialty_id: Option<i64>,
+        pub status_id: Option<i64>,
+        pub unit_id: Option<i64>,
+        pub unit_slot_id: Option<i64>,
+        pub approved: Option<bool>,
+        pub notes: Option<String>,
+        pub notes_updated_at: Option<String>,
+        pub profile_photo: Option<String>,
+        pub cover_photo: Option<String>,
+        pub last_seen_at: Option<String>,
+        pub discord_user_id: Option<String>,
+        pub display_name: Option<String>,
+        pub online: Option<bool>,
+        pub profile_photo_url: Option<String>,
+        pub cover_photo_url: Option<String>,
+        pub last_assignment_change_date: Option<String>,
+        pub last_rank_change_date: Option<String>,
+        pub label: Option<String>,
+        pub created_at: Option<String>,
+        pub updated_at: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct UserMeta {
+        pub current_page: u64,
+        pub last_page: u64,
+        pub per_page: u64,
+        pub total: u64,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct UserList {
+        pub data: Vec<User>,
+        pub meta: UserMeta,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct Permission {
+        pub key: Option<String>,
+        pub id: Option<String>,
+        pub module: Option<String>,
+        pub name: Option<String>,
+        pub permission_group: Option<String>,
+        #[serde(default)]
+        pub allowed_access_rights: Vec<String>,
+        pub href: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct QueryMeta {
+        pub total_count: Option<u64>,
+        pub next: Option<u64>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct QueryPage<T> {
+        #[serde(rename = "ia::result")]
+        pub result: Vec<T>,
+        #[serde(rename = "ia::meta")]
+        pub meta: QueryMeta,
+    }
+}
+
+/// The same Intacct page, read into permkit's record type.
+#[derive(Deserialize)]
+struct RecordPage {
+    #[serde(rename = "ia::result")]
+    #[allow(dead_code)]
+    result: Vec<permkit::intacct::query::PermissionRecord>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-rendered pages.
+// ---------------------------------------------------------------------------------------------
+
+const IDENTITY_TYPES: [&str; 4] = ["Employee", "Service Account", "Vendor", "Temporary"];
+
+fn identity(i: u64) -> serde_json::Value {
+    serde_json::json!({
+        "id": uuid::Uuid::from_u128(u128::from(i) + 1), "kind": "Identity",
+        "firstName": "Ada", "lastName": format!("Lovelace{i}"),
+        "emailAddress": format!("ada.lovelace{i}@example.com"),
+        "type": IDENTITY_TYPES[(i % 4) as usize],
+        "title": "Analyst", "company": "First Bank", "division": "Retail", "department": "IT",
+        "office": "Main", "supervisorName": "Martinez, Robert",
+        "createdDate": "2019-03-01T10:00:00", "updatedDate": "2026-02-20T08:15:00",
+        "firstSeenDate": "2020-01-01T00:00:00", "inactivatedDate": null,
+        "status": if i % 10 == 0 { "Disabled" } else { "Active" }
+    })
+}
+
+fn user(i: u64) -> serde_json::Value {
+    let id = i + 1;
+    let name = format!("Sgt. John Doe {id}");
+    serde_json::json!({
+        "id": id, "name": name, "email": format!("john.doe{id}@example.mil"),
+        "email_verified_at": "2024-05-01T12:00:00.000000Z", "phone_number": null,
+        "position_id": 1 + i % 7, "rank_id": 1 + i % 12, "specialty_id": 1 + i % 5,
+        "status_id": 1, "unit_id": 1 + i % 9, "unit_slot_id": null, "approved": true,
+        "notes": null, "notes_updated_at": null, "profile_photo": null, "cover_photo": null,
+        "last_seen_at": "2026-02-20T08:15:00.000000Z", "discord_user_id": null,
+        "display_name": name, "online": i % 5 == 0,
+        "profile_photo_url": null, "cover_photo_url": null,
+        "last_assignment_change_date": "2025-11-01T00:00:00.000000Z",
+        "last_rank_change_date": "2025-06-01T00:00:00.000000Z",
+        "label": name, "created_at": "2024-05-01T12:00:00.000000Z",
+        "updated_at": "2026-02-20T08:15:00.000000Z"
+    })
+}
+
+const MODULES: [&str; 4] = [
+    "accountsPayable",
+    "accountsReceivable",
+    "generalLedger",
+    "company",
+];
+const NAMES: [&str; 4] = ["1099Reports", "accounts", "apLedger", "accessLog"];
+const GROUPS: [Option<&str>; 4] = [
+    Some("activitiesAndLists"),
+    Some("objectIds"),
+    Some("reports"),
+    None,
+];
+
+fn permission_row(i: u64) -> serde_json::Value {
+    let key = (i + 1).to_string();
+    let rights = &["list", "view", "add", "edit", "delete"][..(1 + i % 5) as usize];
+    serde_json::json!({
+        "key": key, "id": key, "module": MODULES[(i % 4) as usize],
+        "name": NAMES[(i / 4 % 4) as usize], "permissionGroup": GROUPS[(i % 4) as usize],
+        "allowedAccessRights": rights,
+        "href": format!("/objects/company-config/permission/{key}")
+    })
+}
+
+/// Page `p` (1-based) of `n` items, `size` a page.
+fn identity_page(p: u64, size: u64, n: u64) -> String {
+    let items: Vec<_> = ((p - 1) * size..(p * size).min(n)).map(identity).collect();
+    serde_json::json!({
+        "items": items, "totalCount": n, "page": p, "pageSize": size,
+        "totalPages": n.div_ceil(size)
+    })
+    .to_string()
+}
+
+fn user_page(p: u64, size: u64, n: u64) -> String {
+    let last = n.div_ceil(size);
+    let items: Vec<_> = ((p - 1) * size..(p * size).min(n)).map(user).collect();
+    let link = |q: u64| format!("http://127.0.0.1/v2/users?page={q}");
+    let window: Vec<_> = (p.saturating_sub(2).max(1)..=(p + 2).min(last))
+        .map(|q| serde_json::json!({"url": link(q), "label": q.to_string(), "active": q == p}))
+        .collect();
+    serde_json::json!({
+        "data": items,
+        "links": {"first": link(1), "last": link(last),
+                  "prev": (p > 1).then(|| link(p - 1)), "next": (p < last).then(|| link(p + 1))},
+        "meta": {"current_page": p, "from": (p - 1) * size + 1, "last_page": last,
+                 "links": window, "path": "http://127.0.0.1/v2/users", "per_page": size,
+                 "to": (p * size).min(n), "total": n}
+    })
+    .to_string()
+}
+
+/// The page at offset `start` (1-based).
+fn permission_page(start: u64, size: u64, n: u64) -> String {
+    let rows: Vec<_> = (start - 1..(start - 1 + size).min(n))
+        .map(permission_row)
+        .collect();
+    let next = start + size;
+    serde_json::json!({
+        "ia::result": rows,
+        "ia::meta": {"totalCount": n, "start": start, "pageSize": size,
+                     "next": (next <= n).then_some(next),
+                     "previous": (start > size).then(|| start - size)}
+    })
+    .to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loopback server: HTTP/1.1 with keep-alive, answering from pre-rendered responses.
+// ---------------------------------------------------------------------------------------------
+
+/// Which pre-rendered page a request asks for, from its target and body.
+type Route = fn(&str, &[u8]) -> Option<usize>;
+
+struct Server {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn http_200(body: &str) -> bytes::Bytes {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into()
+}
+
+/// Serves `pages` on its own thread (a current-thread runtime), so the client's runtime does
+/// not share its threads with the server.
+fn serve(pages: Vec<String>, route: Route) -> Server {
+    let responses: Arc<Vec<bytes::Bytes>> = Arc::new(pages.iter().map(|p| http_200(p)).collect());
+    drop(pages);
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            url_tx
+                .send(format!("http://{}", listener.local_addr().unwrap()))
+                .unwrap();
+            let accept = async {
+                while let Ok((sock, _)) = listener.accept().await {
+                    sock.set_nodelay(true).unwrap();
+                    tokio::spawn(connection(sock, responses.clone(), route));
+                }
+            };
+            tokio::select! {
+                _ = accept => {}
+                _ = stop_rx => {}
+            }
+        });
+    });
+    Server {
+        url: url_rx.recv().unwrap(),
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    }
+}
+
+async fn connection(sock: tokio::net::TcpStream, responses: Arc<Vec<bytes::Bytes>>, route: Route) {
+    let (read, mut write) = sock.into_split();
+    let mut read = tokio::io::BufReader::with_capacity(16 * 1024, read);
+    let mut line = String::new();
+    let mut body = Vec::new();
+    loop {
+        line.clear();
+        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let target = line.split(' ').nth(1).unwrap_or("").to_string();
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        body.resize(length, 0);
+        if read.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let response = match route(&target, &body).and_then(|i| responses.get(i)) {
+            Some(r) => r.clone(),
+            None => bytes::Bytes::from_static(
+                b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+            ),
+        };
+        if write.write_all(&response).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The number after `key` in `text`.
+fn number_after(text: &[u8], key: &[u8]) -> Option<u64> {
+    let at = text.windows(key.len()).position(|w| w == key)? + key.len();
+    let digits = text[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+    std::str::from_utf8(&text[at..at + digits])
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// `?page=N` (1 when absent) to index N - 1.
+fn route_page(target: &str, _body: &[u8]) -> Option<usize> {
+    let page = number_after(target.as_bytes(), b"page=").unwrap_or(1);
+    usize::try_from(page).ok()?.checked_sub(1)
+}
+
+/// Intacct: `"start":S` in the body (pages of `QUERY_SIZE`).
+fn route_start(_target: &str, body: &[u8]) -> Option<usize> {
+    let start = number_after(body, b"\"start\":").unwrap_or(1);
+    usize::try_from((start.checked_sub(1)?) / QUERY_SIZE).ok()
+}
+
+const IDENTITY_SIZE: u64 = 50;
+const USER_SIZE: u64 = 100;
+const QUERY_SIZE: u64 = 100;
+
+// ---------------------------------------------------------------------------------------------
+// 1. Decoding one page.
+// ---------------------------------------------------------------------------------------------
+
+/// Decodes `json` as `Ours` and as `Base`, alternating, and prints the ratio.
+fn decode_pair<Ours, Base>(name: &str, json: &str, rounds: usize)
+where
+    Ours: serde::de::DeserializeOwned,
+    Base: serde::de::DeserializeOwned,
+{
+    let iters = (2_000_000 / json.len()).max(10);
+    let mut ours = Vec::new();
+    let mut base = Vec::new();
+    for _ in 0..rounds.max(5) * 2 {
+        let t = Instant::now();
+        for _ in 0..iters {
+            std::hint::black_box(serde_json::from_str::<Ours>(json).unwrap());
+        }
+        ours.push(t.elapsed() / iters as u32);
+        let t = Instant::now();
+        for _ in 0..iters {
+            std::hint::black_box(serde_json::from_str::<Base>(json).unwrap());
+        }
+        base.push(t.elapsed() / iters as u32);
+    }
+    let (ours, base) = (median(ours), median(base));
     println!(
-        "{name:<48} permkit {:>10.2?}  baseline {:>10.2?}  ratio {:.2}",
+        "decode {name:<38} permkit {:>9.1?}  plain structs {:>9.1?}  speed ratio {:.2}",
         ours,
         base,
-        ours.as_secs_f64() / base.as_secs_f64()
+        speed_ratio(ours, base)
     );
 }
 
-fn identity_page() -> String {
-    let items: Vec<serde_json::Value> = (0..50)
-        .map(|i| {
-            serde_json::json!({
-                "id": uuid::Uuid::from_u128(i), "kind": "Identity", "firstName": "Ada", "lastName": format!("Lovelace{i}"),
-                "emailAddress": "ada@example.com", "type": if i % 2 == 0 { "Service Account" } else { "Employee" },
-                "title": "Analyst", "company": "First Bank", "division": "Retail", "department": "IT", "office": "Main",
-                "supervisorName": "Martinez, Robert", "createdDate": "2019-03-01T10:00:00Z", "updatedDate": "2026-02-20T08:15:00",
-                "firstSeenDate": "2020-01-01T00:00:00Z", "inactivatedDate": null, "status": "Active"
-            })
-        })
-        .collect();
-    serde_json::json!({"items": items, "totalCount": 230, "page": 1, "pageSize": 50, "totalPages": 5}).to_string()
-}
+// ---------------------------------------------------------------------------------------------
+// 2. Listing every item: `.stream()` against a hand loop.
+// ---------------------------------------------------------------------------------------------
 
-#[derive(serde::Deserialize)]
-#[allow(dead_code)]
-enum Closed {
-    Pending,
-    Running,
-    Finished,
-    Failed,
-    Canceled,
-    Canceling,
-}
-
-/// Peak resident memory of this process, in KiB (Linux).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-fn current_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
-/// A local server that reads and discards any request body, then answers with an import.
-async fn sink_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                let mut head = Vec::new();
-                // Read headers, then exactly content-length bytes.
-                let (len, mut have) = loop {
-                    let n = sock.read(&mut buf).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    head.extend_from_slice(&buf[..n]);
-                    if let Some(p) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let text = String::from_utf8_lossy(&head[..p]).to_lowercase();
-                        let len: usize = text
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse().ok())
-                            .unwrap_or(0);
-                        break (len, head.len() - p - 4);
-                    }
-                };
-                while have < len {
-                    let n = sock.read(&mut buf).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    have += n;
-                }
-                let body = r#"{"id":"00000000-0000-0000-0000-000000000000","number":1,"type":"API","status":"Pending"}"#;
-                let resp = format!(
-                    "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = sock.write_all(resp.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{addr}/api")
-}
-
-fn main() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    println!("permkit benchmarks (median of rounds; ratio = permkit / baseline)\n");
-
-    // 1. Decoding a page.
-    let page = identity_page();
-    let ours = time(15, 200, || {
-        let p: permkit::permission_assist::types::IdentityPage =
-            serde_json::from_str(&page).unwrap();
-        std::hint::black_box(p);
-    });
-    let base = time(15, 200, || {
-        let p: serde_json::Value = serde_json::from_str(&page).unwrap();
-        std::hint::black_box(p);
-    });
-    report("decode a page of 50 identities", ours, base);
-
-    // 2. Open enums.
-    let values: Vec<String> = [
-        "Pending",
-        "Running",
-        "Finished",
-        "Failed",
-        "Canceled",
-        "Canceling",
-    ]
-    .iter()
-    .map(|s| format!("\"{s}\""))
-    .collect();
-    let ours = time(15, 20_000, || {
-        for v in &values {
-            let e: permkit::permission_assist::types::ImportStatus =
-                serde_json::from_str(v).unwrap();
-            std::hint::black_box(e);
-        }
-    });
-    let base = time(15, 20_000, || {
-        for v in &values {
-            let e: Closed = serde_json::from_str(v).unwrap();
-            std::hint::black_box(e);
-        }
-    });
-    report("decode 6 enum values", ours, base);
-
-    // 3. Streaming pages from a local server.
+/// Runs `ours` and `base` (each returns the number of items it read) alternately and prints
+/// items per second for both.
+fn stream_pair<O, B>(
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    n: u64,
+    rounds: usize,
+    ours: O,
+    base: B,
+) where
+    O: AsyncFn() -> u64,
+    B: AsyncFn() -> u64,
+{
+    let mut o = Vec::new();
+    let mut b = Vec::new();
+    // One warm-up round each (connections, page cache).
     rt.block_on(async {
-        let sandbox = permkit::sandbox::Sandbox::start().await;
-        let url = sandbox.permission_assist_url();
-        let token = permkit::sandbox::Sandbox::PERMISSION_ASSIST_TOKEN;
+        assert_eq!(ours().await, n, "{name}: .stream() item count");
+        assert_eq!(base().await, n, "{name}: hand loop item count");
+    });
+    for _ in 0..rounds {
+        rt.block_on(async {
+            let t = Instant::now();
+            assert_eq!(ours().await, n);
+            o.push(t.elapsed());
+            let t = Instant::now();
+            assert_eq!(base().await, n);
+            b.push(t.elapsed());
+        });
+    }
+    let (o, b) = (median(o), median(b));
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    println!(
+        "stream {name:<38} permkit {:>8.0} items/s  hand loop {:>8.0} items/s  speed ratio {:.2}",
+        rate(o),
+        rate(b),
+        speed_ratio(o, b)
+    );
+}
+
+async fn count<T>(s: permkit::pagination::ResultStream<'_, T>) -> u64 {
+    s.try_fold(0u64, |n, item| {
+        std::hint::black_box(item);
+        async move { Ok(n + 1) }
+    })
+    .await
+    .unwrap()
+}
+
+fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
+    let raw = reqwest::Client::new();
+    let token = "bench-token";
+
+    // Permission Assist: identities, 50 a page (the server's fixed size).
+    {
+        let pages = (1..=n.div_ceil(IDENTITY_SIZE))
+            .map(|p| identity_page(p, IDENTITY_SIZE, n))
+            .collect();
+        let server = serve(pages, route_page);
+        let url = format!("{}/api", server.url);
         let client = permkit::permission_assist::Client::builder(&url)
             .token(token)
             .build()
             .unwrap();
-        let raw = reqwest::Client::new();
-        let mut ours = Vec::new();
-        let mut base = Vec::new();
-        for _ in 0..15 {
-            let t = Instant::now();
-            let all: Vec<_> = client
-                .list_identities()
-                .stream()
-                .try_collect()
-                .await
-                .unwrap();
-            assert_eq!(all.len(), 230);
-            ours.push(t.elapsed());
-            let t = Instant::now();
-            let mut n = 0;
-            for page in 1..=5 {
-                let v: serde_json::Value = raw
-                    .get(format!("{url}/identities?page={page}"))
-                    .bearer_auth(token)
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                n += v["items"].as_array().unwrap().len();
-            }
-            assert_eq!(n, 230);
-            base.push(t.elapsed());
-        }
-        report(
-            "stream 230 identities over 5 pages",
-            median(ours),
-            median(base),
+        stream_pair(
+            rt,
+            "Permission Assist identities, 50 a page",
+            n,
+            rounds,
+            async || count(client.list_identities().stream()).await,
+            async || {
+                let (mut items, mut page) = (0, 1);
+                loop {
+                    let p: plain::IdentityPage = raw
+                        .get(format!("{url}/identities?page={page}"))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .unwrap()
+                        .error_for_status()
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    for item in p.items {
+                        std::hint::black_box(item);
+                        items += 1;
+                    }
+                    if p.page >= p.total_pages {
+                        return items;
+                    }
+                    page += 1;
+                }
+            },
         );
-    });
+    }
 
-    // 4. Uploading a large file: memory.
+    // PERSCOM: users, limit 100.
+    {
+        let pages = (1..=n.div_ceil(USER_SIZE))
+            .map(|p| user_page(p, USER_SIZE, n))
+            .collect();
+        let server = serve(pages, route_page);
+        let client = permkit::perscom::Client::builder(&server.url)
+            .api_key(token)
+            .build()
+            .unwrap();
+        let base_url = client.base_url().to_string();
+        stream_pair(
+            rt,
+            "PERSCOM users, limit 100",
+            n,
+            rounds,
+            async || count(client.list_users().limit(USER_SIZE).stream()).await,
+            async || {
+                let (mut items, mut page) = (0, 1);
+                loop {
+                    let p: plain::UserList = raw
+                        .get(format!("{base_url}/users?page={page}&limit={USER_SIZE}"))
+                        .bearer_auth(token)
+                        .send()
+                        .await
+                        .unwrap()
+                        .error_for_status()
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    for item in p.data {
+                        std::hint::black_box(item);
+                        items += 1;
+                    }
+                    if p.meta.current_page >= p.meta.last_page {
+                        return items;
+                    }
+                    page += 1;
+                }
+            },
+        );
+    }
+
+    // Intacct: the permissions query, size 100.
+    {
+        use permkit::intacct::query::{PermissionRecord, Query};
+        let pages = (0..n.div_ceil(QUERY_SIZE))
+            .map(|i| permission_page(i * QUERY_SIZE + 1, QUERY_SIZE, n))
+            .collect();
+        let server = serve(pages, route_start);
+        let url = format!("{}/ia/api/v1", server.url);
+        let client = permkit::intacct::Client::builder(&url)
+            .token(token)
+            .build()
+            .unwrap();
+        let query = Query::permissions().size(QUERY_SIZE);
+        let body = query.to_json().unwrap();
+        stream_pair(
+            rt,
+            "Intacct permissions query, size 100",
+            n,
+            rounds,
+            async || count(query.records::<PermissionRecord>(&client)).await,
+            async || {
+                let (mut items, mut start) = (0, 1);
+                let mut body = body.clone();
+                loop {
+                    body["start"] = start.into();
+                    let p: plain::QueryPage<plain::Permission> = raw
+                        .post(format!("{url}/services/core/query"))
+                        .bearer_auth(token)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap()
+                        .error_for_status()
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    for item in p.result {
+                        std::hint::black_box(item);
+                        items += 1;
+                    }
+                    match p.meta.next {
+                        Some(next) => start = next,
+                        None => return items,
+                    }
+                }
+            },
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Uploading a large file: permkit (in a child process, for its own peak RSS) and `curl -F`.
+// ---------------------------------------------------------------------------------------------
+
+/// Set in the child process: the file to upload and the sink's URL.
+const CHILD_FILE: &str = "PERMKIT_BENCH_UPLOAD_CHILD_FILE";
+const CHILD_URL: &str = "PERMKIT_BENCH_UPLOAD_CHILD_URL";
+
+/// A field of `/proc/self/status`, in KiB (Linux).
+fn status_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// The child: uploads the file as a user's program would (`#[tokio::main]`'s runtime), then
+/// prints its peak RSS.
+fn upload_child(file: &str, url: &str) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let dir = std::env::temp_dir().join(format!("permkit-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("big.csv");
-        let size: usize = 64 * 1024 * 1024;
-        {
-            use std::io::Write;
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
-            let line = b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
-            for _ in 0..size / line.len() {
-                f.write_all(line).unwrap();
-            }
-        }
-        let url = sink_server().await;
-        let client = permkit::permission_assist::Client::builder(&url)
+        let client = permkit::permission_assist::Client::builder(url)
             .token("t")
             .build()
             .unwrap();
-        let app = uuid::Uuid::nil();
-        let before = current_rss_kib().unwrap_or(0);
-        let t = Instant::now();
         client
-            .upload_application_import(app)
+            .upload_application_import(uuid::Uuid::nil())
             .file(
                 uuid::Uuid::nil(),
-                permkit::upload::FilePart::from_path(&file).await.unwrap(),
+                permkit::upload::FilePart::from_path(file).await.unwrap(),
             )
             .send()
             .await
             .unwrap();
-        let streamed_time = t.elapsed();
-        let streamed_peak = peak_rss_kib().unwrap_or(0).saturating_sub(before);
-        // Baseline: the same upload with the file read whole into memory first.
-        let t = Instant::now();
-        let bytes = tokio::fs::read(&file).await.unwrap();
-        client
-            .upload_application_import(app)
-            .file(
-                uuid::Uuid::nil(),
-                permkit::upload::FilePart::from_bytes(bytes, "big.csv"),
-            )
-            .send()
-            .await
-            .unwrap();
-        let whole_time = t.elapsed();
-        let whole_peak = peak_rss_kib().unwrap_or(0).saturating_sub(before);
-        report("upload 64 MiB (time)", streamed_time, whole_time);
-        println!(
-            "{:<48} permkit {:>7} KiB   baseline {:>7} KiB   ratio {:.3}",
-            "upload 64 MiB (peak memory growth)",
-            streamed_peak,
-            whole_peak,
-            streamed_peak as f64 / whole_peak.max(1) as f64
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     });
+    println!("peak_rss_kib={}", status_kib("VmHWM:").unwrap_or(0));
+}
+
+/// A sink that reads and discards request bodies (answering `Expect: 100-continue`), then
+/// answers with an import; `received` counts the body bytes.
+fn sink(received: Arc<std::sync::atomic::AtomicU64>) -> Server {
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            url_tx
+                .send(format!("http://{}/api", listener.local_addr().unwrap()))
+                .unwrap();
+            let accept = async {
+                while let Ok((sock, _)) = listener.accept().await {
+                    tokio::spawn(sink_connection(sock, received.clone()));
+                }
+            };
+            tokio::select! {
+                _ = accept => {}
+                _ = stop_rx => {}
+            }
+        });
+    });
+    Server {
+        url: url_rx.recv().unwrap(),
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    }
+}
+
+async fn sink_connection(sock: tokio::net::TcpStream, received: Arc<std::sync::atomic::AtomicU64>) {
+    let (read, mut write) = sock.into_split();
+    let mut read = tokio::io::BufReader::with_capacity(256 * 1024, read);
+    let mut line = String::new();
+    let (mut length, mut expect) = (0u64, false);
+    loop {
+        line.clear();
+        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        if line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("expect:") && lower.contains("100-continue") {
+            expect = true;
+        }
+    }
+    if expect {
+        let _ = write.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await;
+    }
+    let mut left = length;
+    while left > 0 {
+        let chunk = match read.fill_buf().await {
+            Ok([]) | Err(_) => return,
+            Ok(c) => c.len().min(left as usize),
+        };
+        read.consume(chunk);
+        left -= chunk as u64;
+    }
+    received.fetch_add(length, std::sync::atomic::Ordering::Relaxed);
+    let body = r#"{"id":"00000000-0000-0000-0000-000000000000","number":1,"type":"API","status":"Pending"}"#;
+    let resp = format!(
+        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = write.write_all(resp.as_bytes()).await;
+}
+
+fn bench_upload(mib: u64, rounds: usize) {
+    let dir = std::env::temp_dir().join(format!("permkit-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.csv");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        let line = b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\n";
+        for _ in 0..mib * 1024 * 1024 / line.len() as u64 {
+            f.write_all(line).unwrap();
+        }
+    }
+    let size = std::fs::metadata(&file).unwrap().len();
+    let received = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let server = sink(received.clone());
+    let url = server.url.clone();
+    let curl_ok = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let exe = std::env::current_exe().unwrap();
+    let (mut ours, mut base, mut peak) = (Vec::new(), Vec::new(), 0u64);
+    for _ in 0..rounds.max(3) {
+        let before = received.load(std::sync::atomic::Ordering::Relaxed);
+        let t = Instant::now();
+        let out = std::process::Command::new(&exe)
+            .env(CHILD_FILE, &file)
+            .env(CHILD_URL, &url)
+            .output()
+            .unwrap();
+        ours.push(t.elapsed());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(received.load(std::sync::atomic::Ordering::Relaxed) - before > size);
+        let text = String::from_utf8_lossy(&out.stdout);
+        let rss = text
+            .lines()
+            .find_map(|l| l.strip_prefix("peak_rss_kib="))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        peak = peak.max(rss);
+        if curl_ok {
+            let before = received.load(std::sync::atomic::Ordering::Relaxed);
+            let t = Instant::now();
+            let status = std::process::Command::new("curl")
+                .args(["-sS", "-o", "/dev/null", "-F"])
+                .arg(format!("applicationId={}", uuid::Uuid::nil()))
+                .arg("-F")
+                .arg(format!("{}=@{}", uuid::Uuid::nil(), file.display()))
+                .arg(format!("{url}/application-imports/upload"))
+                .status()
+                .unwrap();
+            base.push(t.elapsed());
+            assert!(status.success());
+            assert!(received.load(std::sync::atomic::Ordering::Relaxed) - before > size);
+        }
+    }
+    let ours = median(ours);
+    if base.is_empty() {
+        println!(
+            "upload {mib} MiB{:<31} permkit {:>9.2?}  (curl not found: no baseline)",
+            "", ours
+        );
+    } else {
+        let base = median(base);
+        println!(
+            "upload {:<38} permkit {:>9.2?}  curl -F {:>9.2?}  time ratio {:.2}",
+            format!("{mib} MiB file, streamed"),
+            ours,
+            base,
+            ours.as_secs_f64() / base.as_secs_f64()
+        );
+    }
+    println!(
+        "upload {:<38} permkit peak RSS {:.1} MiB (whole process)",
+        format!("{mib} MiB file, memory"),
+        peak as f64 / 1024.0
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn main() {
+    if let (Ok(file), Ok(url)) = (std::env::var(CHILD_FILE), std::env::var(CHILD_URL)) {
+        upload_child(&file, &url);
+        return;
+    }
+    let items = env_num("PERMKIT_BENCH_ITEMS", 100_000);
+    let rounds = env_num("PERMKIT_BENCH_ROUNDS", 9) as usize;
+    let mib = env_num("PERMKIT_BENCH_UPLOAD_MIB", 1024);
+    let only = std::env::var("PERMKIT_BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
+    println!(
+        "permkit benchmarks: medians of {rounds} alternated rounds; speed ratio = permkit / baseline throughput\n"
+    );
+
+    println!(
+        "item sizes: Permission Assist Identity {} bytes (plain {}), PERSCOM User {} bytes (plain {}), Intacct PermissionRecord {} bytes (plain {})\n",
+        size_of::<permkit::permission_assist::types::Identity>(),
+        size_of::<plain::Identity>(),
+        size_of::<permkit::perscom::types::User>(),
+        size_of::<plain::User>(),
+        size_of::<permkit::intacct::query::PermissionRecord>(),
+        size_of::<plain::Permission>(),
+    );
+    if run("decode") {
+        decode_pair::<permkit::permission_assist::types::IdentityPage, plain::IdentityPage>(
+            "50 Permission Assist identities",
+            &identity_page(1, IDENTITY_SIZE, IDENTITY_SIZE),
+            rounds,
+        );
+        decode_pair::<permkit::perscom::types::UserList, plain::UserList>(
+            "100 PERSCOM users",
+            &user_page(1, USER_SIZE, USER_SIZE),
+            rounds,
+        );
+        decode_pair::<RecordPage, plain::QueryPage<plain::Permission>>(
+            "100 Intacct permission rows",
+            &permission_page(1, QUERY_SIZE, QUERY_SIZE),
+            rounds,
+        );
+    }
+    if run("stream") {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        bench_streams(&rt, items, rounds);
+    }
+    if run("upload") && mib > 0 {
+        bench_upload(mib, rounds.min(5));
+    }
 }

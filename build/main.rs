@@ -3,6 +3,7 @@
 //! A bad spec stops the build with the file and the JSON pointer it is about.
 
 mod adapt;
+mod boxing;
 mod emit;
 mod surface;
 
@@ -156,6 +157,7 @@ fn generate(
     };
     let mut ast: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    boxing::box_fields(&mut ast, &boxing::included_relations(&adapted.spec));
     let lists = adapted
         .lists
         .iter()

@@ -1,6 +1,8 @@
 //! Date-times read leniently.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
+};
 use std::fmt;
 use std::str::FromStr;
 
@@ -138,34 +140,138 @@ impl FromStr for Timestamp {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        let fast = parse_common(s.as_bytes());
+        // The fuzz targets check that the fast path agrees with the full one wherever it
+        // answers.
+        #[cfg(feature = "fuzzing")]
+        if let Some(t) = fast {
+            let full = parse_full(s).expect("the full parser reads what the fast one reads");
+            assert_eq!(
+                (t.local, t.offset, t.date_only),
+                (full.local, full.offset, full.date_only),
+                "{s:?}"
+            );
+        }
+        match fast {
+            Some(t) => Ok(t),
+            None => parse_full(s),
+        }
+    }
+}
+
+/// Two ASCII digits.
+fn digits2(b: &[u8]) -> Option<u32> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+/// The shapes the vendors send, read in one pass: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, and
+/// `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}][Z|±HH:MM]`. `None` for anything else (leap seconds, other
+/// offsets, years outside 0000-9999, ...), which [`parse_full`] then reads. Where this answers,
+/// it answers exactly as [`parse_full`] does (the `timestamp` fuzz target checks it).
+fn parse_common(b: &[u8]) -> Option<Timestamp> {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digits2(&b[0..2])? * 100 + digits2(&b[2..4])?;
+    let date = NaiveDate::from_ymd_opt(year as i32, digits2(&b[5..7])?, digits2(&b[8..10])?)?;
+    if b.len() == 10 {
+        return Some(Timestamp::date_only(date));
+    }
+    if b.len() < 16 || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (digits2(&b[11..13])?, digits2(&b[14..16])?);
+    if b.len() == 16 {
+        // `%Y-%m-%dT%H:%M` has no form with a space.
+        if b[10] != b'T' {
+            return None;
+        }
+        let local = date.and_time(NaiveTime::from_hms_opt(hour, minute, 0)?);
+        return Some(Timestamp {
+            local,
+            offset: None,
+            date_only: false,
+        });
+    }
+    if b.len() < 19 || b[16] != b':' {
+        return None;
+    }
+    let second = digits2(&b[17..19])?;
+    let mut rest = &b[19..];
+    let mut nano = 0u32;
+    if let [b'.', tail @ ..] = rest {
+        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        for &c in &tail[..n] {
+            nano = nano * 10 + u32::from(c - b'0');
+        }
+        nano *= 10u32.pow(9 - n as u32);
+        rest = &tail[n..];
+    }
+    // Second 60 (a leap second) is left to chrono.
+    if second > 59 {
+        return None;
+    }
+    let local = date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nano)?);
+    let offset = match rest {
+        [] => None,
+        [b'Z'] => Some(FixedOffset::east_opt(0)?),
+        [sign @ (b'+' | b'-'), h @ .., b':', _, _] if h.len() == 2 => {
+            let (oh, om) = (digits2(h)?, digits2(&rest[4..6])?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = (oh * 3600 + om * 60) as i32;
+            Some(FixedOffset::east_opt(if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            })?)
+        }
+        _ => return None,
+    };
+    Some(Timestamp {
+        local,
+        offset,
+        date_only: false,
+    })
+}
+
+/// Every accepted form, through chrono's parsers: RFC 3339, then the forms with a space or a
+/// `+0000` offset, then the forms without an offset, then a bare date.
+fn parse_full(s: &str) -> Result<Timestamp, TimestampError> {
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Ok(d.into());
+    }
+    // A space instead of `T`, a `+0000` offset, or a year RFC 3339 has no room for
+    // (`-0002`, `+10000`: what `Display` writes for them, `Z` included).
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
             return Ok(d.into());
         }
-        // A space instead of `T`, a `+0000` offset, or a year RFC 3339 has no room for
-        // (`-0002`, `+10000`: what `Display` writes for them, `Z` included).
-        for fmt in ["%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
-            if let Ok(d) = DateTime::parse_from_str(s, fmt) {
-                return Ok(d.into());
-            }
-        }
-        for fmt in [
-            "%Y-%m-%dT%H:%M:%S%.f",
-            "%Y-%m-%d %H:%M:%S%.f",
-            "%Y-%m-%dT%H:%M",
-        ] {
-            if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
-                return Ok(Timestamp {
-                    local,
-                    offset: None,
-                    date_only: false,
-                });
-            }
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(Timestamp::date_only(d));
-        }
-        Err(TimestampError(s.chars().take(64).collect()))
     }
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(local) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Timestamp {
+                local,
+                offset: None,
+                date_only: false,
+            });
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Timestamp::date_only(d));
+    }
+    Err(TimestampError(s.chars().take(64).collect()))
 }
 
 impl fmt::Display for Timestamp {
@@ -231,6 +337,63 @@ mod tests {
             assert_eq!(t.to_string(), written);
             let back: Timestamp = written.parse().unwrap();
             assert_eq!((back, back.offset()), (t, t.offset()), "{input}");
+        }
+    }
+
+    /// The one-pass reader answers exactly as chrono's parsers do wherever it answers, over
+    /// the grid of every shape it reads and the near misses around them.
+    #[test]
+    fn fast_path_agrees_with_the_full_parsers() {
+        let mut answered = 0;
+        for year in ["0000", "2024", "9999"] {
+            for month in ["00", "02", "12", "13"] {
+                for day in ["01", "29", "31", "32"] {
+                    let date = format!("{year}-{month}-{day}");
+                    let mut inputs = vec![date.clone()];
+                    for sep in ["T", " ", "t"] {
+                        for hm in ["00:00", "23:59", "24:00"] {
+                            inputs.push(format!("{date}{sep}{hm}"));
+                            for sec in ["00", "59", "60"] {
+                                for frac in ["", ".", ".5", ".123456789", ".1234567890"] {
+                                    for off in [
+                                        "", "Z", "z", "+00:00", "-00:00", "+05:30", "-23:59",
+                                        "+24:00", "+0530", "+05",
+                                    ] {
+                                        inputs.push(format!("{date}{sep}{hm}:{sec}{frac}{off}"));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    for input in inputs {
+                        if let Some(fast) = parse_common(input.as_bytes()) {
+                            answered += 1;
+                            let full = parse_full(&input).unwrap_or_else(|e| panic!("{e}"));
+                            assert_eq!(
+                                (fast.local, fast.offset, fast.date_only),
+                                (full.local, full.offset, full.date_only),
+                                "{input:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(answered > 1000, "{answered}");
+    }
+
+    #[test]
+    fn common_shapes_take_the_fast_path() {
+        for input in [
+            "2026-02-20T08:15:00",
+            "2026-02-20T08:15:00.123",
+            "2025-12-01T02:00:00Z",
+            "2025-12-01T02:00:00.000000Z",
+            "2025-12-01 02:00:00+02:00",
+            "2026-03-15",
+            "2026-03-15T08:15",
+        ] {
+            assert!(parse_common(input.as_bytes()).is_some(), "{input}");
         }
     }
 }

@@ -57,9 +57,30 @@ impl fmt::Debug for Progress {
 
 type Reader = Pin<Box<dyn AsyncRead + Send + Sync + 'static>>;
 
+/// The size of the chunks a file is read in: large enough that a 1 GiB file takes 1,024 reads,
+/// small enough that the few chunks in flight keep memory in single megabytes.
+const FILE_CHUNK: usize = 1024 * 1024;
+
+/// The chunks read from a file ahead of the connection.
+const FILE_CHUNKS_AHEAD: usize = 2;
+
+/// The read buffer for any other async reader.
+const READER_CHUNK: usize = 256 * 1024;
+
+/// Where a part's bytes come from.
+enum Source {
+    /// A file, read on one blocking thread in [`FILE_CHUNK`]s (tokio's `File` would send every
+    /// read through its blocking pool).
+    File(std::fs::File),
+    /// Bytes in memory, sent without copying.
+    Bytes(bytes::Bytes),
+    /// Any async reader.
+    Reader(Reader),
+}
+
 /// One file of a multipart upload.
 pub struct FilePart {
-    reader: Reader,
+    source: Source,
     length: u64,
     file_name: String,
     content_type: String,
@@ -115,7 +136,11 @@ impl FilePart {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "file".into());
-        Ok(FilePart::from_reader(file, length, file_name))
+        Ok(FilePart::new(
+            Source::File(file.into_std().await),
+            length,
+            file_name,
+        ))
     }
 
     /// A part read from any async reader that yields exactly `length` bytes.
@@ -124,22 +149,26 @@ impl FilePart {
         length: u64,
         file_name: impl Into<String>,
     ) -> Self {
-        let file_name = file_name.into();
-        let content_type = content_type_for(&file_name).to_string();
-        FilePart {
-            reader: Box::pin(reader),
-            length,
-            file_name,
-            content_type,
-            progress: None,
-        }
+        FilePart::new(Source::Reader(Box::pin(reader)), length, file_name)
     }
 
     /// A part from bytes in memory (small files, tests).
     pub fn from_bytes(bytes: impl Into<bytes::Bytes>, file_name: impl Into<String>) -> Self {
         let bytes: bytes::Bytes = bytes.into();
         let len = bytes.len() as u64;
-        FilePart::from_reader(std::io::Cursor::new(bytes), len, file_name)
+        FilePart::new(Source::Bytes(bytes), len, file_name)
+    }
+
+    fn new(source: Source, length: u64, file_name: impl Into<String>) -> Self {
+        let file_name = file_name.into();
+        let content_type = content_type_for(&file_name).to_string();
+        FilePart {
+            source,
+            length,
+            file_name,
+            content_type,
+            progress: None,
+        }
     }
 
     /// Overrides the content type.
@@ -181,16 +210,57 @@ impl FilePart {
         if let Some(p) = &progress {
             p.total.fetch_add(self.length, Ordering::Relaxed);
         }
-        let stream = tokio_util::io::ReaderStream::with_capacity(self.reader, 64 * 1024)
-            .inspect_ok(move |chunk| {
-                if let Some(p) = &progress {
-                    p.sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-                }
-            });
+        let chunks: ChunkStream = match self.source {
+            Source::File(file) => Box::pin(file_chunks(file, self.length)),
+            Source::Bytes(bytes) => Box::pin(futures::stream::iter(
+                (0..bytes.len())
+                    .step_by(FILE_CHUNK)
+                    .map(move |at| Ok(bytes.slice(at..(at + FILE_CHUNK).min(bytes.len())))),
+            )),
+            Source::Reader(reader) => Box::pin(tokio_util::io::ReaderStream::with_capacity(
+                reader,
+                READER_CHUNK,
+            )),
+        };
+        let stream = chunks.inspect_ok(move |chunk| {
+            if let Some(p) = &progress {
+                p.sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            }
+        });
         let body = reqwest::Body::wrap_stream(stream);
         reqwest::multipart::Part::stream_with_length(body, self.length)
             .file_name(self.file_name)
             .mime_str(&self.content_type)
             .map_err(|e| Error::new(ErrorKind::InvalidRequest, format!("bad content type: {e}")))
     }
+}
+
+type ChunkStream =
+    Pin<Box<dyn futures::Stream<Item = std::io::Result<bytes::Bytes>> + Send + Sync>>;
+
+/// The first `length` bytes of `file`, read on a blocking thread in [`FILE_CHUNK`]s and handed
+/// over through a channel of [`FILE_CHUNKS_AHEAD`], so at most a few chunks are in memory.
+/// Dropping the stream (a cancelled upload) stops the reads at the next chunk.
+fn file_chunks(
+    file: std::fs::File,
+    length: u64,
+) -> impl futures::Stream<Item = std::io::Result<bytes::Bytes>> + Send + Sync {
+    let (tx, rx) = tokio::sync::mpsc::channel(FILE_CHUNKS_AHEAD);
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut file = file.take(length);
+        loop {
+            let mut chunk = Vec::with_capacity(FILE_CHUNK);
+            let read = (&mut file).take(FILE_CHUNK as u64).read_to_end(&mut chunk);
+            let done = !matches!(read, Ok(n) if n > 0);
+            let item = read.map(|_| bytes::Bytes::from(chunk));
+            // An empty read is the end of the file: nothing to send.
+            if matches!(&item, Ok(b) if b.is_empty()) || tx.blocking_send(item).is_err() || done {
+                return;
+            }
+        }
+    });
+    futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
 }

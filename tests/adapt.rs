@@ -4,6 +4,8 @@
 #[path = "../build/adapt.rs"]
 #[allow(dead_code)]
 mod adapt;
+#[path = "../build/boxing.rs"]
+mod boxing;
 #[path = "../build/emit.rs"]
 #[allow(dead_code)]
 mod emit;
@@ -539,4 +541,66 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
     ] {
         assert!(!code.contains(gone), "{gone} still in {code}");
     }
+}
+
+#[test]
+fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
+    let spec = spec(
+        json!({}),
+        json!({
+            "Rank": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "User": {"type": "object", "properties": {
+                "id": {"type": "integer"},
+                "rank": {"allOf": [{"$ref": "#/components/schemas/Rank"}], "nullable": true,
+                         "description": "Included with ?include=rank."},
+                "ranks": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"},
+                          "description": "Included with ?include=ranks."},
+                "best": {"$ref": "#/components/schemas/Rank"}
+            }}
+        }),
+    );
+    let found = boxing::included_relations(&spec);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found["User"].iter().collect::<Vec<_>>(), ["rank"]);
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            pub struct User {
+                pub best: ::std::option::Option<Rank>,
+                pub rank: ::std::option::Option<Rank>,
+            }
+            pub mod builder {
+                pub struct User {
+                    rank: ::std::result::Result<::std::option::Option<super::Rank>, ::std::string::String>,
+                }
+                impl User {
+                    pub fn rank<T>(mut self, value: T) -> Self
+                    where
+                        T: ::std::convert::TryInto<::std::option::Option<super::Rank>>,
+                    {
+                        self
+                    }
+                }
+            }
+        }
+    };
+    assert_eq!(boxing::box_fields(&mut file, &found), 1);
+    let text = quote::quote!(#file).to_string().replace(' ', "");
+    assert!(
+        text.contains("pubbest:::std::option::Option<Rank>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pubrank:::std::option::Option<::std::boxed::Box<Rank>>"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "rank:::std::result::Result<::std::option::Option<::std::boxed::Box<super::Rank>>"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("TryInto<::std::option::Option<::std::boxed::Box<super::Rank>>>"),
+        "{text}"
+    );
 }
