@@ -30,6 +30,8 @@
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
+mod faults;
+mod front;
 #[cfg(feature = "intacct")]
 mod intacct;
 #[cfg(feature = "permission-assist")]
@@ -38,7 +40,12 @@ mod permission_assist;
 mod perscom;
 #[cfg(feature = "perscom")]
 mod perscom_webhooks;
+mod request_log;
+mod routes;
 mod webhooks;
+
+pub use faults::Fault;
+pub use request_log::RecordedRequest;
 
 #[cfg(feature = "perscom")]
 pub use perscom_webhooks::{PerscomWebhook, WebhookMethod};
@@ -67,6 +74,7 @@ impl Respond for Route {
 
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
+    front: front::Front,
     server: MockServer,
     outbox: Arc<webhooks::Outbox>,
     #[cfg(feature = "perscom")]
@@ -83,9 +91,7 @@ impl Drop for Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("uri", &self.server.uri())
-            .finish()
+        f.debug_struct("Sandbox").field("uri", &self.uri()).finish()
     }
 }
 
@@ -129,7 +135,11 @@ impl Sandbox {
                 .mount(&server)
                 .await;
         }
+        let front = front::Front::start(server.uri())
+            .await
+            .expect("the sandbox cannot listen on a loopback port");
         Sandbox {
+            front,
             server,
             outbox,
             #[cfg(feature = "perscom")]
@@ -141,30 +151,102 @@ impl Sandbox {
 
     /// The server's root URL (`http://127.0.0.1:PORT`).
     pub fn uri(&self) -> String {
-        self.server.uri()
+        format!("http://{}", self.front.addr)
     }
 
     /// Permission Assist's base URL (ending in `/api`).
     #[cfg(feature = "permission-assist")]
     pub fn permission_assist_url(&self) -> String {
-        format!("{}{}", self.server.uri(), permission_assist::PREFIX)
+        format!("{}{}", self.uri(), permission_assist::PREFIX)
     }
 
     /// PERSCOM's host URL (the SDK adds the version).
     #[cfg(feature = "perscom")]
     pub fn perscom_url(&self) -> String {
-        format!("{}{}", self.server.uri(), perscom::PREFIX)
+        format!("{}{}", self.uri(), perscom::PREFIX)
     }
 
     /// Intacct's base URL (ending in `/ia/api/v1`).
     #[cfg(feature = "intacct")]
     pub fn intacct_url(&self) -> String {
-        format!("{}{}", self.server.uri(), intacct::PREFIX)
+        format!("{}{}", self.uri(), intacct::PREFIX)
     }
 
-    /// Every request the sandbox has received, for assertions in tests.
+    /// The requests the mocks answered, as wiremock records them (not those a fault answered,
+    /// and credentials unredacted). Prefer [`requests`](Sandbox::requests): it names each
+    /// operation, shows faults and redacts secrets.
     pub async fn received_requests(&self) -> Vec<Request> {
         self.server.received_requests().await.unwrap_or_default()
+    }
+
+    /// Every request the sandbox received since it started (or since
+    /// [`clear_requests`](Sandbox::clear_requests)), oldest first: method, path, query,
+    /// operation, headers and body, credentials redacted, and what the sandbox answered.
+    ///
+    /// ```
+    /// # #[cfg(feature = "perscom")]
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::sandbox::Sandbox;
+    /// let sandbox = Sandbox::start().await;
+    /// let client = permkit::perscom::Client::builder(sandbox.perscom_url())
+    ///     .api_key(Sandbox::PERSCOM_API_KEY)
+    ///     .build()
+    ///     .unwrap();
+    /// client.list_users().send().await.unwrap();
+    /// let calls = sandbox.requests();
+    /// assert_eq!(calls.len(), 1);
+    /// assert_eq!(calls[0].operation_id, Some("list_users"));
+    /// # });
+    /// ```
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.front.shared.requests()
+    }
+
+    /// Forgets the requests received so far.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.clear_requests();
+    /// assert!(sandbox.requests().is_empty());
+    /// # });
+    /// ```
+    pub fn clear_requests(&self) {
+        self.front.shared.clear_requests();
+    }
+
+    /// Arms `fault`: from now on the calls it matches fail as it says (see [`Fault`]). Faults
+    /// are consulted in the order they were armed; each counts the calls it matches.
+    ///
+    /// ```
+    /// # #[cfg(feature = "permission-assist")]
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::sandbox::{Fault, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.fault(Fault::on("get_identity").status(404).times(1));
+    /// let client = permkit::permission_assist::Client::builder(sandbox.permission_assist_url())
+    ///     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+    ///     .build()
+    ///     .unwrap();
+    /// let err = client.get_identity(uuid::Uuid::nil()).send().await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # });
+    /// ```
+    pub fn fault(&self, fault: Fault) {
+        self.front.shared.faults.arm(fault);
+    }
+
+    /// Disarms every fault.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.fault(permkit::sandbox::Fault::on("list_users").status(503));
+    /// sandbox.clear_faults();
+    /// # });
+    /// ```
+    pub fn clear_faults(&self) {
+        self.front.shared.faults.clear();
     }
 
     /// Registers a PERSCOM webhook, as PERSCOM's dashboard does: from now on every create,
@@ -242,6 +324,14 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
         out
     })
+}
+
+/// The reason phrase of `status` (`Service Unavailable`), or `Error`.
+pub(crate) fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error")
 }
 
 /// A JSON response.

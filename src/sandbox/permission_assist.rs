@@ -45,12 +45,46 @@ pub(crate) struct PermissionAssist {
 /// The name the sandbox gives its catch hook event (the vendor's names are not documented).
 const ACCESS_REQUEST_CREATED: &str = "AccessRequestCreated";
 
+fn error_body(code: &str, message: &str, correlation: Uuid) -> Value {
+    json!({"error": code, "message": message, "correlationId": correlation.simple().to_string()})
+}
+
 fn error(status: u16, code: &str, message: &str, seed: &mut Seed) -> ResponseTemplate {
-    let correlation = seed.uuid().simple().to_string();
-    json(
-        status,
-        json!({"error": code, "message": message, "correlationId": correlation}),
-    )
+    json(status, error_body(code, message, seed.uuid()))
+}
+
+/// The body Permission Assist answers `status` with (its documented error code), for an
+/// injected fault. A status it documents no code for (429) gets the snake-cased reason phrase.
+pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
+    let (code, text) = match status {
+        400 => ("validation_error", "One or more fields are invalid."),
+        401 => ("unauthorized", "Invalid or expired authentication token"),
+        403 => (
+            "forbidden",
+            "You do not have permission to perform this action.",
+        ),
+        404 => ("not_found", "The requested resource was not found."),
+        409 => (
+            "conflict",
+            "The request conflicts with the resource's current state.",
+        ),
+        422 => (
+            "unprocessable_entity",
+            "The request could not be processed.",
+        ),
+        500..=599 => ("server_error", "An unexpected server error occurred."),
+        _ => ("", super::reason(status)),
+    };
+    let code = if code.is_empty() {
+        super::reason(status).to_ascii_lowercase().replace(' ', "_")
+    } else {
+        code.to_string()
+    };
+    let mut body = error_body(&code, message.unwrap_or(text), Uuid::new_v4());
+    if status == 400 {
+        body["errors"] = json!([]);
+    }
+    body
 }
 
 fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {

@@ -441,12 +441,44 @@ impl Perscom {
     }
 }
 
+fn error_body(kind: &str, message: &str) -> Value {
+    json!({"error": {"message": message, "type": kind, "request_id": uuid::Uuid::new_v4().to_string(),
+                     "trace_id": uuid::Uuid::new_v4().to_string()}})
+}
+
 fn error(status: u16, kind: &str, message: &str) -> ResponseTemplate {
-    json(
-        status,
-        json!({"error": {"message": message, "type": kind, "request_id": uuid::Uuid::new_v4().to_string(),
-                         "trace_id": uuid::Uuid::new_v4().to_string()}}),
-    )
+    json(status, error_body(kind, message))
+}
+
+const UNAUTHENTICATED: &str = "You are not authenticated. Please provide a valid API key that contains your PERSCOM ID to continue.";
+const FORBIDDEN: &str = "The API key provided does not have the correct permissions and/or scopes to perform the requested action.";
+const NOT_FOUND: &str = "The requested resource or endpoint could not be found.";
+
+/// The body PERSCOM answers `status` with (its exception type and, for the codes PERSCOM fixes
+/// the text of, that text; where the source is cut, its beginning), for an injected fault.
+pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
+    let (kind, fixed) = match status {
+        401 => ("AuthenticationException", UNAUTHENTICATED),
+        402 => ("HttpException", "A valid subscription is required."),
+        403 => ("HttpException", FORBIDDEN),
+        404 => ("NotFoundHttpException", NOT_FOUND),
+        422 => ("ValidationException", "The given data was invalid."),
+        429 => (
+            "ThrottleRequestsException",
+            "You have exceeded the API rate limit. Please wait a minute before trying again.",
+        ),
+        500 => ("Exception", "There was a server error."),
+        503 => (
+            "HttpException",
+            "The API is currently down for maintenance.",
+        ),
+        _ => ("HttpException", super::reason(status)),
+    };
+    let mut body = error_body(kind, message.unwrap_or(fixed));
+    if status == 422 {
+        body["error"]["errors"] = json!({});
+    }
+    body
 }
 
 fn validation(errors: Map<String, Value>) -> ResponseTemplate {
@@ -464,19 +496,11 @@ fn validation(errors: Map<String, Value>) -> ResponseTemplate {
 }
 
 fn not_found() -> ResponseTemplate {
-    error(
-        404,
-        "NotFoundHttpException",
-        "The requested resource or endpoint could not be found.",
-    )
+    error(404, "NotFoundHttpException", NOT_FOUND)
 }
 
 fn forbidden() -> ResponseTemplate {
-    error(
-        403,
-        "HttpException",
-        "The API key provided does not have the correct permissions and/or scopes to perform the requested action.",
-    )
+    error(403, "HttpException", FORBIDDEN)
 }
 
 fn body(request: &Request) -> Option<Value> {
@@ -542,11 +566,7 @@ impl Perscom {
         let Some(key) =
             key.filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
         else {
-            return error(
-                401,
-                "AuthenticationException",
-                "You are not authenticated. Please provide a valid API key that contains your PERSCOM ID to continue.",
-            );
+            return error(401, "AuthenticationException", UNAUTHENTICATED);
         };
         if let Some(id) = request.headers.get("x-perscom-id")
             && !id
