@@ -268,6 +268,16 @@ fn written(status: u16, object: &str, v: &Value) -> ResponseTemplate {
 }
 
 impl Intacct {
+    /// Expires every access token issued so far, [`Sandbox::INTACCT_TOKEN`] included: calls
+    /// that carry one get the gateway's 401 `GW-0031`. Refresh tokens stay valid.
+    pub(crate) fn expire_tokens(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .access_tokens
+            .clear();
+    }
+
     /// A mock with seed data.
     pub(crate) fn seeded() -> Self {
         let mut seed = Seed::new(0x1a_ac_c7);
@@ -492,7 +502,7 @@ impl Intacct {
         let mut state = State {
             objects,
             next_key: key,
-            access_tokens: HashMap::new(),
+            access_tokens: HashMap::from([(Sandbox::INTACCT_TOKEN.to_string(), None)]),
             refresh_tokens: HashSet::new(),
             issued: 0,
             seed,

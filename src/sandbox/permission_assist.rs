@@ -317,6 +317,73 @@ impl PermissionAssist {
     }
 
     /// Adds a catch hook URL: every later access request is sent to it.
+    /// Sets the status of import `id` as Permission Assist's builder would: `Running` stamps
+    /// `buildStart`; `Finished`, `Failed` and `Canceled` stamp `buildEnd` and write the `log`
+    /// (and, for `Finished`, the `metrics`). `false` when the sandbox has no such import.
+    pub(crate) fn set_import_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(import) = st.imports.iter_mut().find(|i| i["id"].as_str() == Some(id)) else {
+            return false;
+        };
+        let now = json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string());
+        import["status"] = json!(status);
+        match status {
+            "Pending" => {
+                for field in ["buildStart", "buildEnd", "log", "metrics"] {
+                    import[field] = Value::Null;
+                }
+            }
+            "Running" | "Canceling" => {
+                if import["buildStart"].is_null() {
+                    import["buildStart"] = now;
+                }
+            }
+            _ => {
+                if import["buildStart"].is_null() {
+                    import["buildStart"] = now.clone();
+                }
+                import["buildEnd"] = now;
+                import["log"] = json!(format!("Build {}.", status.to_lowercase()));
+                import["metrics"] = if status == "Finished" {
+                    json!({"accounts": 0, "changes": 0})
+                } else {
+                    Value::Null
+                };
+            }
+        }
+        true
+    }
+
+    /// Sets the status of personnel event `id` (`Open`, `Resolved`, ...); `Resolved` and
+    /// `Completed` stamp `completedOn`. `false` when the sandbox has no such event.
+    pub(crate) fn set_event_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(event) = st.events.iter_mut().find(|e| e["id"].as_str() == Some(id)) else {
+            return false;
+        };
+        event["status"] = json!(status);
+        event["completedOn"] = if matches!(status, "Resolved" | "Completed") {
+            json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+        } else {
+            Value::Null
+        };
+        true
+    }
+
+    /// Sets the status of access request `id`. `false` when the sandbox has no such request.
+    pub(crate) fn set_access_request_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(request) = st
+            .requests
+            .iter_mut()
+            .find(|r| r["id"].as_str() == Some(id))
+        else {
+            return false;
+        };
+        request["status"] = json!(status);
+        true
+    }
+
     pub(crate) fn register(&self, url: String) {
         self.catch_hooks
             .lock()

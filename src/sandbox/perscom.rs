@@ -675,6 +675,25 @@ fn collection(
     if method == "POST" && matches!(tail, [_] | [_, "image"]) && multipart(request).is_some() {
         return upload(store, key, request, kind, tail);
     }
+    // Writes honour `include` as reads do: refused before anything is written, applied to
+    // what the response returns.
+    let names = include_names(request);
+    if method != "GET"
+        && tail != ["search"]
+        && let Err(r) = check_includes(kind, &names)
+    {
+        return r;
+    }
+    let included = |store: &Store, mut items: Vec<Value>| {
+        for item in &mut items {
+            expand(store, item, &names);
+        }
+        items
+    };
+    let one = |store: &Store, status: u16, item: Value| {
+        let item = included(store, vec![item]).remove(0);
+        json(status, json!({"data": item}))
+    };
     match (method, tail) {
         ("GET", []) => {
             let items: Vec<Value> = store.data[kind.segment]
@@ -722,7 +741,7 @@ fn collection(
                 fields.insert(f.to_string(), json!(id));
             }
             match create(store, kind, fields) {
-                Ok(v) => json(201, json!({"data": v})),
+                Ok(v) => one(store, 201, v),
                 Err(r) => r,
             }
         }
@@ -751,7 +770,7 @@ fn collection(
                     Err(r) => return r,
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         ("PATCH", ["batch"]) => {
             let Some(Value::Object(resources)) =
@@ -772,7 +791,7 @@ fn collection(
                     None => return not_found(),
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         ("DELETE", ["batch"]) => {
             let Some(ids) =
@@ -795,7 +814,7 @@ fn collection(
                     None => return not_found(),
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         (m, [id]) => {
             let Ok(id) = id.parse::<i64>() else {
@@ -822,7 +841,7 @@ fn collection(
                         return error(400, "HttpException", "The body is not JSON.");
                     };
                     match update(store, kind, id, &changes, &in_parent) {
-                        Some(v) => json(200, json!({"data": v})),
+                        Some(v) => one(store, 200, v),
                         None => not_found(),
                     }
                 }
@@ -835,7 +854,7 @@ fn collection(
                         Some(i) => {
                             let gone = list.remove(i);
                             store.changed(kind, "deleted", &gone, json!([]));
-                            json(200, json!({"data": gone}))
+                            one(store, 200, gone)
                         }
                         None => not_found(),
                     }
