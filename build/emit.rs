@@ -185,3 +185,24 @@ pub fn scope_table(spec: &serde_json::Value) -> Result<Option<String>, String> {
     out.push_str("];\n");
     Ok(Some(out))
 }
+
+/// The sandbox's route table: every operation as (method, path template, `operationId`), so the
+/// sandbox can name the operation a request is for (fault injection, its request log).
+pub fn routes(spec: &serde_json::Value) -> String {
+    let mut out = String::from(
+        "/// Every operation as (method, path template, `operationId`), in document order.\n\
+         pub(crate) const ROUTES: &[(&str, &str, &str)] = &[\n",
+    );
+    for (_, path, method) in crate::adapt::operations(spec) {
+        let id = spec["paths"][&path][&method]["operationId"]
+            .as_str()
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    ({:?}, {path:?}, {id:?}),",
+            method.to_ascii_uppercase()
+        );
+    }
+    out.push_str("];\n");
+    out
+}

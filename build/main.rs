@@ -96,6 +96,11 @@ fn generate(
     if let Some(table) = emit::scope_table(&json)? {
         write(out_dir, &format!("{module}_scopes.rs"), &table)?;
     }
+    write(
+        out_dir,
+        &format!("{module}_routes.rs"),
+        &emit::routes(&json),
+    )?;
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;

@@ -38,11 +38,10 @@ async fn roster_streams_with_ranks_across_pages() {
             .all(|u| u.rank.as_ref().is_some_and(|r| Some(r.id) == u.rank_id))
     );
     let pages = sandbox
-        .received_requests()
-        .await
-        .iter()
-        .filter(|r| r.url.path().ends_with("/v2/users"))
-        .map(|r| r.url.query().unwrap_or_default().to_string())
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation_id == Some("list_users"))
+        .map(|r| r.query.unwrap_or_default())
         .collect::<Vec<_>>();
     assert_eq!(pages.len(), 8);
     assert!(

@@ -160,14 +160,25 @@ fn ia_error(
     error_id: &str,
     details: Vec<Value>,
 ) -> ResponseTemplate {
+    json(
+        status,
+        ia_error_body(status, code, message, error_id, details),
+    )
+}
+
+fn ia_error_body(
+    status: u16,
+    code: &str,
+    message: &str,
+    error_id: &str,
+    details: Vec<Value>,
+) -> Value {
     let support = format!(
         "Sbx{:X}%7E{}",
         status as u64 * 7919 + message.len() as u64,
         error_id.replace('-', "")
     );
-    json(
-        status,
-        json!({
+    json!({
             "ia::result": {"ia::error": {
                 "code": code,
                 "message": message,
@@ -176,9 +187,47 @@ fn ia_error(
                 "supportId": support,
                 "details": details,
             }},
-            "ia::meta": {"totalCount": 1, "totalSuccess": 0, "totalError": 1}
-        }),
-    )
+        "ia::meta": {"totalCount": 1, "totalSuccess": 0, "totalError": 1}
+    })
+}
+
+/// The body Intacct answers `status` with, for an injected fault: the gateway's `ia::error`
+/// (401 `GW-0031`, 429 `GW-0010`, ...), or OAuth's `{error, error_description}` from the token
+/// endpoint (`create_token`).
+pub(crate) fn fault_body(status: u16, message: Option<&str>, operation_id: &str) -> Value {
+    if operation_id == "create_token" {
+        let code = match status {
+            401 => "invalid_client",
+            400..=499 => "invalid_request",
+            503 => "temporarily_unavailable",
+            _ => "server_error",
+        };
+        return json!({"error": code, "error_description": message.unwrap_or(super::reason(status))});
+    }
+    let (code, id, text) = match status {
+        400 => ("invalidRequest", "REST-1064", "The request is not valid"),
+        401 => ("GW-0031", "GW-0031", "Invalid or expired access token"),
+        403 => (
+            "forbidden",
+            "REST-1003",
+            "You do not have permission for this operation",
+        ),
+        404 => ("notFound", "REST-1026", "Requested resource was not found"),
+        409 => (
+            "conflict",
+            "REST-1030",
+            "The request conflicts with an existing record",
+        ),
+        422 => ("operationFailed", "REST-1064", "The operation failed"),
+        429 => ("GW-0010", "GW-0010", "Rate limit exceeded"),
+        503 => (
+            "serviceUnavailable",
+            "GW-0503",
+            "The service is temporarily unavailable",
+        ),
+        _ => ("internalServerError", "REST-1000", super::reason(status)),
+    };
+    ia_error_body(status, code, message.unwrap_or(text), id, vec![])
 }
 
 fn detail(code: &str, message: String, error_id: &str, target: &str) -> Value {
@@ -219,6 +268,16 @@ fn written(status: u16, object: &str, v: &Value) -> ResponseTemplate {
 }
 
 impl Intacct {
+    /// Expires every access token issued so far, [`Sandbox::INTACCT_TOKEN`] included: calls
+    /// that carry one get the gateway's 401 `GW-0031`. Refresh tokens stay valid.
+    pub(crate) fn expire_tokens(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .access_tokens
+            .clear();
+    }
+
     /// A mock with seed data.
     pub(crate) fn seeded() -> Self {
         let mut seed = Seed::new(0x1a_ac_c7);
@@ -443,7 +502,7 @@ impl Intacct {
         let mut state = State {
             objects,
             next_key: key,
-            access_tokens: HashMap::new(),
+            access_tokens: HashMap::from([(Sandbox::INTACCT_TOKEN.to_string(), None)]),
             refresh_tokens: HashSet::new(),
             issued: 0,
             seed,

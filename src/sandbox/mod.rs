@@ -1,5 +1,5 @@
-//! An embedded, stateful mock of every enabled API, built on wiremock: for the tour, for your
-//! own tests, and for trying the SDK without credentials.
+//! An embedded, stateful mock of every enabled API: for the tour, for your own tests, and for
+//! trying the SDK without credentials.
 //!
 //! ```
 //! # #[cfg(feature = "permission-assist")]
@@ -13,23 +13,125 @@
 //!     .build()
 //!     .unwrap();
 //! let page = client.list_identities().send().await.unwrap();
-//! assert_eq!(page.total_count, Some(230));
+//! assert_eq!(page.total_count, Some(Sandbox::PERMISSION_ASSIST_IDENTITIES));
 //! # });
 //! ```
 //!
 //! Each API lives under its own prefix on one local server, with seeded data that changes as
 //! you write (stage an import and it is `Pending`; cancel it and it is `Canceling`). Enable the
-//! `sandbox` feature in your `[dev-dependencies]` to use it in your tests.
+//! `sandbox` feature in your `[dev-dependencies]` to use it in your tests. The seed is the
+//! same on every start; each [`Sandbox::start`] is a fresh copy, so tests do not share state.
 //!
-//! It also calls out, as the vendors do: register a URL of yours and the sandbox delivers
-//! PERSCOM's signed webhook events for the changes you make
-//! ([`Sandbox::register_perscom_webhook`]) and Permission Assist's catch hooks for the access
-//! requests it creates ([`Sandbox::register_permission_assist_catch_hook`]), so a receiver can
-//! be tested end to end. [`Sandbox::webhook_deliveries`] lists every attempt.
+//! # A test tool
+//!
+//! - **Faults**: [`Sandbox::fault`] makes calls of any operation (named by its `operationId`,
+//!   optionally one path or the nth call) answer with a status and the API's own error body,
+//!   a `Retry-After`, added latency, or a dropped connection (before the response or in the
+//!   middle of the body), for the next N calls or until [`Sandbox::clear_faults`]. See
+//!   [`Fault`], and `examples/sandbox_faults.rs`.
+//! - **What was sent**: [`Sandbox::requests`] lists every request received: operation,
+//!   method, path, query, headers and body with credentials redacted, and the status
+//!   answered, so a test can assert on its retries.
+//! - **Time and state**: [`Sandbox::set_import_status`], [`Sandbox::set_personnel_event_status`]
+//!   and [`Sandbox::set_access_request_status`] move Permission Assist's workflows on;
+//!   [`Sandbox::expire_intacct_tokens`] expires Intacct's access tokens.
+//! - **Webhooks**: register a URL of yours and the sandbox delivers PERSCOM's signed webhook
+//!   events for the changes you make ([`Sandbox::register_perscom_webhook`]) and Permission
+//!   Assist's catch hooks for the access requests it creates
+//!   ([`Sandbox::register_permission_assist_catch_hook`]); [`Sandbox::webhook_deliveries`]
+//!   lists every attempt.
+//!
+//! ```
+//! # #[cfg(feature = "permission-assist")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use futures::TryStreamExt;
+//! use permkit::sandbox::{Fault, Sandbox};
+//! use std::time::Duration;
+//!
+//! let sandbox = Sandbox::start().await;
+//! let client = permkit::permission_assist::Client::builder(sandbox.permission_assist_url())
+//!     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+//!     .retry(permkit::RetryPolicy::default().with_initial_backoff(Duration::from_millis(10)))
+//!     .build()
+//!     .unwrap();
+//! // Page 2 fails once with a 503, then once with a 429.
+//! sandbox.fault(Fault::on("list_identities").nth_call(2).status(503));
+//! sandbox.fault(Fault::on("list_identities").nth_call(3).status(429).retry_after(Duration::from_millis(100)));
+//! let all: Vec<_> = client.list_identities().stream().try_collect().await.unwrap();
+//! assert_eq!(all.len(), 230);
+//! let statuses: Vec<_> = sandbox.requests().iter().filter_map(|r| r.status).collect();
+//! assert_eq!(statuses, [200, 503, 429, 200, 200, 200, 200]);
+//! # });
+//! ```
+//!
+//! # How it is built
+//!
+//! The APIs' mocks answer behind a [wiremock](https://docs.rs/wiremock) server. In front of it,
+//! on the address [`Sandbox::uri`] gives, is a small hyper server of the sandbox's own: it
+//! names each request's operation (from a route table the build script writes from each
+//! spec), records it, applies faults, and passes everything else on. It replaced wiremock as
+//! the listening server because a wiremock responder can only answer: it cannot close a
+//! connection without a response, or in the middle of a body.
+//!
+//! # Keys and tokens
+//!
+//! | API | credential | what it may do |
+//! |---|---|---|
+//! | Permission Assist | [`Sandbox::PERMISSION_ASSIST_TOKEN`] (bearer) | everything |
+//! | PERSCOM | [`Sandbox::PERSCOM_API_KEY`] | every scope |
+//! | PERSCOM | [`Sandbox::PERSCOM_LIMITED_API_KEY`] | the `view:` scopes except `view:settings`: it lacks every `create:`, `update:` and `delete:` scope, `view:settings` and `clear:cache`, so writes, `GET /settings` and `POST /cache` answer 403 |
+//! | Intacct | [`Sandbox::INTACCT_TOKEN`] | a valid access token from the start (company level) |
+//! | Intacct | [`Sandbox::INTACCT_CLIENT_ID`], [`Sandbox::INTACCT_CLIENT_SECRET`], [`Sandbox::INTACCT_USERNAME`] (`admin@SANDBOX`, or `admin@SANDBOX\|US-East` for an entity) | the client-credentials grant; tokens last one hour, and a refresh token is issued too (single use, rotated) |
+//!
+//! Any other key or token gets the API's 401.
+//!
+//! # Seeded data
+//!
+//! **Permission Assist** (under `/permission-assist/api`), the bank "First Bank of Valkyrie":
+//! - [`PERMISSION_ASSIST_IDENTITIES`](Sandbox::PERMISSION_ASSIST_IDENTITIES) (230) identities
+//!   sorted by last then first name, 50 a page (5 pages); every 23rd is `Disabled`, every 41st
+//!   `Removed`, the rest `Active`. The first is [`Sandbox::PERMISSION_ASSIST_IDENTITY`].
+//! - 6 applications: *Jack Henry Silverlake* ([`Sandbox::PERMISSION_ASSIST_SCHEDULED_APPLICATION`],
+//!   scheduled connector), *Active Directory* (scheduled; where access requests go), *Valkyrie
+//!   Loan Origination* ([`Sandbox::PERMISSION_ASSIST_FILE_APPLICATION`], file connector with the
+//!   groups *Employees*, required, and *Privileges*), *Wire Transfer Portal* (file: *Users*),
+//!   *Legacy Teller System* ([`Sandbox::PERMISSION_ASSIST_ARCHIVED_APPLICATION`], archived:
+//!   staging it is refused) and *Document Imaging* (scheduled).
+//! - 60 imports (`Finished`, `Failed` or `Canceled`), 120 personnel events (every
+//!   `WorkflowStatus`) and 140 access requests.
+//!
+//! **PERSCOM** (under `/perscom`, versions `v1` and `v2`), one company:
+//! - [`PERSCOM_USERS`](Sandbox::PERSCOM_USERS) (300) users; `GET /me` is user 1. 12 ranks
+//!   (Private to Major), 10 positions, 5 specialties, 6 units, 4 statuses, 8 awards and 6
+//!   qualifications.
+//! - Each user's records: 1 to 4 rank records, 0 to 3 award records, an assignment record, a
+//!   service record and qualification records; record dates run from 2023-01 and stop in
+//!   2025-10.
+//! - `include` is honoured wherever the API takes it: lists, show, search, and the responses
+//!   of create, update, delete and the batch operations; a relation the resource does not
+//!   allow is a 422.
+//!
+//! **Intacct** (under `/intacct/ia/api/v1`), the company `SANDBOX` with the entities `US-East`,
+//! `US-West` and `UK`: [`INTACCT_PERMISSIONS`](Sandbox::INTACCT_PERMISSIONS) (600)
+//! permissions, 14 roles with their permission assignments, 48 users (the first is `admin`), 6
+//! user groups and their members; the query service pages by 100 (`size` up to 4,000).
+//!
+//! # State transitions
+//!
+//! | what | by the API | by the sandbox |
+//! |---|---|---|
+//! | Permission Assist import | stage or upload: `Pending`; cancel (`Pending` or `Running` only, else 409): `Canceling` | [`Sandbox::set_import_status`]: `Running`, `Finished`, `Failed`, `Canceled` |
+//! | Permission Assist personnel event | onboard, role transition: `Pending`; offboard, leave of absence: `Scheduled` | [`Sandbox::set_personnel_event_status`]: `Open`, `Resolved`, `Completed`, ... |
+//! | Permission Assist access request | created `Pending` with each personnel event | [`Sandbox::set_access_request_status`] |
+//! | catch hook | delivered once per access request; answering its callback twice is a 409 | |
+//! | Intacct access token | valid one hour | [`Sandbox::expire_intacct_tokens`]: expired now |
+//! | Intacct refresh token | valid once (rotated by each refresh) | |
 
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
+mod faults;
+mod front;
 #[cfg(feature = "intacct")]
 mod intacct;
 #[cfg(feature = "permission-assist")]
@@ -38,7 +140,12 @@ mod permission_assist;
 mod perscom;
 #[cfg(feature = "perscom")]
 mod perscom_webhooks;
+mod request_log;
+mod routes;
 mod webhooks;
+
+pub use faults::Fault;
+pub use request_log::RecordedRequest;
 
 #[cfg(feature = "perscom")]
 pub use perscom_webhooks::{PerscomWebhook, WebhookMethod};
@@ -67,12 +174,15 @@ impl Respond for Route {
 
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
+    front: front::Front,
     server: MockServer,
     outbox: Arc<webhooks::Outbox>,
     #[cfg(feature = "perscom")]
     perscom: Arc<perscom::Perscom>,
     #[cfg(feature = "permission-assist")]
     permission_assist: Arc<permission_assist::PermissionAssist>,
+    #[cfg(feature = "intacct")]
+    intacct: Arc<intacct::Intacct>,
 }
 
 impl Drop for Sandbox {
@@ -83,9 +193,7 @@ impl Drop for Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("uri", &self.server.uri())
-            .finish()
+        f.debug_struct("Sandbox").field("uri", &self.uri()).finish()
     }
 }
 
@@ -102,6 +210,36 @@ impl Sandbox {
     pub const INTACCT_CLIENT_SECRET: &'static str = "sandbox-secret";
     /// The Intacct sandbox's user (`user@company`).
     pub const INTACCT_USERNAME: &'static str = "admin@SANDBOX";
+    /// An Intacct access token the sandbox accepts from the start (company level, no entity),
+    /// for a client built with `.token(..)` instead of minting one through `create_token`.
+    /// [`Sandbox::expire_intacct_tokens`] expires it too.
+    pub const INTACCT_TOKEN: &'static str = "intacct_sandbox_token";
+
+    /// How many identities the Permission Assist sandbox is seeded with.
+    pub const PERMISSION_ASSIST_IDENTITIES: u64 = 230;
+    /// The first identity in Permission Assist's list (Anthony Anderson, `Active`).
+    pub const PERMISSION_ASSIST_IDENTITY: uuid::Uuid =
+        uuid::Uuid::from_u128(0xe8e05c2e_fb1f_44ba_95c6_da59cfdffd08);
+    /// A Permission Assist application with a scheduled connector (Jack Henry Silverlake):
+    /// `stage_application_import` takes it.
+    pub const PERMISSION_ASSIST_SCHEDULED_APPLICATION: uuid::Uuid =
+        uuid::Uuid::from_u128(0x720d180c_e80b_40de_8750_b527586b7524);
+    /// A Permission Assist application with a file connector (Valkyrie Loan Origination):
+    /// `upload_application_import` takes it, with a part for the required file group
+    /// [`PERMISSION_ASSIST_FILE_GROUP`](Sandbox::PERMISSION_ASSIST_FILE_GROUP).
+    pub const PERMISSION_ASSIST_FILE_APPLICATION: uuid::Uuid =
+        uuid::Uuid::from_u128(0x8338f6d1_cb06_4914_99bc_3d71f4417d87);
+    /// The required file group (*Employees*) of
+    /// [`PERMISSION_ASSIST_FILE_APPLICATION`](Sandbox::PERMISSION_ASSIST_FILE_APPLICATION).
+    pub const PERMISSION_ASSIST_FILE_GROUP: uuid::Uuid =
+        uuid::Uuid::from_u128(0xc30c84b6_e243_4afb_bc5e_17fa693fa1d7);
+    /// An archived Permission Assist application (Legacy Teller System): staging it is a 400.
+    pub const PERMISSION_ASSIST_ARCHIVED_APPLICATION: uuid::Uuid =
+        uuid::Uuid::from_u128(0xccfc6f60_b278_40ab_96bd_6775af808835);
+    /// How many users the PERSCOM sandbox is seeded with (ids 1 to 300).
+    pub const PERSCOM_USERS: u64 = 300;
+    /// How many permissions the Intacct sandbox is seeded with.
+    pub const INTACCT_PERMISSIONS: u64 = 600;
 
     /// Starts a sandbox on a free local port, seeded for every enabled API.
     ///
@@ -114,13 +252,15 @@ impl Sandbox {
             Arc::new(permission_assist::PermissionAssist::seeded().with_outbox(outbox.clone()));
         #[cfg(feature = "perscom")]
         let perscom = Arc::new(perscom::Perscom::seeded().with_outbox(outbox.clone()));
+        #[cfg(feature = "intacct")]
+        let intacct = Arc::new(intacct::Intacct::seeded());
         let services: Vec<Arc<dyn Service>> = vec![
             #[cfg(feature = "permission-assist")]
             permission_assist.clone(),
             #[cfg(feature = "perscom")]
             perscom.clone(),
             #[cfg(feature = "intacct")]
-            Arc::new(intacct::Intacct::seeded()),
+            intacct.clone(),
         ];
         for service in services {
             let prefix = regex_escape(service.prefix());
@@ -129,42 +269,212 @@ impl Sandbox {
                 .mount(&server)
                 .await;
         }
+        let front = front::Front::start(server.uri())
+            .await
+            .expect("the sandbox cannot listen on a loopback port");
         Sandbox {
+            front,
             server,
             outbox,
             #[cfg(feature = "perscom")]
             perscom,
             #[cfg(feature = "permission-assist")]
             permission_assist,
+            #[cfg(feature = "intacct")]
+            intacct,
         }
     }
 
     /// The server's root URL (`http://127.0.0.1:PORT`).
     pub fn uri(&self) -> String {
-        self.server.uri()
+        format!("http://{}", self.front.addr)
     }
 
     /// Permission Assist's base URL (ending in `/api`).
     #[cfg(feature = "permission-assist")]
     pub fn permission_assist_url(&self) -> String {
-        format!("{}{}", self.server.uri(), permission_assist::PREFIX)
+        format!("{}{}", self.uri(), permission_assist::PREFIX)
     }
 
     /// PERSCOM's host URL (the SDK adds the version).
     #[cfg(feature = "perscom")]
     pub fn perscom_url(&self) -> String {
-        format!("{}{}", self.server.uri(), perscom::PREFIX)
+        format!("{}{}", self.uri(), perscom::PREFIX)
     }
 
     /// Intacct's base URL (ending in `/ia/api/v1`).
     #[cfg(feature = "intacct")]
     pub fn intacct_url(&self) -> String {
-        format!("{}{}", self.server.uri(), intacct::PREFIX)
+        format!("{}{}", self.uri(), intacct::PREFIX)
     }
 
-    /// Every request the sandbox has received, for assertions in tests.
+    /// The requests the mocks answered, as wiremock records them (not those a fault answered,
+    /// and credentials unredacted). Prefer [`requests`](Sandbox::requests): it names each
+    /// operation, shows faults and redacts secrets.
     pub async fn received_requests(&self) -> Vec<Request> {
         self.server.received_requests().await.unwrap_or_default()
+    }
+
+    /// Every request the sandbox received since it started (or since
+    /// [`clear_requests`](Sandbox::clear_requests)), oldest first: method, path, query,
+    /// operation, headers and body, credentials redacted, and what the sandbox answered.
+    ///
+    /// ```
+    /// # #[cfg(feature = "perscom")]
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::sandbox::Sandbox;
+    /// let sandbox = Sandbox::start().await;
+    /// let client = permkit::perscom::Client::builder(sandbox.perscom_url())
+    ///     .api_key(Sandbox::PERSCOM_API_KEY)
+    ///     .build()
+    ///     .unwrap();
+    /// client.list_users().send().await.unwrap();
+    /// let calls = sandbox.requests();
+    /// assert_eq!(calls.len(), 1);
+    /// assert_eq!(calls[0].operation_id, Some("list_users"));
+    /// # });
+    /// ```
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.front.shared.requests()
+    }
+
+    /// Forgets the requests received so far.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.clear_requests();
+    /// assert!(sandbox.requests().is_empty());
+    /// # });
+    /// ```
+    pub fn clear_requests(&self) {
+        self.front.shared.clear_requests();
+    }
+
+    /// Arms `fault`: from now on the calls it matches fail as it says (see [`Fault`]). Faults
+    /// are consulted in the order they were armed; each counts the calls it matches.
+    ///
+    /// ```
+    /// # #[cfg(feature = "permission-assist")]
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::sandbox::{Fault, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.fault(Fault::on("get_identity").status(404).times(1));
+    /// let client = permkit::permission_assist::Client::builder(sandbox.permission_assist_url())
+    ///     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+    ///     .build()
+    ///     .unwrap();
+    /// let err = client.get_identity(uuid::Uuid::nil()).send().await.unwrap_err();
+    /// assert_eq!(err.status(), Some(404));
+    /// # });
+    /// ```
+    pub fn fault(&self, fault: Fault) {
+        self.front.shared.faults.arm(fault);
+    }
+
+    /// Disarms every fault.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.fault(permkit::sandbox::Fault::on("list_users").status(503));
+    /// sandbox.clear_faults();
+    /// # });
+    /// ```
+    pub fn clear_faults(&self) {
+        self.front.shared.faults.clear();
+    }
+
+    /// Moves Permission Assist import `import_id` to `status`, as the vendor's builder would
+    /// (`Pending` -> `Running` -> `Finished` or `Failed`; `Canceling` -> `Canceled`), so a
+    /// poll-until-done loop can reach its end. `Running` stamps `buildStart`; a final status
+    /// stamps `buildEnd` and writes the `log` (`metrics` too, for `Finished`). Any status may
+    /// be set from any other. Returns `false` when the sandbox has no such import.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::permission_assist::{Client, types, types::ImportStatus};
+    /// use permkit::sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::start().await;
+    /// let client = Client::builder(sandbox.permission_assist_url())
+    ///     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+    ///     .build()
+    ///     .unwrap();
+    /// let request = types::StageImportRequest {
+    ///     application_id: Sandbox::PERMISSION_ASSIST_SCHEDULED_APPLICATION,
+    /// };
+    /// let staged = client.stage_application_import().body(request).send().await.unwrap();
+    /// assert_eq!(staged.status, ImportStatus::Pending);
+    /// assert!(sandbox.set_import_status(staged.id, ImportStatus::Finished));
+    /// let done = client.get_application_import(staged.id).send().await.unwrap();
+    /// assert_eq!(done.status, ImportStatus::Finished);
+    /// # });
+    /// ```
+    #[cfg(feature = "permission-assist")]
+    pub fn set_import_status(
+        &self,
+        import_id: uuid::Uuid,
+        status: crate::permission_assist::types::ImportStatus,
+    ) -> bool {
+        self.permission_assist
+            .set_import_status(&import_id.to_string(), &status.to_string())
+    }
+
+    /// Moves Permission Assist personnel event `event_id` to `status` (`Pending`/`Scheduled`
+    /// -> `Open` -> `Resolved` or `Completed`, or `Canceled`, `Snoozed`). `Resolved` and
+    /// `Completed` stamp `completedOn`. Returns `false` when the sandbox has no such event.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::permission_assist::types::WorkflowStatus;
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// assert!(!sandbox.set_personnel_event_status(uuid::Uuid::nil(), WorkflowStatus::Resolved));
+    /// # });
+    /// ```
+    #[cfg(feature = "permission-assist")]
+    pub fn set_personnel_event_status(
+        &self,
+        event_id: uuid::Uuid,
+        status: crate::permission_assist::types::WorkflowStatus,
+    ) -> bool {
+        self.permission_assist
+            .set_event_status(&event_id.to_string(), &status.to_string())
+    }
+
+    /// Moves Permission Assist access request `request_id` to `status` (`Pending` -> `Open`
+    /// -> `Resolved`). Returns `false` when the sandbox has no such request.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::permission_assist::types::WorkflowStatus;
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// assert!(!sandbox.set_access_request_status(uuid::Uuid::nil(), WorkflowStatus::Open));
+    /// # });
+    /// ```
+    #[cfg(feature = "permission-assist")]
+    pub fn set_access_request_status(
+        &self,
+        request_id: uuid::Uuid,
+        status: crate::permission_assist::types::WorkflowStatus,
+    ) -> bool {
+        self.permission_assist
+            .set_access_request_status(&request_id.to_string(), &status.to_string())
+    }
+
+    /// Expires every Intacct access token issued so far, [`Sandbox::INTACCT_TOKEN`] included:
+    /// the next call with one gets Intacct's 401 `GW-0031`, so re-authentication can be
+    /// tested. Refresh tokens stay valid; tokens issued later are valid.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// sandbox.expire_intacct_tokens();
+    /// # });
+    /// ```
+    #[cfg(feature = "intacct")]
+    pub fn expire_intacct_tokens(&self) {
+        self.intacct.expire_tokens();
     }
 
     /// Registers a PERSCOM webhook, as PERSCOM's dashboard does: from now on every create,
@@ -242,6 +552,14 @@ fn regex_escape(s: &str) -> String {
         out.push(c);
         out
     })
+}
+
+/// The reason phrase of `status` (`Service Unavailable`), or `Error`.
+pub(crate) fn reason(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error")
 }
 
 /// A JSON response.

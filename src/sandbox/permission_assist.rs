@@ -45,12 +45,46 @@ pub(crate) struct PermissionAssist {
 /// The name the sandbox gives its catch hook event (the vendor's names are not documented).
 const ACCESS_REQUEST_CREATED: &str = "AccessRequestCreated";
 
+fn error_body(code: &str, message: &str, correlation: Uuid) -> Value {
+    json!({"error": code, "message": message, "correlationId": correlation.simple().to_string()})
+}
+
 fn error(status: u16, code: &str, message: &str, seed: &mut Seed) -> ResponseTemplate {
-    let correlation = seed.uuid().simple().to_string();
-    json(
-        status,
-        json!({"error": code, "message": message, "correlationId": correlation}),
-    )
+    json(status, error_body(code, message, seed.uuid()))
+}
+
+/// The body Permission Assist answers `status` with (its documented error code), for an
+/// injected fault. A status it documents no code for (429) gets the snake-cased reason phrase.
+pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
+    let (code, text) = match status {
+        400 => ("validation_error", "One or more fields are invalid."),
+        401 => ("unauthorized", "Invalid or expired authentication token"),
+        403 => (
+            "forbidden",
+            "You do not have permission to perform this action.",
+        ),
+        404 => ("not_found", "The requested resource was not found."),
+        409 => (
+            "conflict",
+            "The request conflicts with the resource's current state.",
+        ),
+        422 => (
+            "unprocessable_entity",
+            "The request could not be processed.",
+        ),
+        500..=599 => ("server_error", "An unexpected server error occurred."),
+        _ => ("", super::reason(status)),
+    };
+    let code = if code.is_empty() {
+        super::reason(status).to_ascii_lowercase().replace(' ', "_")
+    } else {
+        code.to_string()
+    };
+    let mut body = error_body(&code, message.unwrap_or(text), Uuid::new_v4());
+    if status == 400 {
+        body["errors"] = json!([]);
+    }
+    body
 }
 
 fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {
@@ -283,6 +317,73 @@ impl PermissionAssist {
     }
 
     /// Adds a catch hook URL: every later access request is sent to it.
+    /// Sets the status of import `id` as Permission Assist's builder would: `Running` stamps
+    /// `buildStart`; `Finished`, `Failed` and `Canceled` stamp `buildEnd` and write the `log`
+    /// (and, for `Finished`, the `metrics`). `false` when the sandbox has no such import.
+    pub(crate) fn set_import_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(import) = st.imports.iter_mut().find(|i| i["id"].as_str() == Some(id)) else {
+            return false;
+        };
+        let now = json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string());
+        import["status"] = json!(status);
+        match status {
+            "Pending" => {
+                for field in ["buildStart", "buildEnd", "log", "metrics"] {
+                    import[field] = Value::Null;
+                }
+            }
+            "Running" | "Canceling" => {
+                if import["buildStart"].is_null() {
+                    import["buildStart"] = now;
+                }
+            }
+            _ => {
+                if import["buildStart"].is_null() {
+                    import["buildStart"] = now.clone();
+                }
+                import["buildEnd"] = now;
+                import["log"] = json!(format!("Build {}.", status.to_lowercase()));
+                import["metrics"] = if status == "Finished" {
+                    json!({"accounts": 0, "changes": 0})
+                } else {
+                    Value::Null
+                };
+            }
+        }
+        true
+    }
+
+    /// Sets the status of personnel event `id` (`Open`, `Resolved`, ...); `Resolved` and
+    /// `Completed` stamp `completedOn`. `false` when the sandbox has no such event.
+    pub(crate) fn set_event_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(event) = st.events.iter_mut().find(|e| e["id"].as_str() == Some(id)) else {
+            return false;
+        };
+        event["status"] = json!(status);
+        event["completedOn"] = if matches!(status, "Resolved" | "Completed") {
+            json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+        } else {
+            Value::Null
+        };
+        true
+    }
+
+    /// Sets the status of access request `id`. `false` when the sandbox has no such request.
+    pub(crate) fn set_access_request_status(&self, id: &str, status: &str) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(request) = st
+            .requests
+            .iter_mut()
+            .find(|r| r["id"].as_str() == Some(id))
+        else {
+            return false;
+        };
+        request["status"] = json!(status);
+        true
+    }
+
     pub(crate) fn register(&self, url: String) {
         self.catch_hooks
             .lock()

@@ -441,12 +441,44 @@ impl Perscom {
     }
 }
 
+fn error_body(kind: &str, message: &str) -> Value {
+    json!({"error": {"message": message, "type": kind, "request_id": uuid::Uuid::new_v4().to_string(),
+                     "trace_id": uuid::Uuid::new_v4().to_string()}})
+}
+
 fn error(status: u16, kind: &str, message: &str) -> ResponseTemplate {
-    json(
-        status,
-        json!({"error": {"message": message, "type": kind, "request_id": uuid::Uuid::new_v4().to_string(),
-                         "trace_id": uuid::Uuid::new_v4().to_string()}}),
-    )
+    json(status, error_body(kind, message))
+}
+
+const UNAUTHENTICATED: &str = "You are not authenticated. Please provide a valid API key that contains your PERSCOM ID to continue.";
+const FORBIDDEN: &str = "The API key provided does not have the correct permissions and/or scopes to perform the requested action.";
+const NOT_FOUND: &str = "The requested resource or endpoint could not be found.";
+
+/// The body PERSCOM answers `status` with (its exception type and, for the codes PERSCOM fixes
+/// the text of, that text; where the source is cut, its beginning), for an injected fault.
+pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
+    let (kind, fixed) = match status {
+        401 => ("AuthenticationException", UNAUTHENTICATED),
+        402 => ("HttpException", "A valid subscription is required."),
+        403 => ("HttpException", FORBIDDEN),
+        404 => ("NotFoundHttpException", NOT_FOUND),
+        422 => ("ValidationException", "The given data was invalid."),
+        429 => (
+            "ThrottleRequestsException",
+            "You have exceeded the API rate limit. Please wait a minute before trying again.",
+        ),
+        500 => ("Exception", "There was a server error."),
+        503 => (
+            "HttpException",
+            "The API is currently down for maintenance.",
+        ),
+        _ => ("HttpException", super::reason(status)),
+    };
+    let mut body = error_body(kind, message.unwrap_or(fixed));
+    if status == 422 {
+        body["error"]["errors"] = json!({});
+    }
+    body
 }
 
 fn validation(errors: Map<String, Value>) -> ResponseTemplate {
@@ -464,19 +496,11 @@ fn validation(errors: Map<String, Value>) -> ResponseTemplate {
 }
 
 fn not_found() -> ResponseTemplate {
-    error(
-        404,
-        "NotFoundHttpException",
-        "The requested resource or endpoint could not be found.",
-    )
+    error(404, "NotFoundHttpException", NOT_FOUND)
 }
 
 fn forbidden() -> ResponseTemplate {
-    error(
-        403,
-        "HttpException",
-        "The API key provided does not have the correct permissions and/or scopes to perform the requested action.",
-    )
+    error(403, "HttpException", FORBIDDEN)
 }
 
 fn body(request: &Request) -> Option<Value> {
@@ -542,11 +566,7 @@ impl Perscom {
         let Some(key) =
             key.filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
         else {
-            return error(
-                401,
-                "AuthenticationException",
-                "You are not authenticated. Please provide a valid API key that contains your PERSCOM ID to continue.",
-            );
+            return error(401, "AuthenticationException", UNAUTHENTICATED);
         };
         if let Some(id) = request.headers.get("x-perscom-id")
             && !id
@@ -655,6 +675,25 @@ fn collection(
     if method == "POST" && matches!(tail, [_] | [_, "image"]) && multipart(request).is_some() {
         return upload(store, key, request, kind, tail);
     }
+    // Writes honour `include` as reads do: refused before anything is written, applied to
+    // what the response returns.
+    let names = include_names(request);
+    if method != "GET"
+        && tail != ["search"]
+        && let Err(r) = check_includes(kind, &names)
+    {
+        return r;
+    }
+    let included = |store: &Store, mut items: Vec<Value>| {
+        for item in &mut items {
+            expand(store, item, &names);
+        }
+        items
+    };
+    let one = |store: &Store, status: u16, item: Value| {
+        let item = included(store, vec![item]).remove(0);
+        json(status, json!({"data": item}))
+    };
     match (method, tail) {
         ("GET", []) => {
             let items: Vec<Value> = store.data[kind.segment]
@@ -702,7 +741,7 @@ fn collection(
                 fields.insert(f.to_string(), json!(id));
             }
             match create(store, kind, fields) {
-                Ok(v) => json(201, json!({"data": v})),
+                Ok(v) => one(store, 201, v),
                 Err(r) => r,
             }
         }
@@ -731,7 +770,7 @@ fn collection(
                     Err(r) => return r,
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         ("PATCH", ["batch"]) => {
             let Some(Value::Object(resources)) =
@@ -752,7 +791,7 @@ fn collection(
                     None => return not_found(),
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         ("DELETE", ["batch"]) => {
             let Some(ids) =
@@ -775,7 +814,7 @@ fn collection(
                     None => return not_found(),
                 }
             }
-            json(200, json!({"data": out}))
+            json(200, json!({"data": included(store, out)}))
         }
         (m, [id]) => {
             let Ok(id) = id.parse::<i64>() else {
@@ -802,7 +841,7 @@ fn collection(
                         return error(400, "HttpException", "The body is not JSON.");
                     };
                     match update(store, kind, id, &changes, &in_parent) {
-                        Some(v) => json(200, json!({"data": v})),
+                        Some(v) => one(store, 200, v),
                         None => not_found(),
                     }
                 }
@@ -815,7 +854,7 @@ fn collection(
                         Some(i) => {
                             let gone = list.remove(i);
                             store.changed(kind, "deleted", &gone, json!([]));
-                            json(200, json!({"data": gone}))
+                            one(store, 200, gone)
                         }
                         None => not_found(),
                     }

@@ -1,0 +1,109 @@
+//! Which API and operation a request to the sandbox is for: each API's path prefix on the
+//! sandbox, and its route table (method, path template, `operationId`), which the build script
+//! writes from the API's spec.
+
+use crate::Api;
+
+#[cfg(feature = "intacct")]
+mod intacct {
+    include!(concat!(env!("OUT_DIR"), "/intacct_routes.rs"));
+}
+#[cfg(feature = "permission-assist")]
+mod permission_assist {
+    include!(concat!(env!("OUT_DIR"), "/permission_assist_routes.rs"));
+}
+#[cfg(feature = "perscom")]
+mod perscom {
+    include!(concat!(env!("OUT_DIR"), "/perscom_routes.rs"));
+}
+
+/// Each enabled API with its prefix on the sandbox and its route table.
+fn apis() -> &'static [(
+    Api,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+)] {
+    &[
+        #[cfg(feature = "permission-assist")]
+        (
+            Api::PermissionAssist,
+            super::permission_assist::PREFIX,
+            permission_assist::ROUTES,
+        ),
+        #[cfg(feature = "perscom")]
+        (Api::Perscom, super::perscom::PREFIX, perscom::ROUTES),
+        #[cfg(feature = "intacct")]
+        (Api::Intacct, super::intacct::PREFIX, intacct::ROUTES),
+    ]
+}
+
+/// The API `path` (a path on the sandbox) belongs to, and the path under the API's prefix.
+pub(crate) fn api_of(path: &str) -> Option<(Api, &str)> {
+    apis().iter().find_map(|(api, prefix, _)| {
+        let rest = path.strip_prefix(prefix)?;
+        (rest.is_empty() || rest.starts_with('/')).then_some((*api, rest))
+    })
+}
+
+/// The `operationId` of `method path` in `api` (`path` under the API's prefix): the template
+/// that matches with the most literal segments wins (`/users/search` over `/users/{user}`).
+pub(crate) fn operation(api: Api, method: &str, path: &str) -> Option<&'static str> {
+    let (_, _, routes) = apis().iter().find(|(a, _, _)| *a == api)?;
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    routes
+        .iter()
+        .filter(|(m, _, _)| m.eq_ignore_ascii_case(method))
+        .filter_map(|(_, template, id)| {
+            let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
+            if parts.len() != segments.len() {
+                return None;
+            }
+            let mut literal = 0;
+            for (part, segment) in parts.iter().zip(&segments) {
+                if part.starts_with('{') && part.ends_with('}') {
+                    if segment.is_empty() {
+                        return None;
+                    }
+                } else if part == segment {
+                    literal += 1;
+                } else {
+                    return None;
+                }
+            }
+            Some((literal, *id))
+        })
+        .max_by_key(|(literal, _)| *literal)
+        .map(|(_, id)| id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(feature = "permission-assist")]
+    fn names_permission_assist_operations() {
+        let (api, rest) = api_of("/permission-assist/api/identities/42").unwrap();
+        assert_eq!(api, Api::PermissionAssist);
+        assert_eq!(operation(api, "GET", rest), Some("get_identity"));
+        assert_eq!(
+            operation(api, "POST", "/application-imports/stage"),
+            Some("stage_application_import")
+        );
+        assert_eq!(operation(api, "DELETE", "/identities/42"), None);
+    }
+
+    #[test]
+    #[cfg(feature = "perscom")]
+    fn literal_segments_win() {
+        assert_eq!(
+            operation(Api::Perscom, "POST", "/v2/users/search"),
+            Some("search_users")
+        );
+        assert_eq!(
+            operation(Api::Perscom, "GET", "/v2/users/7"),
+            Some("get_user")
+        );
+        assert_eq!(api_of("/perscomx/v2/users"), None);
+    }
+}
