@@ -86,7 +86,7 @@ impl Run {
     pub fn served<T>(&self, result: permkit::Result<T>, what: &str) -> permkit::Result<Option<T>> {
         match result {
             Err(e) if !self.real && e.kind() == permkit::ErrorKind::NotFound => {
-                println!("(the sandbox does not serve {what} yet: {e})");
+                println!("(the sandbox does not serve {what} yet: it answers 404)");
                 Ok(None)
             }
             other => other.map(Some),
