@@ -1,6 +1,7 @@
 //! Intacct authentication: OAuth 2.0 client credentials with a shared, single-flight token
 //! cache, entity selection per client and per call, a refresh token rotated into a store,
-//! and what a refused credential looks like (no secret in it).
+//! the token endpoint called by hand, and what a refused credential looks like (no secret in
+//! it).
 //!
 //! ```text
 //! cargo run --example intacct_auth
@@ -10,7 +11,9 @@
 //! `INTACCT_CLIENT_SECRET` and `INTACCT_USERNAME`, when set; the sandbox otherwise
 //! (`INTACCT_ENTITY` names an entity to try).
 
-use permkit::intacct::{Client, ClientBuilder, MemoryTokenStore};
+use permkit::Secret;
+use permkit::intacct::enums::OAuthGrantType;
+use permkit::intacct::{Client, ClientBuilder, MemoryTokenStore, types};
 use permkit::sandbox::Sandbox;
 use std::sync::Arc;
 
@@ -63,22 +66,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("same with the header on one call: {}", per_call.items.len());
 
     if !real {
-        // A refresh token (the sandbox hands one out with client credentials), rotated on use.
-        let first: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/oauth2/token", sandbox.intacct_url()))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", Sandbox::INTACCT_CLIENT_ID),
-                ("client_secret", Sandbox::INTACCT_CLIENT_SECRET),
-                ("username", Sandbox::INTACCT_USERNAME),
-            ])
+        // The token endpoint called by hand (`create_token`): with client credentials the
+        // sandbox also hands out a refresh token, which a `TokenStore` keeps and rotates.
+        let first = client
+            .create_token()
+            .body(
+                types::TokenRequest::builder()
+                    .grant_type(OAuthGrantType::ClientCredentials)
+                    .client_id(Some(Sandbox::INTACCT_CLIENT_ID.to_string()))
+                    .client_secret(Some(Secret::from(Sandbox::INTACCT_CLIENT_SECRET)))
+                    .username(Some(Sandbox::INTACCT_USERNAME.to_string())),
+            )
             .send()
-            .await?
-            .json()
             .await?;
-        let store = Arc::new(MemoryTokenStore::new(
-            first["refresh_token"].as_str().unwrap_or_default(),
-        ));
+        println!(
+            "create_token: a {:?} token for {:?} s (shown redacted: {:?})",
+            first.token_type, first.expires_in, first.access_token
+        );
+        let refresh = first.refresh_token.ok_or("no refresh token")?;
+        let store = Arc::new(MemoryTokenStore::new(refresh));
         let refreshing = Client::builder(sandbox.intacct_url())
             .refresh_token(
                 Sandbox::INTACCT_CLIENT_ID,

@@ -8,25 +8,18 @@
 //! Uses `INTACCT_URL` with `INTACCT_TOKEN`, or with `INTACCT_CLIENT_ID`,
 //! `INTACCT_CLIENT_SECRET` and `INTACCT_USERNAME`, when set; the sandbox otherwise.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
 use permkit::intacct::query::{PermissionRecord, Query};
-use permkit::intacct::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 use std::collections::BTreeMap;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.intacct_url())
-            .client_credentials(
-                Sandbox::INTACCT_CLIENT_ID,
-                Sandbox::INTACCT_CLIENT_SECRET,
-                Sandbox::INTACCT_USERNAME,
-            )
-            .build()?,
-    };
+    let (client, _run) = common::intacct(&sandbox)?;
 
     // The plain list returns references only (up to about 100): fine for a first look.
     let refs = client.list_permissions().send().await?;

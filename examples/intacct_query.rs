@@ -1,5 +1,6 @@
 //! The Intacct query service: a filtered, sorted query with a filter expression, paging by
-//! hand and as a stream, the JSON sent, and an `ia::error` decoded with its details.
+//! hand and as a stream, the JSON sent, the raw `query` operation, an object's model
+//! (`get_model`), and an `ia::error` decoded with its details.
 //!
 //! ```text
 //! cargo run --example intacct_query
@@ -10,7 +11,7 @@
 
 use futures::TryStreamExt;
 use permkit::intacct::query::{Filter, Order, Query};
-use permkit::intacct::{Client, ClientBuilder};
+use permkit::intacct::{Client, ClientBuilder, types};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
@@ -71,6 +72,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for row in &page.items {
             println!("  {} {} {}", row["key"], row["module"], row["name"]);
         }
+    }
+
+    // The same service without the builder: the generated `query` operation and its body.
+    let raw = client
+        .query()
+        .body(
+            types::QueryRequest::builder()
+                .object("company-config/user-group")
+                .fields(vec!["key".to_string(), "id".to_string()])
+                .size(Some(5)),
+        )
+        .send()
+        .await?;
+    println!(
+        "\nquery(): {} user groups of {:?}",
+        raw.items.len(),
+        raw.total_count
+    );
+
+    // The model service: which fields an object has.
+    match client
+        .get_model()
+        .name("company-config/user-group")
+        .send()
+        .await?
+    {
+        types::ModelResult::ResourceModel(m) => {
+            let fields: Vec<&str> = m.fields.keys().map(String::as_str).collect();
+            println!("model of company-config/user-group: {}", fields.join(", "));
+        }
+        types::ModelResult::Array(list) => println!("{} resources match", list.len()),
     }
 
     // Counting: size 1 and read totalCount.

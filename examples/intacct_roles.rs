@@ -1,6 +1,6 @@
 //! Intacct roles: list roles, read one with its permission assignments, users and groups,
 //! find its assignments through the query service, and (in the sandbox, or with
-//! `INTACCT_WRITES=1`) create, update and delete a role.
+//! `PERMKIT_TOUR_WRITES=1`) create, update and delete a role of its own.
 //!
 //! ```text
 //! cargo run --example intacct_roles
@@ -9,27 +9,18 @@
 //! Uses `INTACCT_URL` with `INTACCT_TOKEN`, or with `INTACCT_CLIENT_ID`,
 //! `INTACCT_CLIENT_SECRET` and `INTACCT_USERNAME`, when set; the sandbox otherwise.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
 use permkit::intacct::query::{Filter, Query};
-use permkit::intacct::{Client, ClientBuilder, types};
+use permkit::intacct::types;
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, real) = match ClientBuilder::from_env() {
-        Some(builder) => (builder.build()?, true),
-        None => (
-            Client::builder(sandbox.intacct_url())
-                .client_credentials(
-                    Sandbox::INTACCT_CLIENT_ID,
-                    Sandbox::INTACCT_CLIENT_SECRET,
-                    Sandbox::INTACCT_USERNAME,
-                )
-                .build()?,
-            false,
-        ),
-    };
+    let (client, run) = common::intacct(&sandbox)?;
 
     let roles = client.list_roles().send().await?;
     println!("{} roles", roles.items.len());
@@ -80,9 +71,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("query: {} assignments of role {key}", rows.len());
 
-    if !real || std::env::var("INTACCT_WRITES").as_deref() == Ok("1") {
+    if run.creates("a role of the example's own") {
         let create = types::RoleCreateRequest::builder()
-            .id("permkit example role")
+            .id(format!("permkit example role {}", common::stamp()))
             .description(String::from("Created by the permkit example"))
             .role_type(types::RoleType::Enterprise)
             .apply_to(types::RoleApplyTo::LoginOnly);

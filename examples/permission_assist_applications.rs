@@ -4,19 +4,17 @@
 //! cargo run --example permission_assist_applications
 //! ```
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::permission_assist::{Client, ClientBuilder, types};
+use permkit::permission_assist::types;
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.permission_assist_url())
-            .token(Sandbox::PERMISSION_ASSIST_TOKEN)
-            .build()?,
-    };
+    let (client, _run) = common::permission_assist(&sandbox)?;
     let apps: Vec<types::Application> = client.list_applications().stream().try_collect().await?;
     for app in &apps {
         let detail = client.get_application(app.id).send().await?;

@@ -6,19 +6,16 @@
 //!
 //! Uses `PERMISSION_ASSIST_URL` and `PERMISSION_ASSIST_TOKEN` when set, the sandbox otherwise.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::permission_assist::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.permission_assist_url())
-            .token(Sandbox::PERMISSION_ASSIST_TOKEN)
-            .build()?,
-    };
+    let (client, _run) = common::permission_assist(&sandbox)?;
     let mut pages = client.list_identities().pages();
     let mut first = None;
     while let Some(page) = pages.try_next().await? {

@@ -1,4 +1,5 @@
-//! Permission Assist application imports: list, stage, cancel, and upload files.
+//! Permission Assist application imports: list and get them, stage one and cancel it, and
+//! upload files.
 //!
 //! ```text
 //! cargo run --example permission_assist_imports -- [FILE]
@@ -7,22 +8,18 @@
 //! Against a real server (`PERMISSION_ASSIST_URL`, `PERMISSION_ASSIST_TOKEN`) it only lists,
 //! unless `PERMKIT_TOUR_WRITES=1`; the upload needs `PERMISSION_ASSIST_FILE_GROUP`.
 
-use permkit::permission_assist::{Client, ClientBuilder, types};
+mod common;
+
+use common::Outcome;
+use permkit::permission_assist::types;
 use permkit::sandbox::Sandbox;
 use permkit::upload::{FilePart, Progress};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, real) = match ClientBuilder::from_env() {
-        Some(builder) => (builder.build()?, true),
-        None => (
-            Client::builder(sandbox.permission_assist_url())
-                .token(Sandbox::PERMISSION_ASSIST_TOKEN)
-                .build()?,
-            false,
-        ),
-    };
+    let (client, run) = common::permission_assist(&sandbox)?;
+    let real = run.real();
     let imports = client.list_application_imports().send().await?;
     println!(
         "{} imports; the latest:",
@@ -36,8 +33,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or("?");
         println!("  #{} {} {} ({})", i.number, app, i.status, i.type_);
     }
-    if real && std::env::var("PERMKIT_TOUR_WRITES").as_deref() != Ok("1") {
-        println!("(read-only: set PERMKIT_TOUR_WRITES=1 to stage, cancel and upload)");
+    if let Some(latest) = imports.items.first() {
+        let one = client.get_application_import(latest.id).send().await?;
+        println!(
+            "import #{}: {} file(s), started {:?}",
+            one.number,
+            one.files.len(),
+            one.build_start.map(|t| t.to_string())
+        );
+    }
+    if !run.creates("staging, cancelling and uploading an import") {
         return Ok(());
     }
     let apps = client.list_applications().send().await?.items;

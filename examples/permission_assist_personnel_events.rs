@@ -1,26 +1,28 @@
-//! Permission Assist personnel events: filter, get, and (in the sandbox or with
-//! `PERMKIT_TOUR_WRITES=1`) create an offboarding event.
+//! Permission Assist personnel events: filter and get them, onboard a new person, and offboard,
+//! move (role transition) or send on leave an existing one.
 //!
 //! ```text
 //! cargo run --example permission_assist_personnel_events
 //! ```
+//!
+//! Uses `PERMISSION_ASSIST_URL` and `PERMISSION_ASSIST_TOKEN` when set, the sandbox otherwise.
+//! Against a real server it only reads unless `PERMKIT_TOUR_WRITES=1` (the onboarding of a new
+//! person), and it changes an existing identity only when `PERMKIT_EXAMPLE_TARGET_ID` holds
+//! that identity's id.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::permission_assist::{Client, ClientBuilder, types};
+use permkit::Timestamp;
+use permkit::permission_assist::types;
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, real) = match ClientBuilder::from_env() {
-        Some(builder) => (builder.build()?, true),
-        None => (
-            Client::builder(sandbox.permission_assist_url())
-                .token(Sandbox::PERMISSION_ASSIST_TOKEN)
-                .build()?,
-            false,
-        ),
-    };
+    let (client, run) = common::permission_assist(&sandbox)?;
+
     let pending: Vec<types::PersonnelEvent> = client
         .list_personnel_events()
         .status(types::WorkflowStatus::Pending)
@@ -50,31 +52,92 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             detail.activity.len()
         );
     }
-    if real && std::env::var("PERMKIT_TOUR_WRITES").as_deref() != Ok("1") {
-        println!("(read-only: set PERMKIT_TOUR_WRITES=1 to create an event)");
-        return Ok(());
+
+    let today = chrono::Utc::now().date_naive();
+    let in_days = |n: u64| Timestamp::from_date(today + chrono::Days::new(n));
+
+    // A new person: nobody's record changes.
+    if run.creates("an onboarding event for a new identity") {
+        let onboard = client
+            .create_onboard_event()
+            .body(
+                types::OnboardRequest::builder()
+                    .identity(
+                        types::NewIdentity::builder()
+                            .first_name("Grace")
+                            .last_name("Hopper")
+                            .identity_type(Some(types::IdentityTypeInput::Employee)),
+                    )
+                    .effective_date(in_days(7))
+                    .comment(Some("Onboarded by a permkit example".to_string())),
+            )
+            .send()
+            .await?;
+        println!(
+            "onboard event #{} is {} for {}",
+            onboard.number,
+            onboard.status,
+            onboard
+                .affected_identity
+                .as_ref()
+                .map(|i| format!("{} {}", i.first_name, i.last_name))
+                .unwrap_or_default()
+        );
     }
-    let identity = client
-        .list_identities()
-        .send()
-        .await?
-        .items
-        .into_iter()
-        .next()
-        .ok_or("no identities")?;
-    let when = chrono::Utc::now().date_naive() + chrono::Days::new(14);
-    let created = client
-        .create_offboard_event()
-        .body(types::OffboardRequest {
-            identity_id: identity.id,
-            effective_date: permkit::Timestamp::from_date(when),
-            comment: Some("Offboarded by a permkit example".into()),
+
+    // An existing person: on a real server only the one named in PERMKIT_EXAMPLE_TARGET_ID.
+    let sandbox_pick = if run.real() {
+        None
+    } else {
+        client
+            .list_identities()
+            .send()
+            .await?
+            .items
+            .into_iter()
+            .find(|i| i.type_ == Some(types::IdentityType::Employee))
+            .map(|i| i.id)
+    };
+    let Some(identity) = run.target(sandbox_pick, "offboard, move and send on leave")? else {
+        return Ok(());
+    };
+    let transition = client
+        .create_role_transition_event()
+        .body(types::RoleTransitionRequest {
+            identity_id: identity,
+            effective_date: in_days(14),
+            end_date: Some(in_days(28)),
+            identity: None,
+            comment: Some("Role transition by a permkit example".into()),
         })
         .send()
         .await?;
     println!(
-        "created offboard event #{} ({}) for {} {}",
-        created.number, created.status, identity.first_name, identity.last_name
+        "role transition #{} is {} (overlap until {:?})",
+        transition.number,
+        transition.status,
+        transition.needed_until.map(|t| t.to_string())
     );
+    let leave = client
+        .create_leave_of_absence_event()
+        .body(types::LeaveOfAbsenceRequest {
+            identity_id: identity,
+            effective_date: in_days(30),
+            end_date: Some(in_days(60)),
+            comment: Some("Leave of absence by a permkit example".into()),
+        })
+        .send()
+        .await?;
+    println!("leave of absence #{} is {}", leave.number, leave.status);
+    let offboard = client
+        .create_offboard_event()
+        .body(types::OffboardRequest {
+            identity_id: identity,
+            effective_date: in_days(90),
+            comment: Some("Offboarded by a permkit example".into()),
+        })
+        .send()
+        .await?;
+    println!("offboard event #{} is {}", offboard.number, offboard.status);
     Ok(())
 }

@@ -1,36 +1,26 @@
 //! PERSCOM batch operations: create several ranks in one transaction, update them keyed by id,
-//! delete them by id (a DELETE with a body). The sandbox always; a real server only with
-//! `PERMKIT_TOUR_WRITES=1`.
+//! delete them by id (a DELETE with a body): only the example's own ranks. The sandbox always; a
+//! real server (`PERSCOM_URL`, `PERSCOM_API_KEY`) only with `PERMKIT_TOUR_WRITES=1`.
 //!
 //! ```text
 //! cargo run --example perscom_batch
 //! ```
 
+mod common;
+
+use common::Outcome;
 use permkit::perscom::types::{
     BatchDeleteRequest, RankBatchCreate, RankBatchUpdate, RankCreate, RankUpdate,
 };
-use permkit::perscom::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) if std::env::var("PERMKIT_TOUR_WRITES").as_deref() == Ok("1") => {
-            builder.build()?
-        }
-        Some(_) => {
-            println!(
-                "PERSCOM_URL is set but PERMKIT_TOUR_WRITES is not 1: running against the sandbox instead"
-            );
-            Client::builder(sandbox.perscom_url())
-                .api_key(Sandbox::PERSCOM_API_KEY)
-                .build()?
-        }
-        None => Client::builder(sandbox.perscom_url())
-            .api_key(Sandbox::PERSCOM_API_KEY)
-            .build()?,
-    };
+    let (client, run) = common::perscom(&sandbox)?;
+    if !run.creates("ranks of the example's own, in batches") {
+        return Ok(());
+    }
 
     let new = |name: &str, abbr: &str| {
         RankCreate::try_from(

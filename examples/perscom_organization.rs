@@ -1,5 +1,5 @@
-//! PERSCOM organisation: ranks, positions, specialties, units, statuses, awards and
-//! qualifications, each streamed over every page.
+//! PERSCOM organisation: ranks, positions, specialties, units and statuses, each streamed over
+//! every page, and the groups, slots and roster.
 //!
 //! ```text
 //! cargo run --example perscom_organization
@@ -8,19 +8,16 @@
 //! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox
 //! otherwise. Read-only.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::perscom::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.perscom_url())
-            .api_key(Sandbox::PERSCOM_API_KEY)
-            .build()?,
-    };
+    let (client, run) = common::perscom(&sandbox)?;
 
     let ranks: Vec<_> = client
         .list_ranks()
@@ -76,19 +73,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .try_collect()
         .await?;
     println!("statuses: {}", names(statuses));
-    let awards: Vec<_> = client
-        .list_awards()
-        .stream()
-        .map_ok(|a| a.name)
-        .try_collect()
-        .await?;
-    println!("awards: {}", names(awards));
-    let qualifications: Vec<_> = client
-        .list_qualifications()
-        .stream()
-        .map_ok(|q| q.name)
-        .try_collect()
-        .await?;
-    println!("qualifications: {}", names(qualifications));
+    // Groups, slots and the roster: the sandbox does not serve these yet.
+    if let Some(groups) = run.served(client.list_groups().send().await, "groups")? {
+        let names: Vec<String> = groups.items.into_iter().map(|g| g.name).collect();
+        println!("groups: {}", names.join(", "));
+    }
+    if let Some(slots) = run.served(client.list_slots().send().await, "slots")? {
+        println!("{:?} slots", slots.total_count);
+    }
+    if let Some(roster) = run.served(client.list_roster().send().await, "the roster")? {
+        println!("roster: {} groups", roster.items.len());
+    }
     Ok(())
 }

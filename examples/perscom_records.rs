@@ -1,6 +1,7 @@
 //! PERSCOM records: a user's rank, award, assignment, service and qualification records, the
-//! award records of the whole unit with the award included, and (sandbox, or a real server with
-//! `PERMKIT_TOUR_WRITES=1`) a promotion recorded as a new rank record.
+//! award records of the whole unit with the award included, and (on the sandbox, or for the user
+//! whose id `PERMKIT_EXAMPLE_TARGET_ID` names on a real server) a promotion recorded as a new
+//! rank record.
 //!
 //! ```text
 //! cargo run --example perscom_records
@@ -8,27 +9,18 @@
 //!
 //! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox otherwise.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
 use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::RankRecordCreateNested;
-use permkit::perscom::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, writes) = match ClientBuilder::from_env() {
-        Some(builder) => (
-            builder.build()?,
-            std::env::var("PERMKIT_TOUR_WRITES").as_deref() == Ok("1"),
-        ),
-        None => (
-            Client::builder(sandbox.perscom_url())
-                .api_key(Sandbox::PERSCOM_API_KEY)
-                .build()?,
-            true,
-        ),
-    };
+    let (client, run) = common::perscom(&sandbox)?;
     let Some(user) = client
         .list_users()
         .limit(1u64)
@@ -91,7 +83,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("\n{} award records in the unit", all_awards.len());
 
-    if writes {
+    // A promotion changes a person's record: on a real server only the named user's.
+    let sandbox_pick = (!run.real()).then_some(user.id);
+    if let Some(target) = run.target::<i64>(sandbox_pick, "record a promotion")? {
+        let user = client.get_user(target).send().await?;
         // The next rank up, by the ranks' order (or the same rank at the top).
         let ranks: Vec<_> = client
             .list_ranks()
@@ -124,8 +119,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "recorded promotion: rank record #{} (rank {})",
             created.id, created.rank_id
         );
-    } else {
-        println!("(set PERMKIT_TOUR_WRITES=1 to record a promotion on the real server)");
     }
     Ok(())
 }

@@ -8,19 +8,17 @@
 //! Uses `PERSCOM_URL`, `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the sandbox
 //! otherwise. Read-only (search is a POST that changes nothing).
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::perscom::{Client, ClientBuilder, Filter, FilterGroup, Operator, Search};
+use permkit::perscom::{Filter, FilterGroup, Operator, Search};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.perscom_url())
-            .api_key(Sandbox::PERSCOM_API_KEY)
-            .build()?,
-    };
+    let (client, _run) = common::perscom(&sandbox)?;
 
     // Sergeants and above in unit 2 or 3, newest first.
     let search = Search::new()

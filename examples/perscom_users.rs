@@ -8,19 +8,16 @@
 //! Uses `PERSCOM_URL` (the host), `PERSCOM_API_KEY` and optional `PERSCOM_ID` when set, the
 //! sandbox otherwise. Read-only.
 
+mod common;
+
+use common::Outcome;
 use futures::TryStreamExt;
-use permkit::perscom::{Client, ClientBuilder};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let client = match ClientBuilder::from_env() {
-        Some(builder) => builder.build()?,
-        None => Client::builder(sandbox.perscom_url())
-            .api_key(Sandbox::PERSCOM_API_KEY)
-            .build()?,
-    };
+    let (client, _run) = common::perscom(&sandbox)?;
 
     let mut pages = client
         .list_users()

@@ -13,8 +13,10 @@
 //! | PERSCOM | `PERSCOM_URL` (the host), `PERSCOM_API_KEY`, optional `PERSCOM_ID` |
 //! | Intacct | `INTACCT_URL` (ending in `/ia/api/v1`), and `INTACCT_TOKEN` or `INTACCT_CLIENT_ID` + `INTACCT_CLIENT_SECRET` + `INTACCT_USERNAME` |
 //!
-//! Against a real server the tour only reads, unless `PERMKIT_TOUR_WRITES=1`. It exits non-zero
-//! when any step fails.
+//! Against a real server the tour only reads, unless `PERMKIT_TOUR_WRITES=1`; even then it only
+//! creates objects of its own (a user, a role, an onboarding, an import it cancels) and never
+//! changes an existing person's record: its refused offboarding names the nil identity, which
+//! cannot exist. It exits non-zero when any step fails.
 
 #[cfg(feature = "intacct")]
 mod intacct;
