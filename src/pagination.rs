@@ -7,6 +7,11 @@
 //! [`crate::ErrorKind::Pagination`] instead of looping when a server does not advance, or
 //! (page numbers) returns items an earlier page returned ([`Repeats`]).
 //!
+//! `.prefetch(n)` on a list builder (a [`Pager`]) or on the Intacct `Query` keeps up to `n`
+//! pages in flight once the next cursors are known, in order and lazily
+//! ([`paginate_ahead`] says how far ahead each paging style can see). Those requests count
+//! toward the client's [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
+//!
 //! ```
 //! use futures::{StreamExt, TryStreamExt};
 //! use permkit::pagination::{Page, Repeats, paginate, items};
@@ -268,20 +273,20 @@ where
 {
     fn new(first: u64, repeats: Repeats<T>, ahead: usize, fetch: F) -> Self {
         Pages {
-        fetch: Box::new(fetch),
-        ahead: ahead.max(1),
-        in_flight: FuturesOrdered::new(),
-        ready: VecDeque::new(),
-        cursors: VecDeque::new(),
-        next: Some(first),
-        last_scheduled: None,
-        step: None,
-        bound: None,
-        fetched: 0,
-        repeats,
-        seen: HashSet::new(),
-        done: false,
-    }
+            fetch: Box::new(fetch),
+            ahead: ahead.max(1),
+            in_flight: FuturesOrdered::new(),
+            ready: VecDeque::new(),
+            cursors: VecDeque::new(),
+            next: Some(first),
+            last_scheduled: None,
+            step: None,
+            bound: None,
+            fetched: 0,
+            repeats,
+            seen: HashSet::new(),
+            done: false,
+        }
     }
 }
 
@@ -342,7 +347,8 @@ where
             self.schedule(cursor);
         }
         while self.cursors.len() < self.ahead && self.fetched < MAX_PAGES {
-            let (Some(last), Some(step), Some(bound)) = (self.last_scheduled, self.step, self.bound)
+            let (Some(last), Some(step), Some(bound)) =
+                (self.last_scheduled, self.step, self.bound)
             else {
                 break;
             };
@@ -455,13 +461,9 @@ where
                 } else if this.cursors.front() != this.next.as_ref() {
                     this.forget_ahead();
                 }
-                if !this.done && this.ahead > 1 {
-                    // Send what can be sent now, so the server's waits overlap.
-                    if let Err(e) = this.fill() {
-                        this.done = true;
-                        this.forget_ahead();
-                        return Poll::Ready(Some(accepted.and(Err(e))));
-                    }
+                // Send what can be sent now, so the server's waits overlap. (A fill that
+                // fails fails again, and is returned, when the next page is asked for.)
+                if !this.done && this.ahead > 1 && this.fill().is_ok() {
                     this.drive(cx);
                 }
                 return Poll::Ready(Some(accepted));

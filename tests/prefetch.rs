@@ -88,7 +88,12 @@ async fn at_most_n_pages_are_in_flight() {
 #[tokio::test]
 async fn without_prefetch_one_page_at_a_time() {
     let (client, stats) = identities(6, |_| Duration::from_millis(5), None).await;
-    let all: Vec<_> = client.list_identities().stream().try_collect().await.unwrap();
+    let all: Vec<_> = client
+        .list_identities()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(last_names(&all), expected(60));
     assert_eq!(stats.max_in_flight(), 1);
 }
@@ -118,7 +123,10 @@ async fn an_error_comes_after_the_pages_before_it_and_ends_the_stream() {
     };
     assert_eq!(last_names(&seen), expected(40), "pages 1-4 first, in order");
     assert_eq!(e.status(), Some(500));
-    assert!(stream.next().await.is_none(), "the stream ends after an error");
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after an error"
+    );
 }
 
 #[tokio::test]
@@ -141,17 +149,18 @@ async fn dropping_the_stream_cancels_what_is_in_flight() {
     drop(stream);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(stats.requests(), 7, "nothing more is asked for");
-    assert_eq!(
-        client.request_counts().operation("list_identities").sent,
-        7
-    );
+    assert_eq!(client.request_counts().operation("list_identities").sent, 7);
 }
 
 #[tokio::test]
 async fn a_dropped_stream_gives_back_its_slots_under_the_client_limit() {
     let (url, _stats) = loopback::serve(Arc::new(|req: Req| {
         Box::pin(async move {
-            let page: u64 = req.query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let page: u64 = req
+                .query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
             if page > 1 {
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
@@ -198,7 +207,11 @@ async fn without_total(offsets: bool) -> (Vec<u64>, usize) {
             most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(5)).await;
             now.fetch_sub(1, Ordering::SeqCst);
-            let index = if offsets { (cursor - 1) / 10 + 1 } else { cursor };
+            let index = if offsets {
+                (cursor - 1) / 10 + 1
+            } else {
+                cursor
+            };
             let items: Vec<u64> = if index <= 3 { vec![index] } else { Vec::new() };
             Ok::<_, permkit::Error>(if offsets {
                 let next = (index < 3).then_some(cursor + 10);
@@ -336,7 +349,9 @@ async fn query_records_decode_each_row_once_into_the_type() {
         .await
         .unwrap();
     assert_eq!(
-        rows.iter().map(|r| r.key.parse::<u64>().unwrap()).collect::<Vec<_>>(),
+        rows.iter()
+            .map(|r| r.key.parse::<u64>().unwrap())
+            .collect::<Vec<_>>(),
         (1..=25).collect::<Vec<_>>()
     );
     #[derive(Debug, serde::Deserialize)]

@@ -15,7 +15,11 @@ async fn slow_identities(delay: Duration) -> (String, Arc<loopback::Stats>) {
     loopback::serve(Arc::new(move |req: Req| {
         Box::pin(async move {
             tokio::time::sleep(delay).await;
-            let page: u64 = req.query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let page: u64 = req
+                .query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
             Answer::json(loopback::identity_page(page, 20, 5))
         })
     }))
@@ -45,12 +49,23 @@ async fn users_own_concurrent_calls_stay_under_the_limit() {
 async fn prefetching_and_other_calls_share_the_limit() {
     let (url, stats) = slow_identities(Duration::from_millis(15)).await;
     let client = pa_client(&url, 3);
-    let a = client.list_identities().prefetch(8).stream().try_collect::<Vec<_>>();
-    let b = client.list_identities().prefetch(8).stream().try_collect::<Vec<_>>();
+    let a = client
+        .list_identities()
+        .prefetch(8)
+        .stream()
+        .try_collect::<Vec<_>>();
+    let b = client
+        .list_identities()
+        .prefetch(8)
+        .stream()
+        .try_collect::<Vec<_>>();
     let (a, b) = futures::future::try_join(a, b).await.unwrap();
     assert_eq!((a.len(), b.len()), (100, 100));
     assert_eq!(stats.max_in_flight(), 3);
-    assert_eq!(client.request_counts().operation("list_identities").sent, 40);
+    assert_eq!(
+        client.request_counts().operation("list_identities").sent,
+        40
+    );
 }
 
 #[tokio::test]
@@ -110,7 +125,10 @@ async fn a_token_request_cannot_deadlock_on_a_limit_of_one() {
     assert_eq!(tokens.load(Ordering::SeqCst), 1, "one token for all");
     // The token request holds no slot: the API calls alone are limited to 1.
     assert_eq!(stats.requests(), 6);
-    assert_eq!(client.request_counts().operation("get_role").sent, 5);
+    let counts = client.request_counts();
+    assert_eq!(counts.operation("get_role").sent, 5);
+    assert_eq!(counts.operation("create_token").sent, 1);
+    assert_eq!(counts.sent(), 6);
 }
 
 #[tokio::test]
@@ -122,9 +140,14 @@ async fn a_429_under_the_limit_is_retried_without_holding_the_slot() {
     let (url, _stats) = loopback::serve(Arc::new(move |req: Req| {
         let seen = seen.clone();
         Box::pin(async move {
-            let page: u64 = req.query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let page: u64 = req
+                .query
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1);
             if page == 1 && seen.fetch_add(1, Ordering::SeqCst) == 0 {
-                return Answer::status(429, r#"{"message":"slow down"}"#).header("retry-after", "1");
+                return Answer::status(429, r#"{"message":"slow down"}"#)
+                    .header("retry-after", "1");
             }
             Answer::json(loopback::identity_page(page, 20, 5))
         })
@@ -167,7 +190,11 @@ async fn counts_are_kept_per_operation() {
     let entity = client.with_entity("US-East").unwrap();
     entity.get_role("4").send().await.unwrap();
     let counts = client.request_counts();
-    assert_eq!(counts.operation("get_role").sent, 3, "shared with with_entity");
+    assert_eq!(
+        counts.operation("get_role").sent,
+        3,
+        "shared with with_entity"
+    );
     assert_eq!(counts.operation("get_permission").sent, 1);
     assert_eq!(counts.operation("query").sent, 0);
     assert_eq!((counts.sent(), counts.retries()), (4, 0));

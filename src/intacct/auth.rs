@@ -166,6 +166,8 @@ pub(crate) struct OAuth {
     pub(crate) grant: Grant,
     pub(crate) encoding: TokenEncoding,
     pub(crate) skew: Duration,
+    /// The client's request counter (token requests count as `create_token`).
+    pub(crate) counter: Arc<crate::transport::Counter>,
     cached: Mutex<Option<Cached>>,
     /// Held while a token is requested: everyone else waits and then reuses its result.
     gate: tokio::sync::Mutex<()>,
@@ -203,6 +205,7 @@ impl OAuth {
         grant: Grant,
         encoding: TokenEncoding,
         skew: Duration,
+        counter: Arc<crate::transport::Counter>,
     ) -> Self {
         OAuth {
             token_url,
@@ -210,6 +213,7 @@ impl OAuth {
             grant,
             encoding,
             skew,
+            counter,
             cached: Mutex::new(None),
             gate: tokio::sync::Mutex::new(()),
         }
@@ -311,6 +315,7 @@ impl OAuth {
         let started = Instant::now();
         // The client follows no redirect: a token endpoint that answers 3xx gets no second
         // copy of the client secret, wherever it points.
+        self.counter.sent("create_token", false);
         let mut resp = request.send().await.map_err(crate::error::from_reqwest)?;
         let status = resp.status();
         tracing::debug!(

@@ -316,6 +316,7 @@ impl ClientBuilder {
             )
         })?;
         let http = self.options.http_client(http::HeaderMap::new())?;
+        let counter = Arc::new(crate::transport::Counter::default());
         let auth: Arc<dyn Authenticate> = match credentials {
             Credentials::Token(token) => {
                 token.bearer_header()?;
@@ -335,6 +336,7 @@ impl ClientBuilder {
                     grant,
                     self.encoding,
                     self.skew,
+                    counter.clone(),
                 ))
             }
         };
@@ -350,6 +352,7 @@ impl ClientBuilder {
             |status, headers, body, _| super::errors::decode(status, headers, body),
         );
         inner.retry_after = super::errors::retry_after;
+        inner.counter = counter;
         Ok(Client::new_with_client(&base, http, inner))
     }
 }

@@ -21,9 +21,10 @@ pub struct OperationCounts {
     pub retries: u64,
 }
 
-/// A snapshot of the requests a client sent, per operation (`list_users`, `query`, and
-/// `oauth2_token` for Intacct's token requests). Clients made from one another
-/// (`with_entity`) share their counts.
+/// A snapshot of the requests a client sent, per operation (`list_users`, `query`...; Intacct's
+/// token requests count as `create_token`, whether the client made them for its credentials
+/// or you called `create_token`). Clients made from one another (`with_entity`) share their
+/// counts.
 ///
 /// ```no_run
 /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {

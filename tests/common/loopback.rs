@@ -172,7 +172,7 @@ pub fn identity(n: u64) -> serde_json::Value {
     serde_json::json!({
         "id": uuid::Uuid::from_u128(u128::from(n)), "kind": "Identity", "firstName": "Ada",
         "lastName": format!("Lovelace{n}"), "emailAddress": "ada@example.com",
-        "type": if n % 2 == 0 { "Service Account" } else { "Employee" }, "title": "Analyst",
+        "type": if n.is_multiple_of(2) { "Service Account" } else { "Employee" }, "title": "Analyst",
         "company": "First Bank", "division": "Retail", "department": "IT", "office": "Main",
         "supervisorName": "Martinez, Robert", "createdDate": "2019-03-01T10:00:00Z",
         "updatedDate": "2026-02-20T08:15:00", "firstSeenDate": "2020-01-01T00:00:00Z",
