@@ -184,7 +184,7 @@ fn identity(i: u64) -> serde_json::Value {
         "office": "Main", "supervisorName": "Martinez, Robert",
         "createdDate": "2019-03-01T10:00:00", "updatedDate": "2026-02-20T08:15:00",
         "firstSeenDate": "2020-01-01T00:00:00", "inactivatedDate": null,
-        "status": if i % 10 == 0 { "Disabled" } else { "Active" }
+        "status": if i.is_multiple_of(10) { "Disabled" } else { "Active" }
     })
 }
 
@@ -198,7 +198,7 @@ fn user(i: u64) -> serde_json::Value {
         "status_id": 1, "unit_id": 1 + i % 9, "unit_slot_id": null, "approved": true,
         "notes": null, "notes_updated_at": null, "profile_photo": null, "cover_photo": null,
         "last_seen_at": "2026-02-20T08:15:00.000000Z", "discord_user_id": null,
-        "display_name": name, "online": i % 5 == 0,
+        "display_name": name, "online": i.is_multiple_of(5),
         "profile_photo_url": null, "cover_photo_url": null,
         "last_assignment_change_date": "2025-11-01T00:00:00.000000Z",
         "last_rank_change_date": "2025-06-01T00:00:00.000000Z",
