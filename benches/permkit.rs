@@ -184,7 +184,7 @@ fn identity(i: u64) -> serde_json::Value {
         "office": "Main", "supervisorName": "Martinez, Robert",
         "createdDate": "2019-03-01T10:00:00", "updatedDate": "2026-02-20T08:15:00",
         "firstSeenDate": "2020-01-01T00:00:00", "inactivatedDate": null,
-        "status": if i % 10 == 0 { "Disabled" } else { "Active" }
+        "status": if i.is_multiple_of(10) { "Disabled" } else { "Active" }
     })
 }
 
@@ -198,7 +198,7 @@ fn user(i: u64) -> serde_json::Value {
         "status_id": 1, "unit_id": 1 + i % 9, "unit_slot_id": null, "approved": true,
         "notes": null, "notes_updated_at": null, "profile_photo": null, "cover_photo": null,
         "last_seen_at": "2026-02-20T08:15:00.000000Z", "discord_user_id": null,
-        "display_name": name, "online": i % 5 == 0,
+        "display_name": name, "online": i.is_multiple_of(5),
         "profile_photo_url": null, "cover_photo_url": null,
         "last_assignment_change_date": "2025-11-01T00:00:00.000000Z",
         "last_rank_change_date": "2025-06-01T00:00:00.000000Z",
@@ -415,34 +415,38 @@ const QUERY_SIZE: u64 = 100;
 // 1. Decoding one page.
 // ---------------------------------------------------------------------------------------------
 
-/// Decodes `json` as `Ours` and as `Base`, alternating, and prints the ratio.
-fn decode_pair<Ours, Base>(name: &str, json: &str, rounds: usize)
+/// Decodes `json` as `Ours` and as `Base`, one decode each in turn (so a busy machine slows
+/// both alike), for about `budget` in all, and prints the medians and the median of the
+/// paired ratios.
+fn decode_pair<Ours, Base>(name: &str, json: &str, budget: Duration)
 where
     Ours: serde::de::DeserializeOwned,
     Base: serde::de::DeserializeOwned,
 {
-    let iters = (2_000_000 / json.len()).max(10);
-    let mut ours = Vec::new();
-    let mut base = Vec::new();
-    for _ in 0..rounds.max(5) * 2 {
+    let (mut ours, mut base, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let start = Instant::now();
+    while start.elapsed() < budget || ours.len() < 50 {
         let t = Instant::now();
-        for _ in 0..iters {
-            std::hint::black_box(serde_json::from_str::<Ours>(json).unwrap());
-        }
-        ours.push(t.elapsed() / iters as u32);
+        std::hint::black_box(serde_json::from_str::<Ours>(json).unwrap());
+        let o = t.elapsed();
         let t = Instant::now();
-        for _ in 0..iters {
-            std::hint::black_box(serde_json::from_str::<Base>(json).unwrap());
-        }
-        base.push(t.elapsed() / iters as u32);
+        std::hint::black_box(serde_json::from_str::<Base>(json).unwrap());
+        let b = t.elapsed();
+        ours.push(o);
+        base.push(b);
+        ratios.push(speed_ratio(o, b));
     }
-    let (ours, base) = (median(ours), median(base));
     println!(
         "decode {name:<38} permkit {:>9.1?}  plain structs {:>9.1?}  speed ratio {:.2}",
-        ours,
-        base,
-        speed_ratio(ours, base)
+        median(ours),
+        median(base),
+        median_f64(ratios)
     );
+}
+
+fn median_f64(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,8 +466,7 @@ fn stream_pair<O, B>(
     O: AsyncFn() -> u64,
     B: AsyncFn() -> u64,
 {
-    let mut o = Vec::new();
-    let mut b = Vec::new();
+    let (mut o, mut b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     // One warm-up round each (connections, page cache).
     rt.block_on(async {
         assert_eq!(ours().await, n, "{name}: .stream() item count");
@@ -477,6 +480,7 @@ fn stream_pair<O, B>(
             let t = Instant::now();
             assert_eq!(base().await, n);
             b.push(t.elapsed());
+            ratios.push(speed_ratio(o[o.len() - 1], b[b.len() - 1]));
         });
     }
     let (o, b) = (median(o), median(b));
@@ -485,7 +489,7 @@ fn stream_pair<O, B>(
         "stream {name:<38} permkit {:>8.0} items/s  hand loop {:>8.0} items/s  speed ratio {:.2}",
         rate(o),
         rate(b),
-        speed_ratio(o, b)
+        median_f64(ratios)
     );
 }
 
@@ -854,7 +858,7 @@ fn main() {
     let only = std::env::var("PERMKIT_BENCH_ONLY").unwrap_or_default();
     let run = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     println!(
-        "permkit benchmarks: medians of {rounds} alternated rounds; speed ratio = permkit / baseline throughput\n"
+        "permkit benchmarks: contenders alternated; figures are medians ({rounds} rounds for streams and uploads); speed ratio = median of the paired permkit / baseline throughput ratios\n"
     );
 
     println!(
@@ -867,20 +871,21 @@ fn main() {
         size_of::<plain::Permission>(),
     );
     if run("decode") {
+        let budget = Duration::from_millis(env_num("PERMKIT_BENCH_DECODE_MS", 2000));
         decode_pair::<permkit::permission_assist::types::IdentityPage, plain::IdentityPage>(
             "50 Permission Assist identities",
             &identity_page(1, IDENTITY_SIZE, IDENTITY_SIZE),
-            rounds,
+            budget,
         );
         decode_pair::<permkit::perscom::types::UserList, plain::UserList>(
             "100 PERSCOM users",
             &user_page(1, USER_SIZE, USER_SIZE),
-            rounds,
+            budget,
         );
         decode_pair::<RecordPage, plain::QueryPage<plain::Permission>>(
             "100 Intacct permission rows",
             &permission_page(1, QUERY_SIZE, QUERY_SIZE),
-            rounds,
+            budget,
         );
     }
     if run("stream") {
