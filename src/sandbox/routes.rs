@@ -17,12 +17,11 @@ mod perscom {
     include!(concat!(env!("OUT_DIR"), "/perscom_routes.rs"));
 }
 
+/// One route: (method, path template, `operationId`).
+type Route = (&'static str, &'static str, &'static str);
+
 /// Each enabled API with its prefix on the sandbox and its route table.
-fn apis() -> &'static [(
-    Api,
-    &'static str,
-    &'static [(&'static str, &'static str, &'static str)],
-)] {
+fn apis() -> &'static [(Api, &'static str, &'static [Route])] {
     &[
         #[cfg(feature = "permission-assist")]
         (
