@@ -56,6 +56,21 @@ async fn main() -> Outcome {
     let today = chrono::Utc::now().date_naive();
     let in_days = |n: u64| Timestamp::from_date(today + chrono::Days::new(n));
 
+    // An existing person: on a real server only the one named in PERMKIT_EXAMPLE_TARGET_ID.
+    let sandbox_pick = if run.real() {
+        None
+    } else {
+        client
+            .list_identities()
+            .send()
+            .await?
+            .items
+            .into_iter()
+            .find(|i| i.type_ == Some(types::IdentityType::Employee))
+            .map(|i| i.id)
+    };
+    let target = run.target(sandbox_pick, "offboard, move and send on leave")?;
+
     // A new person: nobody's record changes.
     if run.creates("an onboarding event for a new identity") {
         let onboard = client
@@ -85,20 +100,7 @@ async fn main() -> Outcome {
         );
     }
 
-    // An existing person: on a real server only the one named in PERMKIT_EXAMPLE_TARGET_ID.
-    let sandbox_pick = if run.real() {
-        None
-    } else {
-        client
-            .list_identities()
-            .send()
-            .await?
-            .items
-            .into_iter()
-            .find(|i| i.type_ == Some(types::IdentityType::Employee))
-            .map(|i| i.id)
-    };
-    let Some(identity) = run.target(sandbox_pick, "offboard, move and send on leave")? else {
+    let Some(identity) = target else {
         return Ok(());
     };
     let transition = client

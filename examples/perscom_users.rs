@@ -1,5 +1,6 @@
 //! PERSCOM users: the whole roster streamed with ranks and units included, one page at a time
-//! with its metadata, one user with every record type, and the authenticated user.
+//! with its metadata, one user with every record type and their status history, and the
+//! authenticated user.
 //!
 //! ```text
 //! cargo run --example perscom_users
@@ -17,7 +18,7 @@ use permkit::sandbox::Sandbox;
 #[tokio::main]
 async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, _run) = common::perscom(&sandbox)?;
+    let (client, run) = common::perscom(&sandbox)?;
 
     let mut pages = client
         .list_users()
@@ -56,6 +57,13 @@ async fn main() -> Outcome {
             user.award_records.len(),
             user.service_records.len()
         );
+        // A user's status history: the sandbox does not serve it yet.
+        if let Some(statuses) = run.served(
+            client.list_user_status_records(id).send().await,
+            "status records",
+        )? {
+            println!("{} status records", statuses.items.len());
+        }
     }
 
     let me = client.get_me().send().await?;
