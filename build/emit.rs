@@ -206,3 +206,75 @@ pub fn routes(spec: &serde_json::Value) -> String {
     out.push_str("];\n");
     out
 }
+
+/// The sandbox's table of query parameters: for every operation, each query parameter's name,
+/// type, format, enum values (or PERSCOM's `x-perscom-includes`) and bounds, so the sandbox
+/// can refuse what the API would.
+pub fn params(spec: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let resolve = |v: &Value| -> Value {
+        let mut v = v.clone();
+        for _ in 0..4 {
+            let Some(r) = v.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let pointer = r.trim_start_matches('#');
+            v = spec.pointer(pointer).cloned().unwrap_or(Value::Null);
+        }
+        v
+    };
+    let mut out = String::from(
+        "/// Every query parameter of every operation.\n\
+         pub(crate) const PARAMS: &[crate::sandbox::validate::Param] = &[\n",
+    );
+    for (_, path, method) in crate::adapt::operations(spec) {
+        let item = &spec["paths"][&path];
+        let op = &item[&method];
+        let id = op["operationId"].as_str().unwrap_or_default();
+        let all = op["parameters"]
+            .as_array()
+            .into_iter()
+            .chain(item["parameters"].as_array())
+            .flatten();
+        for p in all {
+            let p = resolve(p);
+            if p["in"] != "query" {
+                continue;
+            }
+            let schema = resolve(&p["schema"]);
+            let (kind, schema) = match schema["type"].as_str() {
+                Some("array") => ("array", resolve(&schema["items"])),
+                Some(t) => (t, schema.clone()),
+                None => ("any", schema.clone()),
+            };
+            let text = |v: &Value| v.as_str().map(str::to_string);
+            let values: Vec<String> = match p.get("x-perscom-includes").and_then(Value::as_array) {
+                Some(list) => list.iter().filter_map(text).collect(),
+                None => schema["enum"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(text)
+                    .collect(),
+            };
+            let bound = |k: &str| match schema[k].as_i64() {
+                Some(n) => format!("Some({n})"),
+                None => "None".into(),
+            };
+            let _ = writeln!(
+                out,
+                "    crate::sandbox::validate::Param {{ operation: {id:?}, name: {:?}, array: {}, kind: {:?}, format: {:?}, values: &{:?}, includes: {}, minimum: {}, maximum: {} }},",
+                p["name"].as_str().unwrap_or_default(),
+                kind == "array",
+                schema["type"].as_str().unwrap_or("any"),
+                schema["format"].as_str().unwrap_or(""),
+                values,
+                p.get("x-perscom-includes").is_some(),
+                bound("minimum"),
+                bound("maximum"),
+            );
+        }
+    }
+    out.push_str("];\n");
+    out
+}

@@ -7,6 +7,7 @@
 use super::faults::{Drop, Fault, Faults};
 use super::request_log::{self, RecordedRequest};
 use super::routes;
+use super::validate;
 use crate::Api;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
@@ -170,6 +171,14 @@ async fn serve(
             ));
         }
     }
+    if let (Some((api, _)), Some(id)) = (found, operation_id) {
+        let problems = validate::check_query(api, id, parts.uri.query());
+        if !problems.is_empty() {
+            let (status, body) = validate::refusal(api, problems);
+            shared.set_status(index, Some(status));
+            return Ok(json_response(status, &body, None));
+        }
+    }
     let mut url = format!("{}{}", shared.upstream, path);
     if let Some(q) = parts.uri.query() {
         url = format!("{url}?{q}");
@@ -244,14 +253,23 @@ fn fault_response(
         #[allow(unreachable_patterns)]
         _ => serde_json::json!({"error": super::reason(status)}),
     };
+    json_response(status, &body, fault.retry_after)
+}
+
+/// A JSON answer, with a `Retry-After` (whole seconds, rounded up) if given.
+fn json_response(
+    status: u16,
+    body: &serde_json::Value,
+    retry_after: Option<std::time::Duration>,
+) -> hyper::Response<Body> {
     let mut response = hyper::Response::builder()
         .status(status)
         .header(http::header::CONTENT_TYPE, "application/json");
-    if let Some(wait) = fault.retry_after {
+    if let Some(wait) = retry_after {
         let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
         response = response.header(http::header::RETRY_AFTER, secs);
     }
-    let bytes = Bytes::from(serde_json::to_vec(&body).unwrap_or_default());
+    let bytes = Bytes::from(serde_json::to_vec(body).unwrap_or_default());
     response
         .body(full(bytes))
         .unwrap_or_else(|_| hyper::Response::new(full(Bytes::new())))

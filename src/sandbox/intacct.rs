@@ -230,6 +230,21 @@ pub(crate) fn fault_body(status: u16, message: Option<&str>, operation_id: &str)
     ia_error_body(status, code, message.unwrap_or(text), id, vec![])
 }
 
+/// Intacct's 400 `invalidRequest` for (parameter, message) problems, one detail each.
+pub(crate) fn invalid_query_body(problems: Vec<(String, String)>) -> Value {
+    let details = problems
+        .into_iter()
+        .map(|(target, message)| detail("invalidRequest", message, "REST-1009", &target))
+        .collect();
+    ia_error_body(
+        400,
+        "invalidRequest",
+        "The request has invalid parameters",
+        "REST-1009",
+        details,
+    )
+}
+
 fn detail(code: &str, message: String, error_id: &str, target: &str) -> Value {
     json!({"code": code, "message": message, "errorId": error_id, "target": target,
            "additionalInfo": {"messageId": "IA.NOT_A_VALID_FIELD", "placeholders": {"FIELD": target}, "propertySet": {}}})

@@ -142,6 +142,7 @@ mod perscom;
 mod perscom_webhooks;
 mod request_log;
 mod routes;
+pub(crate) mod validate;
 mod webhooks;
 
 pub use faults::Fault;

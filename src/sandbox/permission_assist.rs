@@ -88,16 +88,25 @@ pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
 }
 
 fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {
-    let correlation = seed.uuid().simple().to_string();
-    json(
-        400,
-        json!({
-            "error": "validation_error",
-            "message": "One or more fields are invalid.",
-            "correlationId": correlation,
-            "errors": errors.into_iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
-        }),
-    )
+    let errors = errors
+        .into_iter()
+        .map(|(f, m)| (f.to_string(), m))
+        .collect();
+    json(400, validation_body_with(errors, seed.uuid()))
+}
+
+fn validation_body_with(errors: Vec<(String, String)>, correlation: Uuid) -> Value {
+    json!({
+        "error": "validation_error",
+        "message": "One or more fields are invalid.",
+        "correlationId": correlation.simple().to_string(),
+        "errors": errors.into_iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
+    })
+}
+
+/// Permission Assist's 400 `validation_error` body for (field, message) problems.
+pub(crate) fn validation_body(problems: Vec<(String, String)>) -> Value {
+    validation_body_with(problems, Uuid::new_v4())
 }
 
 fn page_of(items: &[Value], page: usize) -> Value {

@@ -482,17 +482,27 @@ pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
 }
 
 fn validation(errors: Map<String, Value>) -> ResponseTemplate {
+    json(422, validation_body_of(errors))
+}
+
+fn validation_body_of(errors: Map<String, Value>) -> Value {
     let first = errors
         .values()
         .next()
         .and_then(|v| v[0].as_str())
         .unwrap_or("The given data was invalid.")
         .to_string();
-    json(
-        422,
-        json!({"error": {"message": first, "type": "ValidationException",
-                         "request_id": uuid::Uuid::new_v4().to_string(), "errors": errors}}),
-    )
+    json!({"error": {"message": first, "type": "ValidationException",
+                     "request_id": uuid::Uuid::new_v4().to_string(), "errors": errors}})
+}
+
+/// PERSCOM's 422 body for (field, message) problems.
+pub(crate) fn validation_body(problems: Vec<(String, String)>) -> Value {
+    let mut errors = Map::new();
+    for (field, message) in problems {
+        errors.insert(field, json!([message]));
+    }
+    validation_body_of(errors)
 }
 
 fn not_found() -> ResponseTemplate {
