@@ -5,8 +5,10 @@
 
 use permkit::sandbox::{Fault, Sandbox};
 use permkit::{ErrorKind, RetryPolicy};
-use std::time::{Duration, Instant};
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+use std::time::Duration;
 
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
         .with_max_retries(3)
@@ -46,7 +48,7 @@ async fn a_stream_retries_through_a_503_and_a_429() {
             .status(429)
             .retry_after(Duration::from_secs(1)),
     );
-    let started = Instant::now();
+    let started = std::time::Instant::now();
     let all: Vec<_> = client
         .list_identities()
         .stream()
@@ -228,7 +230,7 @@ async fn latency_makes_a_client_time_out() {
     let err = impatient.list_applications().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     // Latency alone: a patient client gets the usual answer, later.
-    let started = Instant::now();
+    let started = std::time::Instant::now();
     let client = permission_assist(&sandbox, RetryPolicy::none());
     assert!(client.list_applications().send().await.is_ok());
     assert!(started.elapsed() >= Duration::from_millis(400));

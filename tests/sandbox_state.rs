@@ -2,7 +2,6 @@
 //! expiry), its documented seed and constants, and `include` on PERSCOM writes.
 #![cfg(feature = "sandbox")]
 
-use permkit::ErrorKind;
 use permkit::sandbox::Sandbox;
 
 #[cfg(feature = "permission-assist")]
@@ -151,6 +150,7 @@ mod permission_assist {
 #[cfg(feature = "intacct")]
 mod intacct {
     use super::*;
+    use permkit::ErrorKind;
     use permkit::intacct::Client;
 
     #[tokio::test]
@@ -211,6 +211,7 @@ mod intacct {
 #[cfg(feature = "perscom")]
 mod perscom {
     use super::*;
+    use permkit::ErrorKind;
     use permkit::perscom::{Client, types};
     use serde_json::json;
 
