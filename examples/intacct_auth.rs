@@ -45,10 +45,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{ok} of 20 concurrent calls succeeded");
     if !real {
         let tokens = sandbox
-            .received_requests()
-            .await
+            .requests()
             .iter()
-            .filter(|r| r.url.path().ends_with("/oauth2/token"))
+            .filter(|r| r.path.ends_with("/oauth2/token"))
             .count();
         println!("token requests: {tokens}");
     }

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 doc=target/doc/permkit
 [ -d "$doc" ] || { echo "no rustdoc output in $doc: run cargo doc --no-deps --all-features first"; exit 1; }
 # progenitor_client::{Error, ResponseValue, ByteStream, ClientHooks, ClientInfo, OperationInfo},
-# the raw error body of 0.1, and the transport's internals.
-pattern='progenitor|ResponseValue|RawErrorBody|ClientHooks|ClientInfo|OperationInfo|transport::Inner|struct\.Inner\.html|SET_ASIDE|fn\.exec\.html'
+# the raw error body of 0.1, the transport's internals, and the sandbox's servers (wiremock, hyper).
+pattern='progenitor|wiremock::|hyper::|ResponseValue|RawErrorBody|ClientHooks|ClientInfo|OperationInfo|transport::Inner|struct\.Inner\.html|SET_ASIDE|fn\.exec\.html'
 hits=$(grep -rlE "$pattern" "$doc" --include='*.html' || true)
 if [ -n "$hits" ]; then
   echo "the public API names generator or internal types on these rustdoc pages:"

@@ -2,8 +2,7 @@
 //! request against Stoplight Prism serving `openapi/intacct.yaml`. Prism rejects any request
 //! that does not match the spec (path, parameters, body schema, content types) and answers
 //! with bodies generated from the spec, which must decode. `.ci/run` starts Prism and sets
-//! `PRISM_INTACCT_URL`; without it these tests say so and pass (the wiremock suites
-//! `intacct_*` cover the same calls).
+//! `PRISM_INTACCT_URL`; without it they fail (they are `#[ignore]`d, so a plain `cargo test` lists them as ignored).
 #![cfg(feature = "intacct")]
 
 use futures::TryStreamExt;

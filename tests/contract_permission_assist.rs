@@ -1,8 +1,7 @@
 //! Contract tests: every Permission Assist operation against Stoplight Prism serving
 //! `openapi/permission-assist.yaml`. Prism rejects any request that does not match the spec
 //! (parameters, body schema, content types, security) and answers with bodies generated from
-//! the spec, which must decode. `.ci/run` starts Prism and sets `PRISM_PERMISSION_ASSIST_URL`;
-//! without it these tests say so and pass (the wiremock suites cover the same calls).
+//! the spec, which must decode. `.ci/run` starts Prism and sets `PRISM_PERMISSION_ASSIST_URL`; without it they fail (they are `#[ignore]`d, so a plain `cargo test` lists them as ignored).
 #![cfg(feature = "permission-assist")]
 
 use permkit::permission_assist::{Client, types};

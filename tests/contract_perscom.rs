@@ -7,8 +7,8 @@
 //! the faithful `openapi/perscom.yaml` with the relation properties of response models pointing
 //! to relation-free copies (Prism 5 never finishes loading the reference cycles; see
 //! `openapi/perscom/README.md`). Paths, parameters and request bodies are the faithful ones.
-//! `.ci/run` starts Prism and sets `PRISM_PERSCOM_URL`; without it these tests say so and pass
-//! (the wiremock suites `tests/perscom_*.rs` cover the same calls).
+//! `.ci/run` starts Prism and sets `PRISM_PERSCOM_URL`; without it they fail
+//! (they are `#[ignore]`d, so a plain `cargo test` lists them as ignored).
 
 use permkit::perscom::types::{
     AnnouncementCreate, AssociateRequest, AttachRequest, BatchDeleteRequest, DetachRequest,

@@ -309,13 +309,6 @@ impl Sandbox {
         format!("{}{}", self.uri(), intacct::PREFIX)
     }
 
-    /// The requests the mocks answered, as wiremock records them (not those a fault answered,
-    /// and credentials unredacted). Prefer [`requests`](Sandbox::requests): it names each
-    /// operation, shows faults and redacts secrets.
-    pub async fn received_requests(&self) -> Vec<Request> {
-        self.server.received_requests().await.unwrap_or_default()
-    }
-
     /// Every request the sandbox received since it started (or since
     /// [`clear_requests`](Sandbox::clear_requests)), oldest first: method, path, query,
     /// operation, headers and body, credentials redacted, and what the sandbox answered.
