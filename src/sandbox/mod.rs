@@ -140,6 +140,8 @@ mod permission_assist;
 mod perscom;
 #[cfg(feature = "perscom")]
 mod perscom_webhooks;
+#[cfg(feature = "perscom")]
+mod perscom_seed;
 mod request_log;
 mod routes;
 mod webhooks;
