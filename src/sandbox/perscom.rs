@@ -1,21 +1,25 @@
 //! The PERSCOM sandbox: a unit roster of 300 users with ranks, positions, specialties, units,
-//! statuses, awards, qualifications and their records, behind Orion's conventions.
+//! statuses, awards, qualifications and their records, and the organisation around them
+//! (groups, slots, training credentials, forms, calendars, content, tasks, categories; the
+//! seed is in `perscom_seed.rs`), behind Orion's conventions.
 //!
 //! What works, under `/perscom/{v1|v2}`: index (`page`, `limit`, `include`), search (filters
 //! with every operator, `and`/`or`, one level of nesting, full-text search with its case
 //! sensitivity, sort, includes, the `hidden`/`visible` scopes of units), store (with 422
 //! validation errors), show, update (PUT/PATCH), destroy and the three batch operations on the
-//! main resources; a user's records under `/users/{id}/...`; `GET /me`; `POST /cache`;
-//! `GET /health`. [`Sandbox::PERSCOM_API_KEY`](super::Sandbox::PERSCOM_API_KEY) holds every
+//! main resources; a user's records under `/users/{id}/...` and a form's submissions under
+//! `/forms/{id}/submissions`; the many-to-many relations of `PIVOTS` (list, `attach`,
+//! `detach`); `GET /roster`; `GET /me`; `POST /cache`; `GET /health`. The newsfeed is
+//! read-only. [`Sandbox::PERSCOM_API_KEY`](super::Sandbox::PERSCOM_API_KEY) holds every
 //! scope; [`Sandbox::PERSCOM_LIMITED_API_KEY`](super::Sandbox::PERSCOM_LIMITED_API_KEY) holds
 //! only the `view:` scopes (and not `view:settings`), so any write answers 403.
 
 // Handlers answer with a ready response on every path, errors included.
 #![allow(clippy::result_large_err, clippy::type_complexity)]
 
+use super::perscom_seed::{self, with_meta};
 use super::perscom_webhooks::{self, Change, PerscomWebhook, RequestIds};
 use super::webhooks::Outbox;
-use super::perscom_seed::{self, with_meta};
 use super::{Sandbox, Service, bearer, json, query};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -154,7 +158,13 @@ const KINDS: &[Kind] = &[
         scope: "slot",
         required: &["name"],
         searchable: &["name"],
-        includes: &["position", "specialty", "units", "users", "assignment_records"],
+        includes: &[
+            "position",
+            "specialty",
+            "units",
+            "users",
+            "assignment_records",
+        ],
     },
     Kind {
         segment: "competencies",
@@ -210,7 +220,15 @@ const KINDS: &[Kind] = &[
         scope: "event",
         required: &["name", "calendar_id", "starts", "ends", "all_day"],
         searchable: &["name", "description", "location"],
-        includes: &["attachments", "author", "calendar", "comments", "image", "schedule", "tags"],
+        includes: &[
+            "attachments",
+            "author",
+            "calendar",
+            "comments",
+            "image",
+            "schedule",
+            "tags",
+        ],
     },
     Kind {
         segment: "announcements",
@@ -745,7 +763,9 @@ fn related(
             .collect(),
         Some(Value::Object(map)) => map
             .iter()
-            .filter_map(|(id, v)| Some((id.parse().ok()?, v.as_object().cloned().unwrap_or_default())))
+            .filter_map(|(id, v)| {
+                Some((id.parse().ok()?, v.as_object().cloned().unwrap_or_default()))
+            })
             .collect(),
         _ => {
             return validation(Map::from_iter([(
@@ -756,7 +776,8 @@ fn related(
     };
     let (parent_key, target_key) = pivot.keys();
     let rows = store.data.entry(pivot.table).or_default();
-    let is_row = |r: &Value, id: i64| r[&parent_key] == json!(parent_id) && r[&target_key] == json!(id);
+    let is_row =
+        |r: &Value, id: i64| r[&parent_key] == json!(parent_id) && r[&target_key] == json!(id);
     if method == "DELETE" {
         let mut detached = Vec::new();
         for (id, _) in pairs {
@@ -768,16 +789,21 @@ fn related(
         }
         return json(200, json!({"detached": detached}));
     }
-    if let Some((id, _)) = pairs
-        .iter()
-        .find(|(id, _)| !store.data[pivot.target].iter().any(|t| t["id"] == json!(id)))
-    {
+    if let Some((id, _)) = pairs.iter().find(|(id, _)| {
+        !store.data[pivot.target]
+            .iter()
+            .any(|t| t["id"] == json!(id))
+    }) {
         return validation(Map::from_iter([(
             "resources".to_string(),
             json!([format!("The selected resource {id} is invalid.")]),
         )]));
     }
-    let now = json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S.000000Z").to_string());
+    let now = json!(
+        chrono::Utc::now()
+            .format("%Y-%m-%dT%H:%M:%S.000000Z")
+            .to_string()
+    );
     let rows = store.data.entry(pivot.table).or_default();
     let mut attached = Vec::new();
     for (id, columns) in pairs {
@@ -1333,7 +1359,11 @@ fn expand(store: &Store, segment: &str, item: &mut Value, names: &[String]) {
         {
             // The other way round: a task's users.
             let (parent_key, target_key) = pivot.keys();
-            let rows = store.data.get(pivot.table).map(Vec::as_slice).unwrap_or(&[]);
+            let rows = store
+                .data
+                .get(pivot.table)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             item[head] = Value::Array(
                 rows.iter()
                     .filter(|r| r[&target_key] == json!(id))
@@ -1351,8 +1381,12 @@ fn expand(store: &Store, segment: &str, item: &mut Value, names: &[String]) {
             let children = head.replace('_', "-");
             if let Some(list) = store.data.get(children.as_str()) {
                 let key = format!("{}_id", kind.scope);
-                item[head] =
-                    Value::Array(list.iter().filter(|r| r[&key] == json!(id)).cloned().collect());
+                item[head] = Value::Array(
+                    list.iter()
+                        .filter(|r| r[&key] == json!(id))
+                        .cloned()
+                        .collect(),
+                );
             }
         }
     }
@@ -1660,5 +1694,51 @@ mod tests {
         assert_eq!(s.data["users"].len(), USERS);
         assert!(s.data["rank-records"].len() >= USERS);
         assert!(s.data["award-records"].len() > 100);
+    }
+
+    #[test]
+    fn seeded_relations_resolve() {
+        let p = Perscom::seeded();
+        let s = p.store.lock().unwrap();
+        for kind in KINDS {
+            assert!(
+                !s.data[kind.segment].is_empty(),
+                "{} is seeded",
+                kind.segment
+            );
+            for item in &s.data[kind.segment] {
+                for (field, id) in item.as_object().unwrap() {
+                    if let Some(target) = field.strip_suffix("_id").and_then(collection_of)
+                        && !id.is_null()
+                    {
+                        assert!(
+                            s.data[target].iter().any(|t| t["id"] == *id),
+                            "{} #{}: {field} {id} resolves",
+                            kind.segment,
+                            item["id"]
+                        );
+                    }
+                }
+            }
+        }
+        for pivot in PIVOTS {
+            let (parent_key, target_key) = pivot.keys();
+            assert!(!s.data[pivot.table].is_empty(), "{} is seeded", pivot.table);
+            for row in &s.data[pivot.table] {
+                assert!(
+                    s.data[pivot.parent]
+                        .iter()
+                        .any(|p| p["id"] == row[&parent_key])
+                );
+                assert!(
+                    s.data[pivot.target]
+                        .iter()
+                        .any(|t| t["id"] == row[&target_key])
+                );
+            }
+        }
+        let units = joined(&s, pivot_of("groups", "units").unwrap(), 2);
+        assert_eq!(units.len(), 4);
+        assert_eq!(units[0]["pivot"]["group_id"], json!(2));
     }
 }

@@ -612,7 +612,9 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
                 ("Service Medals", "App\\Models\\Award"),
             ]
             .iter()
-            .map(|(name, resource)| json!({"name": name, "resource": resource, "description": null}))
+            .map(
+                |(name, resource)| json!({"name": name, "resource": resource, "description": null}),
+            )
             .collect(),
         ),
     );
@@ -621,7 +623,10 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     let ranked: Vec<(i64, i64)> = enlisted.chain(officers).collect();
     data.insert("category_rank", pivot("category_id", "rank_id", &ranked, 0));
     let medals: Vec<(i64, i64)> = (1..=4).map(|a| (3, a)).collect();
-    data.insert("award_category", pivot("category_id", "award_id", &medals, 0));
+    data.insert(
+        "award_category",
+        pivot("category_id", "award_id", &medals, 0),
+    );
 
     // Each user's status history: the status they hold now, after `Active` for those who
     // moved on.
