@@ -57,16 +57,13 @@ async fn main() -> Outcome {
         qualification_records.total_count
     );
 
-    // Training credentials: the sandbox does not serve these yet.
-    if let Some(page) = run.served(client.list_competencies().send().await, "competencies")? {
-        println!("{} competencies", page.items.len());
-    }
-    if let Some(page) = run.served(client.list_credentials().send().await, "credentials")? {
-        println!("{} credentials", page.items.len());
-    }
-    if let Some(page) = run.served(client.list_issuers().send().await, "issuers")? {
-        println!("{} issuers", page.items.len());
-    }
+    // Training: competencies, and credentials with their issuers.
+    let competencies = client.list_competencies().send().await?;
+    println!("{} competencies", competencies.items.len());
+    let credentials = client.list_credentials().send().await?;
+    println!("{} credentials", credentials.items.len());
+    let issuers = client.list_issuers().send().await?;
+    println!("{} issuers", issuers.items.len());
 
     // An award granted to one person, then revoked.
     let sandbox_pick = if run.real() {

@@ -17,7 +17,7 @@ use permkit::sandbox::Sandbox;
 #[tokio::main]
 async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
-    let (client, run) = common::perscom(&sandbox)?;
+    let (client, _) = common::perscom(&sandbox)?;
 
     let ranks: Vec<_> = client
         .list_ranks()
@@ -73,16 +73,20 @@ async fn main() -> Outcome {
         .try_collect()
         .await?;
     println!("statuses: {}", names(statuses));
-    // Groups, slots and the roster: the sandbox does not serve these yet.
-    if let Some(groups) = run.served(client.list_groups().send().await, "groups")? {
-        let names: Vec<String> = groups.items.into_iter().map(|g| g.name).collect();
-        println!("groups: {}", names.join(", "));
-    }
-    if let Some(slots) = run.served(client.list_slots().send().await, "slots")? {
-        println!("{:?} slots", slots.total_count);
-    }
-    if let Some(roster) = run.served(client.list_roster().send().await, "the roster")? {
-        println!("roster: {} groups", roster.items.len());
+    let groups = client.list_groups().send().await?;
+    let group_names: Vec<String> = groups.items.into_iter().map(|g| g.name).collect();
+    println!("groups: {}", group_names.join(", "));
+    let slots = client.list_slots().send().await?;
+    println!("{:?} slots", slots.total_count);
+    let roster = client.list_roster().send().await?;
+    println!("roster: {} groups", roster.items.len());
+    for group in &roster.items {
+        let units: Vec<String> = group
+            .units
+            .iter()
+            .map(|u| format!("{} ({})", u.name, u.users.len()))
+            .collect();
+        println!("  {}: {}", group.name, units.join(", "));
     }
     Ok(())
 }

@@ -80,18 +80,6 @@ impl Run {
             }
         }
     }
-
-    /// Turns the sandbox's 404 for a resource it does not serve into a printed line (`None`);
-    /// a real server's errors stay errors.
-    pub fn served<T>(&self, result: permkit::Result<T>, what: &str) -> permkit::Result<Option<T>> {
-        match result {
-            Err(e) if !self.real && e.kind() == permkit::ErrorKind::NotFound => {
-                println!("(the sandbox does not serve {what} yet: it answers 404)");
-                Ok(None)
-            }
-            other => other.map(Some),
-        }
-    }
 }
 
 /// A variable, if set and not empty.

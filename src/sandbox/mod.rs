@@ -107,6 +107,12 @@
 //! - Each user's records: 1 to 4 rank records, 0 to 3 award records, an assignment record, a
 //!   service record and qualification records; record dates run from 2023-01 and stop in
 //!   2025-10.
+//! - 3 groups of the units (the roster lists them with their units and members), 8 slots, 5
+//!   competencies, 3 issuers and 4 credentials, 3 forms with 6 fields and 12 submissions, 2
+//!   calendars with 6 events, 2 announcements, 3 documents, 3 comments, 2 messages, a
+//!   newsfeed of the latest rank and award records, 4 tasks (assigned through
+//!   `/users/{id}/tasks`), 3 categories (ranks and awards attached), and each user's status
+//!   history under `/users/{id}/status-records`.
 //! - `include` is honoured wherever the API takes it: lists, show, search, and the responses
 //!   of create, update, delete and the batch operations; a relation the resource does not
 //!   allow is a 422.
@@ -138,6 +144,8 @@ mod intacct;
 mod permission_assist;
 #[cfg(feature = "perscom")]
 mod perscom;
+#[cfg(feature = "perscom")]
+mod perscom_seed;
 #[cfg(feature = "perscom")]
 mod perscom_webhooks;
 mod request_log;

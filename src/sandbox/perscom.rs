@@ -1,21 +1,26 @@
 //! The PERSCOM sandbox: a unit roster of 300 users with ranks, positions, specialties, units,
-//! statuses, awards, qualifications and their records, behind Orion's conventions.
+//! statuses, awards, qualifications and their records, and the organisation around them
+//! (groups, slots, training credentials, forms, calendars, content, tasks, categories; the
+//! seed is in `perscom_seed.rs`), behind Orion's conventions.
 //!
 //! What works, under `/perscom/{v1|v2}`: index (`page`, `limit`, `include`), search (filters
 //! with every operator, `and`/`or`, one level of nesting, full-text search with its case
 //! sensitivity, sort, includes, the `hidden`/`visible` scopes of units), store (with 422
 //! validation errors), show, update (PUT/PATCH), destroy and the three batch operations on the
-//! main resources; a user's records under `/users/{id}/...`; `GET /me`; `POST /cache`;
-//! `GET /health`. [`Sandbox::PERSCOM_API_KEY`](super::Sandbox::PERSCOM_API_KEY) holds every
+//! main resources; a user's records under `/users/{id}/...` and a form's submissions under
+//! `/forms/{id}/submissions`; the many-to-many relations of `PIVOTS` (list, `attach`,
+//! `detach`); `GET /roster`; `GET /me`; `POST /cache`; `GET /health`. The newsfeed is
+//! read-only. [`Sandbox::PERSCOM_API_KEY`](super::Sandbox::PERSCOM_API_KEY) holds every
 //! scope; [`Sandbox::PERSCOM_LIMITED_API_KEY`](super::Sandbox::PERSCOM_LIMITED_API_KEY) holds
 //! only the `view:` scopes (and not `view:settings`), so any write answers 403.
 
 // Handlers answer with a ready response on every path, errors included.
 #![allow(clippy::result_large_err, clippy::type_complexity)]
 
+use super::perscom_seed::{self, with_meta};
 use super::perscom_webhooks::{self, Change, PerscomWebhook, RequestIds};
 use super::webhooks::Outbox;
-use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
+use super::{Sandbox, Service, bearer, json, query};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -141,7 +146,223 @@ const KINDS: &[Kind] = &[
         searchable: &["text"],
         includes: &["user", "qualification", "author"],
     },
+    Kind {
+        segment: "groups",
+        scope: "group",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &["units", "image"],
+    },
+    Kind {
+        segment: "slots",
+        scope: "slot",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[
+            "position",
+            "specialty",
+            "units",
+            "users",
+            "assignment_records",
+        ],
+    },
+    Kind {
+        segment: "competencies",
+        scope: "competency",
+        required: &["name"],
+        searchable: &["name", "description"],
+        includes: &[],
+    },
+    Kind {
+        segment: "issuers",
+        scope: "issuer",
+        required: &["name"],
+        searchable: &["name"],
+        includes: &[],
+    },
+    Kind {
+        segment: "credentials",
+        scope: "credential",
+        required: &["name", "type", "issuer_id"],
+        searchable: &["name", "description"],
+        includes: &["issuer"],
+    },
+    Kind {
+        segment: "forms",
+        scope: "form",
+        required: &["name", "slug", "is_public"],
+        searchable: &["name", "slug"],
+        includes: &["fields", "submissions", "tags"],
+    },
+    Kind {
+        segment: "fields",
+        scope: "field",
+        required: &["name", "key", "type"],
+        searchable: &["name", "key"],
+        includes: &[],
+    },
+    Kind {
+        segment: "submissions",
+        scope: "submission",
+        required: &["form_id", "user_id"],
+        searchable: &[],
+        includes: &["form", "user", "comments", "statuses"],
+    },
+    Kind {
+        segment: "calendars",
+        scope: "calendar",
+        required: &["name", "color"],
+        searchable: &["name"],
+        includes: &["events", "tags"],
+    },
+    Kind {
+        segment: "events",
+        scope: "event",
+        required: &["name", "calendar_id", "starts", "ends", "all_day"],
+        searchable: &["name", "description", "location"],
+        includes: &[
+            "attachments",
+            "author",
+            "calendar",
+            "comments",
+            "image",
+            "schedule",
+            "tags",
+        ],
+    },
+    Kind {
+        segment: "announcements",
+        scope: "announcement",
+        required: &["title", "content", "color"],
+        searchable: &["title", "content"],
+        includes: &[],
+    },
+    Kind {
+        segment: "documents",
+        scope: "document",
+        required: &["name", "content"],
+        searchable: &["name", "content"],
+        includes: &["author"],
+    },
+    Kind {
+        segment: "comments",
+        scope: "comment",
+        required: &["comment"],
+        searchable: &["comment"],
+        includes: &["author", "commentable"],
+    },
+    Kind {
+        segment: "messages",
+        scope: "message",
+        required: &["message", "channels"],
+        searchable: &["message"],
+        includes: &["schedule"],
+    },
+    Kind {
+        segment: "newsfeed",
+        scope: "newsfeed",
+        required: &[],
+        searchable: &["headline", "text"],
+        includes: &[],
+    },
+    Kind {
+        segment: "tasks",
+        scope: "task",
+        required: &["title"],
+        searchable: &["title", "description"],
+        includes: &["attachments", "form", "users"],
+    },
+    Kind {
+        segment: "categories",
+        scope: "category",
+        required: &["name", "resource"],
+        searchable: &["name"],
+        includes: &["awards", "documents", "forms", "qualifications", "ranks"],
+    },
 ];
+
+/// Collections served for reading only.
+const READ_ONLY: &[&str] = &["newsfeed"];
+
+/// One-to-many relations served under the parent, `/{parent}/{id}/{child}`: the children hold
+/// the parent's id in `<parent scope>_id`.
+const HAS_MANY: &[(&str, &str)] = &[
+    ("users", "award-records"),
+    ("users", "rank-records"),
+    ("users", "assignment-records"),
+    ("users", "service-records"),
+    ("users", "qualification-records"),
+    ("forms", "submissions"),
+];
+
+/// A many-to-many relation: `/{parent}/{id}/{relation}` lists the `target` items joined to the
+/// parent through the rows of `table`, and `attach`/`detach` add and remove rows.
+struct Pivot {
+    parent: &'static str,
+    relation: &'static str,
+    target: &'static str,
+    table: &'static str,
+}
+
+impl Pivot {
+    /// The row's columns holding the parent's and the target's ids (`user_id`, `task_id`).
+    fn keys(&self) -> (String, String) {
+        let key = |segment| kind_of(segment).map(|k| format!("{}_id", k.scope));
+        (
+            key(self.parent).unwrap_or_default(),
+            key(self.target).unwrap_or_default(),
+        )
+    }
+}
+
+const PIVOTS: &[Pivot] = &[
+    Pivot {
+        parent: "groups",
+        relation: "units",
+        target: "units",
+        table: "group_unit",
+    },
+    Pivot {
+        parent: "forms",
+        relation: "fields",
+        target: "fields",
+        table: "form_field",
+    },
+    Pivot {
+        parent: "users",
+        relation: "tasks",
+        target: "tasks",
+        table: "task_user",
+    },
+    Pivot {
+        parent: "users",
+        relation: "status-records",
+        target: "statuses",
+        table: "status_records",
+    },
+    Pivot {
+        parent: "categories",
+        relation: "ranks",
+        target: "ranks",
+        table: "category_rank",
+    },
+    Pivot {
+        parent: "categories",
+        relation: "awards",
+        target: "awards",
+        table: "award_category",
+    },
+];
+
+fn kind_of(segment: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.segment == segment)
+}
+
+fn pivot_of(parent: &str, relation: &str) -> Option<&'static Pivot> {
+    PIVOTS
+        .iter()
+        .find(|p| p.parent == parent && p.relation == relation)
+}
 
 /// The collection a to-one include or `<name>_id` points into.
 fn collection_of(name: &str) -> Option<&'static str> {
@@ -154,75 +375,13 @@ fn collection_of(name: &str) -> Option<&'static str> {
         "status" => "statuses",
         "award" => "awards",
         "qualification" => "qualifications",
+        "issuer" => "issuers",
+        "form" => "forms",
+        "calendar" => "calendars",
+        "category" => "categories",
         _ => return None,
     })
 }
-
-const RANKS: &[(&str, &str, &str)] = &[
-    ("Private", "PVT", "E-1"),
-    ("Private Second Class", "PV2", "E-2"),
-    ("Private First Class", "PFC", "E-3"),
-    ("Specialist", "SPC", "E-4"),
-    ("Corporal", "CPL", "E-4"),
-    ("Sergeant", "SGT", "E-5"),
-    ("Staff Sergeant", "SSG", "E-6"),
-    ("Sergeant First Class", "SFC", "E-7"),
-    ("Second Lieutenant", "2LT", "O-1"),
-    ("First Lieutenant", "1LT", "O-2"),
-    ("Captain", "CPT", "O-3"),
-    ("Major", "MAJ", "O-4"),
-];
-const POSITIONS: &[&str] = &[
-    "Rifleman",
-    "Automatic Rifleman",
-    "Grenadier",
-    "Team Leader",
-    "Squad Leader",
-    "Platoon Sergeant",
-    "Platoon Leader",
-    "Medic",
-    "Radio Operator",
-    "Company Commander",
-];
-const SPECIALTIES: &[(&str, &str)] = &[
-    ("Infantryman", "11B"),
-    ("Combat Medic", "68W"),
-    ("Signal Support", "25U"),
-    ("Cavalry Scout", "19D"),
-    ("Officer", "11A"),
-];
-const UNITS: &[&str] = &[
-    "Headquarters",
-    "1st Platoon",
-    "2nd Platoon",
-    "3rd Platoon",
-    "Weapons Platoon",
-    "Reserve",
-];
-const STATUSES: &[(&str, &str)] = &[
-    ("Active", "#22c55e"),
-    ("On Leave", "#eab308"),
-    ("Inactive", "#6b7280"),
-    ("Discharged", "#ef4444"),
-];
-const AWARDS: &[&str] = &[
-    "Army Achievement Medal",
-    "Army Commendation Medal",
-    "Good Conduct Medal",
-    "National Defense Service Medal",
-    "Combat Infantryman Badge",
-    "Expert Infantryman Badge",
-    "Bronze Star",
-    "Purple Heart",
-];
-const QUALIFICATIONS: &[&str] = &[
-    "Marksman",
-    "Sharpshooter",
-    "Expert",
-    "Combat Lifesaver",
-    "Airborne",
-    "Air Assault",
-];
 
 struct Store {
     data: BTreeMap<&'static str, Vec<Value>>,
@@ -251,169 +410,10 @@ pub(crate) struct Perscom {
     outbox: Option<Arc<Outbox>>,
 }
 
-fn stamp(day: u64, secs: u64) -> String {
-    let base = chrono::DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z")
-        .expect("date")
-        .to_utc();
-    let t = base + chrono::Duration::days(day as i64) + chrono::Duration::seconds(secs as i64);
-    t.format("%Y-%m-%dT%H:%M:%S.000000Z").to_string()
-}
-
-fn with_meta(mut v: Value, id: i64, label: &str, day: u64) -> Value {
-    v["id"] = json!(id);
-    v["label"] = json!(label);
-    v["created_at"] = json!(stamp(day, id as u64 * 37 % 86_400));
-    v["updated_at"] = v["created_at"].clone();
-    v
-}
-
 impl Perscom {
     /// A mock with the seeded roster.
     pub(crate) fn seeded() -> Self {
-        let mut seed = Seed::new(0x9E2C_0A11);
-        let mut data: BTreeMap<&'static str, Vec<Value>> = BTreeMap::new();
-        let named = |names: &[&str], extra: &dyn Fn(usize) -> Value| -> Vec<Value> {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    let mut v = extra(i);
-                    v["name"] = json!(n);
-                    v["description"] = Value::Null;
-                    v["order"] = json!(i);
-                    with_meta(v, i as i64 + 1, n, 0)
-                })
-                .collect()
-        };
-        let rank_names: Vec<&str> = RANKS.iter().map(|r| r.0).collect();
-        data.insert(
-            "ranks",
-            named(
-                &rank_names,
-                &|i| json!({"abbreviation": RANKS[i].1, "paygrade": RANKS[i].2}),
-            ),
-        );
-        data.insert("positions", named(POSITIONS, &|_| json!({})));
-        let spec_names: Vec<&str> = SPECIALTIES.iter().map(|s| s.0).collect();
-        data.insert(
-            "specialties",
-            named(&spec_names, &|i| json!({"abbreviation": SPECIALTIES[i].1})),
-        );
-        data.insert(
-            "units",
-            named(
-                UNITS,
-                &|i| json!({"hidden": i == UNITS.len() - 1, "icon": null, "empty": null}),
-            ),
-        );
-        let status_names: Vec<&str> = STATUSES.iter().map(|s| s.0).collect();
-        data.insert(
-            "statuses",
-            named(
-                &status_names,
-                &|i| json!({"color": STATUSES[i].1, "icon": null}),
-            ),
-        );
-        data.insert("awards", named(AWARDS, &|_| json!({})));
-        data.insert("qualifications", named(QUALIFICATIONS, &|_| json!({})));
-
-        let mut users = Vec::new();
-        let mut award_records = Vec::new();
-        let mut rank_records = Vec::new();
-        let mut assignment_records = Vec::new();
-        let mut service_records = Vec::new();
-        let mut qualification_records = Vec::new();
-        for i in 0..USERS {
-            let id = i as i64 + 1;
-            let first = seed.pick(FIRST_NAMES);
-            let last = seed.pick(LAST_NAMES);
-            let name = format!("{first} {last}");
-            let rank_id = if i == 0 {
-                RANKS.len() as i64
-            } else {
-                seed.below(RANKS.len() as u64 - 1) as i64 + 1
-            };
-            let position_id = seed.below(POSITIONS.len() as u64) as i64 + 1;
-            let unit_id = seed.below(UNITS.len() as u64) as i64 + 1;
-            let specialty_id = seed.below(SPECIALTIES.len() as u64) as i64 + 1;
-            let status_id = if seed.below(10) < 8 {
-                1
-            } else {
-                seed.below(STATUSES.len() as u64) as i64 + 1
-            };
-            let day = seed.below(900);
-            users.push(with_meta(
-                json!({
-                    "name": name,
-                    "email": format!("{}.{}{}@example.mil", first.to_lowercase(), last.to_lowercase(), id),
-                    "email_verified_at": null, "phone_number": null,
-                    "position_id": position_id, "rank_id": rank_id, "specialty_id": specialty_id,
-                    "status_id": status_id, "unit_id": unit_id, "unit_slot_id": null,
-                    "approved": true, "notes": null, "profile_photo": null, "cover_photo": null,
-                    "display_name": name, "online": seed.below(5) == 0,
-                    "profile_photo_url": null, "cover_photo_url": null,
-                }),
-                id,
-                &name,
-                day,
-            ));
-            let author = 1;
-            // Promotions up to the current rank.
-            for r in 1..=rank_id.min(4) {
-                let rid = rank_records.len() as i64 + 1;
-                rank_records.push(with_meta(
-                    json!({"user_id": id, "rank_id": (rank_id - 4 + r).max(1), "type": 0, "document_id": null,
-                           "author_id": author, "text": format!("Promoted to {}", RANKS[((rank_id - 4 + r).max(1) - 1) as usize].0)}),
-                    rid,
-                    "Rank record",
-                    day + r as u64 * 30,
-                ));
-            }
-            for _ in 0..seed.below(4) {
-                let rid = award_records.len() as i64 + 1;
-                let award_id = seed.below(AWARDS.len() as u64) as i64 + 1;
-                award_records.push(with_meta(
-                    json!({"user_id": id, "award_id": award_id, "document_id": null, "author_id": author,
-                           "text": format!("Awarded the {}", AWARDS[award_id as usize - 1])}),
-                    rid,
-                    "Award record",
-                    day + 45,
-                ));
-            }
-            let aid = assignment_records.len() as i64 + 1;
-            assignment_records.push(with_meta(
-                json!({"user_id": id, "type": "primary", "status_id": status_id, "unit_id": unit_id,
-                       "position_id": position_id, "specialty_id": specialty_id, "unit_slot_id": null,
-                       "document_id": null, "author_id": author, "text": "Initial assignment"}),
-                aid,
-                "Assignment record",
-                day,
-            ));
-            let sid = service_records.len() as i64 + 1;
-            service_records.push(with_meta(
-                json!({"user_id": id, "text": "Completed basic training", "document_id": null, "author_id": author}),
-                sid,
-                "Service record",
-                day + 10,
-            ));
-            if seed.below(2) == 0 {
-                let qid = qualification_records.len() as i64 + 1;
-                let q = seed.below(QUALIFICATIONS.len() as u64) as i64 + 1;
-                qualification_records.push(with_meta(
-                    json!({"user_id": id, "qualification_id": q, "document_id": null, "author_id": author,
-                           "text": format!("Qualified {}", QUALIFICATIONS[q as usize - 1])}),
-                    qid,
-                    "Qualification record",
-                    day + 20,
-                ));
-            }
-        }
-        data.insert("users", users);
-        data.insert("award-records", award_records);
-        data.insert("rank-records", rank_records);
-        data.insert("assignment-records", assignment_records);
-        data.insert("service-records", service_records);
-        data.insert("qualification-records", qualification_records);
+        let data = perscom_seed::data();
         let next_id = data.iter().map(|(k, v)| (*k, v.len() as i64 + 1)).collect();
         Perscom {
             store: Mutex::new(Store {
@@ -623,31 +623,39 @@ impl Perscom {
                 )];
                 page_response(store, request, "settings", items, &[])
             }
+            ("GET", ["roster", more @ ..]) => roster(store, &key, request, more),
             (m, [segment, tail @ ..]) => {
                 let Some(kind) = KINDS.iter().find(|k| k.segment == *segment) else {
                     return not_found();
                 };
+                if READ_ONLY.contains(segment) && m != "GET" {
+                    return not_found();
+                }
                 match tail {
-                    // A user's records: /users/{id}/<records>[/search]
-                    [id, child, more @ ..]
-                        if kind.segment == "users"
-                            && id.parse::<i64>().is_ok()
-                            && *child != "batch" =>
-                    {
-                        let Some(child_kind) = KINDS
+                    // A relation of one item: /{parent}/{id}/{relation}[/...]
+                    [id, child, more @ ..] if id.parse::<i64>().is_ok() && *child != "image" => {
+                        let parent_id: i64 = id.parse().unwrap_or_default();
+                        if !store.data[kind.segment]
                             .iter()
-                            .find(|k| k.segment == *child && k.segment.ends_with("-records"))
-                        else {
-                            return not_found();
-                        };
-                        let user_id: i64 = id.parse().unwrap_or_default();
-                        if !store.data["users"]
-                            .iter()
-                            .any(|u| u["id"] == json!(user_id))
+                            .any(|u| u["id"] == json!(parent_id))
                         {
                             return not_found();
                         }
-                        let parent = Some(("user_id", user_id));
+                        if let Some(pivot) = PIVOTS
+                            .iter()
+                            .find(|p| p.parent == kind.segment && p.relation == *child)
+                        {
+                            return related(store, &key, request, m, pivot, parent_id, more);
+                        }
+                        let Some(child_kind) = HAS_MANY
+                            .iter()
+                            .find(|(p, c)| *p == kind.segment && c == child)
+                            .and_then(|(_, c)| kind_of(c))
+                        else {
+                            return not_found();
+                        };
+                        let key_name = format!("{}_id", kind.scope);
+                        let parent = Some((key_name.as_str(), parent_id));
                         collection(store, &key, request, m, child_kind, more, parent)
                     }
                     _ => collection(store, &key, request, m, kind, tail, None),
@@ -656,6 +664,171 @@ impl Perscom {
             _ => not_found(),
         }
     }
+}
+
+/// Drops the pivot rows that join the deleted item `id` of `kind` to anything.
+fn unlink(store: &mut Store, kind: &Kind, id: i64) {
+    for pivot in PIVOTS {
+        let (parent_key, target_key) = pivot.keys();
+        let column = if pivot.parent == kind.segment {
+            parent_key
+        } else if pivot.target == kind.segment {
+            target_key
+        } else {
+            continue;
+        };
+        if let Some(rows) = store.data.get_mut(pivot.table) {
+            rows.retain(|r| r[&column] != json!(id));
+        }
+    }
+}
+
+/// The roster (`GET /roster`, `GET /roster/{group}`): groups with their units and each unit's
+/// members always included. The `type` layout parameter does not change the data.
+fn roster(store: &Store, key: &str, request: &Request, tail: &[&str]) -> ResponseTemplate {
+    if !allowed(key, "view:group") {
+        return forbidden();
+    }
+    let groups = kind_of("groups").expect("groups");
+    let units = pivot_of("groups", "units").expect("groups' units");
+    let members = ["users".to_string()];
+    let mut items: Vec<Value> = store.data["groups"].clone();
+    if let [id] = tail {
+        items.retain(|g| g["id"].to_string() == *id);
+        if items.is_empty() {
+            return not_found();
+        }
+    } else if !tail.is_empty() {
+        return not_found();
+    }
+    for group in &mut items {
+        let mut listed = joined(store, units, group["id"].as_i64().unwrap_or_default());
+        for unit in &mut listed {
+            expand(store, "units", unit, &members);
+        }
+        group["units"] = Value::Array(listed);
+    }
+    if let [_] = tail {
+        let names = include_names(request);
+        if let Err(r) = check_includes(groups, &names) {
+            return r;
+        }
+        let mut group = items.remove(0);
+        expand(store, "groups", &mut group, &names);
+        return json(200, json!({"data": group}));
+    }
+    page_response(store, request, groups.segment, items, groups.includes)
+}
+
+/// The items `pivot` joins to item `parent_id`, each with the pivot row under `pivot`.
+fn joined(store: &Store, pivot: &Pivot, parent_id: i64) -> Vec<Value> {
+    let (parent_key, target_key) = pivot.keys();
+    let Some(rows) = store.data.get(pivot.table) else {
+        return Vec::new();
+    };
+    rows.iter()
+        .filter(|r| r[&parent_key] == json!(parent_id))
+        .filter_map(|r| {
+            let mut item = store.data[pivot.target]
+                .iter()
+                .find(|t| t["id"] == r[&target_key])?
+                .clone();
+            item["pivot"] = r.clone();
+            Some(item)
+        })
+        .collect()
+}
+
+/// A many-to-many relation of item `parent_id`: its list, `attach` and `detach`.
+fn related(
+    store: &mut Store,
+    key: &str,
+    request: &Request,
+    method: &str,
+    pivot: &Pivot,
+    parent_id: i64,
+    tail: &[&str],
+) -> ResponseTemplate {
+    let target = kind_of(pivot.target).expect("pivot target");
+    let parent = kind_of(pivot.parent).expect("pivot parent");
+    let scope = match (method, tail) {
+        ("GET", []) => format!("view:{}", target.scope),
+        ("POST", ["attach"]) | ("DELETE", ["detach"]) => format!("update:{}", parent.scope),
+        _ => return not_found(),
+    };
+    if !allowed(key, &scope) {
+        return forbidden();
+    }
+    if method == "GET" {
+        let items = joined(store, pivot, parent_id);
+        return page_response(store, request, target.segment, items, target.includes);
+    }
+    // `resources` is a list of ids, or an object keyed by id with the pivot's columns.
+    let resources = body(request).and_then(|b| b.get("resources").cloned());
+    let pairs: Vec<(i64, Map<String, Value>)> = match resources {
+        Some(Value::Array(ids)) => ids
+            .iter()
+            .filter_map(Value::as_i64)
+            .map(|id| (id, Map::new()))
+            .collect(),
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter_map(|(id, v)| {
+                Some((id.parse().ok()?, v.as_object().cloned().unwrap_or_default()))
+            })
+            .collect(),
+        _ => {
+            return validation(Map::from_iter([(
+                "resources".to_string(),
+                json!(["The resources field is required."]),
+            )]));
+        }
+    };
+    let (parent_key, target_key) = pivot.keys();
+    let rows = store.data.entry(pivot.table).or_default();
+    let is_row =
+        |r: &Value, id: i64| r[&parent_key] == json!(parent_id) && r[&target_key] == json!(id);
+    if method == "DELETE" {
+        let mut detached = Vec::new();
+        for (id, _) in pairs {
+            let before = rows.len();
+            rows.retain(|r| !is_row(r, id));
+            if rows.len() < before {
+                detached.push(id);
+            }
+        }
+        return json(200, json!({"detached": detached}));
+    }
+    if let Some((id, _)) = pairs.iter().find(|(id, _)| {
+        !store.data[pivot.target]
+            .iter()
+            .any(|t| t["id"] == json!(id))
+    }) {
+        return validation(Map::from_iter([(
+            "resources".to_string(),
+            json!([format!("The selected resource {id} is invalid.")]),
+        )]));
+    }
+    let now = json!(
+        chrono::Utc::now()
+            .format("%Y-%m-%dT%H:%M:%S.000000Z")
+            .to_string()
+    );
+    let rows = store.data.entry(pivot.table).or_default();
+    let mut attached = Vec::new();
+    for (id, columns) in pairs {
+        if rows.iter().any(|r| is_row(r, id)) {
+            continue;
+        }
+        let mut row = columns;
+        row.insert(parent_key.clone(), json!(parent_id));
+        row.insert(target_key.clone(), json!(id));
+        row.insert("created_at".into(), now.clone());
+        row.insert("updated_at".into(), now.clone());
+        rows.push(Value::Object(row));
+        attached.push(id);
+    }
+    json(200, json!({"attached": attached}))
 }
 
 fn scope_for(method: &str, tail: &[&str], kind: &Kind) -> String {
@@ -696,7 +869,7 @@ fn collection(
     }
     let included = |store: &Store, mut items: Vec<Value>| {
         for item in &mut items {
-            expand(store, item, &names);
+            expand(store, kind.segment, item, &names);
         }
         items
     };
@@ -735,7 +908,7 @@ fn collection(
                             return r;
                         }
                         for item in &mut resp_items {
-                            expand(store, item, &names);
+                            expand(store, kind.segment, item, &names);
                         }
                     }
                     page_response(store, request, kind.segment, resp_items, kind.includes)
@@ -818,6 +991,7 @@ fn collection(
                 match list.iter().position(|v| v["id"] == id && in_parent(v)) {
                     Some(i) => {
                         let gone = list.remove(i);
+                        unlink(store, kind, gone["id"].as_i64().unwrap_or_default());
                         store.changed(kind, "deleted", &gone, json!([]));
                         out.push(gone);
                     }
@@ -843,7 +1017,7 @@ fn collection(
                     if let Err(r) = check_includes(kind, &names) {
                         return r;
                     }
-                    expand(store, &mut item, &names);
+                    expand(store, kind.segment, &mut item, &names);
                     json(200, json!({"data": item}))
                 }
                 "PUT" | "PATCH" => {
@@ -863,6 +1037,7 @@ fn collection(
                     {
                         Some(i) => {
                             let gone = list.remove(i);
+                            unlink(store, kind, id);
                             store.changed(kind, "deleted", &gone, json!([]));
                             one(store, 200, gone)
                         }
@@ -1172,8 +1347,11 @@ fn check_includes(kind: &Kind, names: &[String]) -> Result<(), ResponseTemplate>
     )])))
 }
 
-/// Adds the included relations to `item`.
-fn expand(store: &Store, item: &mut Value, names: &[String]) {
+/// Adds the included relations to `item`, an item of the collection `segment`: to-one through
+/// `<name>_id`, many-to-many through a pivot (either way round), one-to-many through the
+/// children's `<scope>_id`.
+fn expand(store: &Store, segment: &str, item: &mut Value, names: &[String]) {
+    let id = item["id"].as_i64().unwrap_or_default();
     for name in names {
         let head = name.split('.').next().unwrap_or("");
         if let Some(target) = collection_of(head) {
@@ -1183,14 +1361,39 @@ fn expand(store: &Store, item: &mut Value, names: &[String]) {
                 .find(|t| t["id"] == id)
                 .cloned()
                 .unwrap_or(Value::Null);
-        } else {
-            let segment = head.replace('_', "-");
-            if let (Some(list), Some(user_id)) =
-                (store.data.get(segment.as_str()), item.get("id").cloned())
-            {
+        } else if let Some(pivot) = pivot_of(segment, head) {
+            item[head] = Value::Array(joined(store, pivot, id));
+        } else if let Some(pivot) = PIVOTS
+            .iter()
+            .find(|p| p.target == segment && p.parent == head)
+        {
+            // The other way round: a task's users.
+            let (parent_key, target_key) = pivot.keys();
+            let rows = store
+                .data
+                .get(pivot.table)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            item[head] = Value::Array(
+                rows.iter()
+                    .filter(|r| r[&target_key] == json!(id))
+                    .filter_map(|r| {
+                        let mut parent = store.data[pivot.parent]
+                            .iter()
+                            .find(|p| p["id"] == r[&parent_key])?
+                            .clone();
+                        parent["pivot"] = r.clone();
+                        Some(parent)
+                    })
+                    .collect(),
+            );
+        } else if let Some(kind) = kind_of(segment) {
+            let children = head.replace('_', "-");
+            if let Some(list) = store.data.get(children.as_str()) {
+                let key = format!("{}_id", kind.scope);
                 item[head] = Value::Array(
                     list.iter()
-                        .filter(|r| r["user_id"] == user_id)
+                        .filter(|r| r[&key] == json!(id))
                         .cloned()
                         .collect(),
                 );
@@ -1249,7 +1452,7 @@ fn page_response(
     let end = (start + limit as usize).min(items.len());
     let mut data: Vec<Value> = items[start..end].to_vec();
     for item in &mut data {
-        expand(store, item, &names);
+        expand(store, segment, item, &names);
     }
     let path = format!(
         "{}{}",
@@ -1269,7 +1472,6 @@ fn page_response(
         links.push(json!({"url": url(p), "label": p.to_string(), "active": p == page}));
     }
     links.push(json!({"url": if page < last_page { url(page + 1) } else { Value::Null }, "label": "Next &raquo;", "active": false}));
-    let _ = segment;
     json(
         200,
         json!({
@@ -1502,5 +1704,51 @@ mod tests {
         assert_eq!(s.data["users"].len(), USERS);
         assert!(s.data["rank-records"].len() >= USERS);
         assert!(s.data["award-records"].len() > 100);
+    }
+
+    #[test]
+    fn seeded_relations_resolve() {
+        let p = Perscom::seeded();
+        let s = p.store.lock().unwrap();
+        for kind in KINDS {
+            assert!(
+                !s.data[kind.segment].is_empty(),
+                "{} is seeded",
+                kind.segment
+            );
+            for item in &s.data[kind.segment] {
+                for (field, id) in item.as_object().unwrap() {
+                    if let Some(target) = field.strip_suffix("_id").and_then(collection_of)
+                        && !id.is_null()
+                    {
+                        assert!(
+                            s.data[target].iter().any(|t| t["id"] == *id),
+                            "{} #{}: {field} {id} resolves",
+                            kind.segment,
+                            item["id"]
+                        );
+                    }
+                }
+            }
+        }
+        for pivot in PIVOTS {
+            let (parent_key, target_key) = pivot.keys();
+            assert!(!s.data[pivot.table].is_empty(), "{} is seeded", pivot.table);
+            for row in &s.data[pivot.table] {
+                assert!(
+                    s.data[pivot.parent]
+                        .iter()
+                        .any(|p| p["id"] == row[&parent_key])
+                );
+                assert!(
+                    s.data[pivot.target]
+                        .iter()
+                        .any(|t| t["id"] == row[&target_key])
+                );
+            }
+        }
+        let units = joined(&s, pivot_of("groups", "units").unwrap(), 2);
+        assert_eq!(units.len(), 4);
+        assert_eq!(units[0]["pivot"]["group_id"], json!(2));
     }
 }
