@@ -66,7 +66,7 @@
 //!
 //! # How it is built
 //!
-//! The APIs' mocks answer behind a [wiremock](https://docs.rs/wiremock) server. In front of it,
+//! The APIs' mocks answer behind a wiremock server. In front of it,
 //! on the address [`Sandbox::uri`] gives, is a small hyper server of the sandbox's own: it
 //! names each request's operation (from a route table the build script writes from each
 //! spec), records it, applies faults, and passes everything else on. It replaced wiremock as
@@ -184,7 +184,8 @@ impl Respond for Route {
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
     front: front::Front,
-    server: MockServer,
+    /// The mocks, behind the front; held so that they live as long as the sandbox.
+    _mocks: MockServer,
     outbox: Arc<webhooks::Outbox>,
     #[cfg(feature = "perscom")]
     perscom: Arc<perscom::Perscom>,
@@ -283,7 +284,7 @@ impl Sandbox {
             .expect("the sandbox cannot listen on a loopback port");
         Sandbox {
             front,
-            server,
+            _mocks: server,
             outbox,
             #[cfg(feature = "perscom")]
             perscom,
