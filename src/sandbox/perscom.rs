@@ -694,7 +694,8 @@ fn roster(store: &Store, key: &str, request: &Request, tail: &[&str]) -> Respons
     let members = ["users".to_string()];
     let mut items: Vec<Value> = store.data["groups"].clone();
     if let [id] = tail {
-        items.retain(|g| g["id"].to_string() == *id);
+        let id = id.parse::<i64>().ok();
+        items.retain(|g| id.is_some_and(|id| g["id"] == json!(id)));
         if items.is_empty() {
             return not_found();
         }
