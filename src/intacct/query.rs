@@ -1139,38 +1139,130 @@ pub struct PermissionRecord {
     pub href: Option<String>,
 }
 
+/// A string, a number (written as its JSON spelling) or nothing; any other JSON value reads
+/// as `None`. Decoded in place, without building a `Value` first.
 fn lenient_string<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Option<String>, D::Error> {
-    Ok(
-        match <Option<Value> as serde::Deserialize>::deserialize(d)? {
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        },
-    )
+    use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+    struct Lenient;
+    impl<'de> Visitor<'de> for Lenient {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string, a number or null")
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_f64<E>(self, v: f64) -> std::result::Result<Self::Value, E> {
+            Ok(Number::from_f64(v).map(|n| n.to_string()))
+        }
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> std::result::Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Lenient)
 }
 
+/// Access rights as an array, as a string split at commas and spaces, or nothing (`null`).
+/// Decoded element by element, without building a `Value` first.
 fn lenient_rights<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Vec<super::types::PermissionAccessRight>, D::Error> {
-    use serde::de::Error as _;
-    Ok(
-        match <Option<Value> as serde::Deserialize>::deserialize(d)? {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::String(s)) => s
-                .split([',', ' '])
+    use super::types::PermissionAccessRight;
+    use serde::de::{SeqAccess, Unexpected, Visitor};
+    struct Rights;
+    fn unexpected<E: serde::de::Error>(what: Unexpected<'_>) -> E {
+        E::custom(format!("allowedAccessRights: unexpected {what}"))
+    }
+    impl<'de> Visitor<'de> for Rights {
+        type Value = Vec<PermissionAccessRight>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an array of access rights, a comma-separated string or null")
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(v.split([',', ' '])
                 .filter(|s| !s.is_empty())
                 .map(Into::into)
-                .collect(),
-            Some(v @ Value::Array(_)) => serde_json::from_value(v).map_err(D::Error::custom)?,
-            Some(other) => {
-                return Err(D::Error::custom(format!(
-                    "allowedAccessRights: unexpected {other}"
-                )));
+                .collect())
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> std::result::Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(
+            self,
+            d: D2,
+        ) -> std::result::Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+            while let Some(right) = seq.next_element()? {
+                out.push(right);
             }
-        },
-    )
+            Ok(out)
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+            Err(unexpected(Unexpected::Bool(v)))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            Err(unexpected(Unexpected::Signed(v)))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            Err(unexpected(Unexpected::Unsigned(v)))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+            Err(unexpected(Unexpected::Float(v)))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            _: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            Err(unexpected(Unexpected::Map))
+        }
+    }
+    d.deserialize_any(Rights)
 }
 
 #[cfg(test)]
@@ -1225,5 +1317,101 @@ mod tests {
         assert!(check_expression("(1 and 2", 3).is_err());
         assert!(check_expression("1 xor 2", 3).is_err());
         assert!(check_expression("4", 3).is_err());
+    }
+
+    /// Decodes one row both from text and from a `Value` (rows arrive either way).
+    fn record(row: Value) -> std::result::Result<PermissionRecord, String> {
+        let from_text = serde_json::from_str::<PermissionRecord>(&row.to_string());
+        let from_value = serde_json::from_value::<PermissionRecord>(row);
+        match (from_text, from_value) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a, b);
+                Ok(a)
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(
+                    a.to_string().split(" at line").next(),
+                    Some(&*b.to_string())
+                );
+                Err(b.to_string())
+            }
+            (a, b) => panic!("text and value disagree: {a:?} / {b:?}"),
+        }
+    }
+
+    #[test]
+    fn keys_read_strings_and_numbers_and_nothing_else() {
+        use super::super::types::PermissionAccessRight as R;
+        let r = record(json!({"key": "12", "id": 12})).unwrap();
+        assert_eq!(
+            (r.key.as_deref(), r.id.as_deref()),
+            (Some("12"), Some("12"))
+        );
+        let r = record(json!({"key": -3, "id": 1.5})).unwrap();
+        assert_eq!(
+            (r.key.as_deref(), r.id.as_deref()),
+            (Some("-3"), Some("1.5"))
+        );
+        let r = record(json!({"key": u64::MAX, "id": 2.0})).unwrap();
+        assert_eq!(r.key, Some(u64::MAX.to_string()));
+        assert_eq!(r.id.as_deref(), Some("2.0"));
+        for other in [
+            json!(null),
+            json!(true),
+            json!([1, "a", {"b": []}]),
+            json!({"a": [1]}),
+        ] {
+            let r =
+                record(json!({"key": other, "id": "7", "allowedAccessRights": ["list"]})).unwrap();
+            assert_eq!(r.key, None, "{other}");
+            // What follows the skipped value is still read.
+            assert_eq!(r.id.as_deref(), Some("7"));
+            assert_eq!(r.allowed_access_rights, [R::List]);
+        }
+        let r = record(json!({})).unwrap();
+        assert_eq!((r.key, r.id), (None, None));
+    }
+
+    #[test]
+    fn access_rights_read_arrays_strings_and_null() {
+        use super::super::types::PermissionAccessRight as R;
+        let rights = |v: Value| record(json!({ "allowedAccessRights": v }));
+        assert_eq!(
+            rights(json!(["list", "readonly", "teleport"]))
+                .unwrap()
+                .allowed_access_rights,
+            [R::List, R::Readonly, R::UnknownValue("teleport".into())]
+        );
+        assert_eq!(
+            rights(json!("list, readonly,,add"))
+                .unwrap()
+                .allowed_access_rights,
+            [R::List, R::Readonly, R::Add]
+        );
+        assert!(
+            rights(json!(null))
+                .unwrap()
+                .allowed_access_rights
+                .is_empty()
+        );
+        assert!(rights(json!([])).unwrap().allowed_access_rights.is_empty());
+        assert!(rights(json!("")).unwrap().allowed_access_rights.is_empty());
+        assert!(record(json!({})).unwrap().allowed_access_rights.is_empty());
+        for bad in [
+            json!(5),
+            json!(-5),
+            json!(1.5),
+            json!(true),
+            json!({"a": 1}),
+            json!([1]),
+        ] {
+            let e = rights(bad.clone()).unwrap_err();
+            assert!(!e.is_empty(), "{bad}");
+        }
+        assert!(
+            rights(json!(5))
+                .unwrap_err()
+                .contains("allowedAccessRights: unexpected")
+        );
     }
 }
