@@ -130,6 +130,7 @@
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
+mod bodies;
 mod faults;
 mod front;
 #[cfg(feature = "intacct")]
