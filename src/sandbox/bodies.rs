@@ -245,7 +245,17 @@ impl Checker<'_> {
                     best = None;
                     break;
                 }
-                if best.as_ref().is_none_or(|b| inner.problems.len() < b.len()) {
+                // The closest alternative: one of the value's own type, then the fewest problems.
+                let score = |problems: &[(Vec<String>, Problem)]| {
+                    let wrong_type = problems
+                        .iter()
+                        .any(|(p, problem)| p == path && matches!(problem, Problem::Type(_)));
+                    (wrong_type, problems.len())
+                };
+                if best
+                    .as_ref()
+                    .is_none_or(|b| score(&inner.problems) < score(b))
+                {
                     best = Some(inner.problems);
                 }
             }
