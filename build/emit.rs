@@ -278,3 +278,44 @@ pub fn params(spec: &serde_json::Value) -> String {
     out.push_str("];\n");
     out
 }
+
+/// The sandbox's table of JSON request bodies: each operation's `application/json` body schema
+/// (with its `required` flag) and the spec's `components/schemas`, both as JSON text, so the
+/// sandbox can check bodies against the spec (`$ref`s are resolved when checking).
+pub fn bodies(spec: &serde_json::Value) -> String {
+    use serde_json::{Value, json};
+    let mut out = String::from(
+        "/// Each operation with a JSON request body: (`operationId`, body required, schema as JSON).\n\
+         pub(crate) const BODIES: &[(&str, bool, &str)] = &[\n",
+    );
+    for (_, path, method) in crate::adapt::operations(spec) {
+        let op = &spec["paths"][&path][&method];
+        let id = op["operationId"].as_str().unwrap_or_default();
+        let mut body = op["requestBody"].clone();
+        if let Some(r) = body.get("$ref").and_then(Value::as_str) {
+            body = spec
+                .pointer(r.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        let Some(schema) = body["content"]
+            .get("application/json")
+            .map(|c| &c["schema"])
+        else {
+            continue;
+        };
+        let required = body["required"].as_bool().unwrap_or(false);
+        let _ = writeln!(out, "    ({id:?}, {required}, {:?}),", schema.to_string());
+    }
+    out.push_str("];\n");
+    let components = spec
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let _ = writeln!(
+        out,
+        "/// The spec's `components/schemas`, as JSON.\npub(crate) const SCHEMAS: &str = {:?};",
+        components.to_string()
+    );
+    out
+}

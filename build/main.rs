@@ -106,6 +106,11 @@ fn generate(
         &format!("{module}_params.rs"),
         &emit::params(&json),
     )?;
+    write(
+        out_dir,
+        &format!("{module}_bodies.rs"),
+        &emit::bodies(&json),
+    )?;
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;

@@ -1,11 +1,24 @@
 //! The sandbox refuses what the APIs would: query parameters outside the spec (a bad PERSCOM
 //! `include`, `page` below 1, an enum value the spec does not list, a malformed UUID, an
-//! Intacct query `size` above 4,000) get the API's own validation error. Sent raw, since the
-//! SDK itself refuses most of these before sending.
+//! Intacct query `size` above 4,000) get the API's own validation error, and so do JSON bodies
+//! outside the operation's body schema (a missing required field, a wrong type, an unknown enum
+//! value, a malformed UUID or date-time). Sent raw, since the SDK itself refuses most of these
+//! before sending.
 #![cfg(feature = "sandbox")]
 
 use permkit::sandbox::Sandbox;
 use serde_json::{Value, json};
+
+async fn send(method: reqwest::Method, url: String, token: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .request(method, url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
 
 async fn get(url: String, token: &str) -> (u16, Value) {
     let r = reqwest::Client::new()
@@ -110,4 +123,171 @@ async fn intacct_refuses_a_query_size_above_4000() {
         body["ia::result"]["ia::error"]["details"][0]["target"],
         "schema"
     );
+}
+
+#[cfg(feature = "perscom")]
+#[tokio::test]
+async fn perscom_refuses_bodies_outside_the_schema_with_422() {
+    let sandbox = Sandbox::start().await;
+    let base = format!("{}/v2", sandbox.perscom_url());
+    let key = Sandbox::PERSCOM_API_KEY;
+    let post =
+        |path: &str, body: Value| send(reqwest::Method::POST, format!("{base}{path}"), key, body);
+    // A missing required field.
+    let (status, body) = post(
+        "/announcements",
+        json!({"title": "Drill", "color": "#112233"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["type"], "ValidationException");
+    assert_eq!(
+        body["error"]["errors"]["content"][0],
+        "The content field is required."
+    );
+    // A wrong type, and a null where the spec does not allow one.
+    let (status, body) = post(
+        "/announcements",
+        json!({"title": 7, "content": null, "color": "#112233"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["error"]["errors"]["title"][0],
+        "The title field must be a string."
+    );
+    assert_eq!(
+        body["error"]["errors"]["content"][0],
+        "The content field must be a string."
+    );
+    // A malformed date-time and e-mail address.
+    let (status, body) = post(
+        "/announcements",
+        json!({"title": "Drill", "content": "x", "color": "#112233", "expires_at": "next week"}),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["error"]["errors"]["expires_at"][0]),
+        (422, &json!("The expires at field must be a valid date."))
+    );
+    let (status, body) = post("/users", json!({"name": "Jo", "email": "jo at example"})).await;
+    assert_eq!(
+        (status, &body["error"]["errors"]["email"][0]),
+        (
+            422,
+            &json!("The email field must be a valid email address.")
+        )
+    );
+    // What the schema allows passes, extra fields included.
+    let (status, _) = post(
+        "/users",
+        json!({"name": "Jo", "email": "jo@example.com", "rank_id": null, "extra": 1}),
+    )
+    .await;
+    assert_eq!(status, 201);
+}
+
+#[cfg(feature = "permission-assist")]
+#[tokio::test]
+async fn permission_assist_refuses_bodies_outside_the_schema_with_400() {
+    let sandbox = Sandbox::start().await;
+    let base = sandbox.permission_assist_url();
+    let token = Sandbox::PERMISSION_ASSIST_TOKEN;
+    let post =
+        |path: &str, body: Value| send(reqwest::Method::POST, format!("{base}{path}"), token, body);
+    let (status, body) = post("/application-imports/cancel", json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "validation_error");
+    assert_eq!(
+        body["errors"][0],
+        json!({"field": "applicationImportId", "message": "is required"})
+    );
+    let (status, body) = post(
+        "/application-imports/stage",
+        json!({"applicationId": "not-a-uuid"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["errors"][0],
+        json!({"field": "applicationId", "message": "must be a valid UUID"})
+    );
+    let (status, body) = post("/application-imports/stage", json!({"applicationId": 12})).await;
+    assert_eq!(
+        (status, &body["errors"][0]["message"]),
+        (400, &json!("must be a string"))
+    );
+    let (status, body) = post(
+        "/personnel-events/onboard",
+        json!({"identity": {"firstName": "A", "lastName": "B"}, "effectiveDate": "soon"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"].as_array().unwrap().contains(
+            &json!({"field": "effectiveDate", "message": "must be an ISO 8601 date-time"})
+        ),
+        "{body}"
+    );
+}
+
+#[cfg(feature = "intacct")]
+#[tokio::test]
+async fn intacct_refuses_bodies_outside_the_schema_with_400_invalid_request() {
+    let sandbox = Sandbox::start().await;
+    let url = format!("{}/objects/company-config/role", sandbox.intacct_url());
+    let token = Sandbox::INTACCT_TOKEN;
+    let (status, body) = send(
+        reqwest::Method::POST,
+        url.clone(),
+        token,
+        json!({"description": "x"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let error = &body["ia::result"]["ia::error"];
+    assert_eq!(error["code"], "invalidRequest");
+    assert_eq!(error["details"][0]["target"], "/id");
+    assert_eq!(error["details"][0]["message"], "/id is required");
+
+    let (status, body) = send(
+        reqwest::Method::POST,
+        url.clone(),
+        token,
+        json!({"id": "Auditors", "roleType": "galactic"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let detail = &body["ia::result"]["ia::error"]["details"][0];
+    assert_eq!(
+        (&detail["target"], &detail["message"]),
+        (
+            &json!("/roleType"),
+            &json!("/roleType is not one of the allowed values")
+        )
+    );
+
+    let (status, body) = send(
+        reqwest::Method::POST,
+        url.clone(),
+        token,
+        json!({"id": ["Auditors"]}),
+    )
+    .await;
+    assert_eq!(
+        (
+            status,
+            &body["ia::result"]["ia::error"]["details"][0]["message"]
+        ),
+        (400, &json!("/id must be a string"))
+    );
+
+    let (status, _) = send(
+        reqwest::Method::POST,
+        url,
+        token,
+        json!({"id": "Auditors", "roleType": "enterprise"}),
+    )
+    .await;
+    assert_eq!(status, 201);
 }

@@ -4,6 +4,7 @@
 //! answer. It exists because a wiremock responder can only answer: it cannot close a
 //! connection without a response, or in the middle of a body.
 
+use super::bodies;
 use super::faults::{Drop, Fault, Faults};
 use super::request_log::{self, RecordedRequest};
 use super::routes;
@@ -172,7 +173,10 @@ async fn serve(
         }
     }
     if let (Some((api, _)), Some(id)) = (found, operation_id) {
-        let problems = validate::check_query(api, id, parts.uri.query());
+        let mut problems = validate::check_query(api, id, parts.uri.query());
+        if problems.is_empty() {
+            problems = bodies::check_body(api, id, content_type, &body);
+        }
         if !problems.is_empty() {
             let (status, body) = validate::refusal(api, problems);
             shared.set_status(index, Some(status));

@@ -35,6 +35,17 @@
 //! - **Time and state**: [`Sandbox::set_import_status`], [`Sandbox::set_personnel_event_status`]
 //!   and [`Sandbox::set_access_request_status`] move Permission Assist's workflows on;
 //!   [`Sandbox::expire_intacct_tokens`] expires Intacct's access tokens.
+//! - **Refusing what the API would**: each request is checked against its operation in the
+//!   API's spec before the mock answers. Query parameters: type, format, enum values, bounds
+//!   and PERSCOM's `include` whitelist. JSON bodies: required properties (not the read-only
+//!   ones), JSON types, `nullable`, enum values, the formats `uuid`, `date-time`, `date` and
+//!   `email`, array items, bounds and lengths, `additionalProperties: false`, through `$ref`,
+//!   `allOf`, `oneOf` and `anyOf`; unknown extra properties pass. A request the spec does not
+//!   allow gets the API's validation error naming the field: PERSCOM a 422
+//!   `ValidationException` (`"The content field is required."`), Permission Assist a 400
+//!   `validation_error` (`{"field": "applicationId", "message": "must be a valid UUID"}`),
+//!   Intacct a 400 `invalidRequest` (target `/id`, `"/id is required"`). A body that is not
+//!   JSON is left to the mock.
 //! - **Webhooks**: register a URL of yours and the sandbox delivers PERSCOM's signed webhook
 //!   events for the changes you make ([`Sandbox::register_perscom_webhook`]) and Permission
 //!   Assist's catch hooks for the access requests it creates
@@ -136,6 +147,7 @@
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
+mod bodies;
 mod faults;
 mod front;
 #[cfg(feature = "intacct")]
