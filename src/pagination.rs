@@ -609,6 +609,7 @@ where
 /// The list builders of PERSCOM and Permission Assist make one with `.prefetch(n)`.
 ///
 /// ```no_run
+/// # #[cfg(feature = "perscom")]
 /// # async fn demo(client: &permkit::perscom::Client) -> permkit::Result<()> {
 /// use futures::TryStreamExt;
 /// // Every user, 100 a page, with up to 8 pages in flight.
@@ -654,6 +655,7 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
     ///
     /// ```no_run
+    /// # #[cfg(feature = "permission-assist")]
     /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
     /// use futures::TryStreamExt;
     /// let mut pages = client.list_identities().prefetch(4).pages();
@@ -670,6 +672,7 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// Every item of every page, in order.
     ///
     /// ```no_run
+    /// # #[cfg(feature = "permission-assist")]
     /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
     /// use futures::TryStreamExt;
     /// let ids: Vec<_> = client.list_identities().prefetch(8).stream().try_collect().await?;
@@ -682,6 +685,7 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// One page at a time, with its metadata; ends at the last page or an empty one.
     ///
     /// ```no_run
+    /// # #[cfg(feature = "permission-assist")]
     /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
     /// use futures::TryStreamExt;
     /// let pages: Vec<_> = client.list_identities().prefetch(2).pages().try_collect().await?;
@@ -694,6 +698,7 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// Like [`pages`](Self::pages), starting at page `first` (to resume).
     ///
     /// ```no_run
+    /// # #[cfg(feature = "permission-assist")]
     /// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
     /// use futures::TryStreamExt;
     /// let rest: Vec<_> = client.list_identities().prefetch(2).pages_from(3).try_collect().await?;

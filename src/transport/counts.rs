@@ -27,6 +27,7 @@ pub struct OperationCounts {
 /// counts.
 ///
 /// ```no_run
+/// # #[cfg(feature = "intacct")]
 /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
 /// use futures::TryStreamExt;
 /// let rows: Vec<_> = permkit::intacct::query::Query::permissions().stream(client).try_collect().await?;
