@@ -234,11 +234,6 @@ pub fn rewrite(
             &specs.get(&op).map(|s| s.path.clone()).unwrap_or_default(),
             Span::call_site(),
         );
-        let (env_ty, receive) = match &shape {
-            Shape::Unit => (quote!(()), quote!(crate::generated::unit)),
-            Shape::Bytes => (quote!(crate::ByteStream), quote!(crate::generated::bytes)),
-            _ => (quote!(#success), quote!(crate::generated::json)),
-        };
         let (out_ty, convert, what): (TokenStream, TokenStream, String) = match &shape {
             Shape::Unit => (
                 quote!(()),
@@ -262,7 +257,7 @@ pub fn rewrite(
                 optional,
             } => {
                 let conv = if *optional {
-                    quote!(env.#field.ok_or_else(|| crate::generated::missing(#vendor, client.inner.api, #op_lit)))
+                    quote!(env.#field.ok_or(#vendor))
                 } else {
                     quote!(Ok(env.#field))
                 };
@@ -278,6 +273,12 @@ pub fn rewrite(
                 format!("one [`Page`](crate::Page) of {}", type_link(item)),
             ),
         };
+        let args = quote!(&client.client, &client.inner, request, (#op_lit, #template));
+        let receive = match &shape {
+            Shape::Unit => quote!(crate::generated::unit(#args)),
+            Shape::Bytes => quote!(crate::generated::bytes(#args)),
+            _ => quote!(crate::generated::json(#args, |env: #success| #convert)),
+        };
         let send_doc = format!(
             "Sends the request; returns {what}.\n\nAny failure is a [`permkit::Error`](crate::Error): the vendor's error body decoded, a transport failure, or a value refused before sending."
         );
@@ -291,19 +292,16 @@ pub fn rewrite(
             },
             parse_quote! {
                 #[doc = #meta_doc]
-                pub async fn send_with_meta(self) -> crate::Result<crate::Response<#out_ty>> {
-                    let (client, request) = self
-                        .request()
-                        .map_err(|e| crate::generated::request_error(e, #op_lit))?;
-                    let reply: crate::Response<#env_ty> =
-                        #receive(&client.client, &client.inner, request, (#op_lit, #template)).await?;
-                    reply.try_map(|env| #convert)
+                pub fn send_with_meta(self) -> impl ::std::future::Future<Output = crate::Result<crate::Response<#out_ty>>> + 'a {
+                    let client = self.client;
+                    let request = self.request().map(|(_, request)| request);
+                    #receive
                 }
             },
             parse_quote! {
                 #[doc = #send_doc]
-                pub async fn send(self) -> crate::Result<#out_ty> {
-                    self.send_with_meta().await.map(crate::Response::into_inner)
+                pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#out_ty>> + 'a {
+                    ::futures::TryFutureExt::map_ok(self.send_with_meta(), crate::Response::into_inner)
                 }
             },
         ];
@@ -332,6 +330,7 @@ pub fn rewrite(
         path_params.insert(name, (op, typed));
     }
     PlainMessages.visit_item_mod_mut(builder_mod_mut(file)?);
+    SharedSetters.visit_file_mut(file);
 
     // The Client: operation methods take the path parameters; progenitor's traits go.
     let mut kept = Vec::new();
@@ -693,6 +692,82 @@ impl VisitMut for PlainMessages {
         } else if let Some(name) = v.strip_suffix(" was not initialized") {
             *lit = LitStr::new(&format!("`{name}` is required"), lit.span());
         }
+    }
+}
+
+/// Setter bodies call one shared generic function instead of each holding a `try_into()`
+/// chain and a closure of its own: the same values and messages, and far less for the compiler
+/// to check (every setter of every operation builder and body builder has this shape).
+///
+/// | generated | becomes |
+/// |---|---|
+/// | `value.try_into().map_err(\|_\| "m".to_string())` | `crate::generated::set(value, "m")` |
+/// | `value.try_into().map(Some).map_err(\|_\| "m".to_string())` | `crate::generated::set_some(value, "m")` |
+/// | `value.try_into().map_err(\|e\| format!("error converting supplied value for f: {e}"))` | `crate::generated::convert(value, "f")` |
+struct SharedSetters;
+
+impl VisitMut for SharedSetters {
+    fn visit_expr_assign_mut(&mut self, a: &mut syn::ExprAssign) {
+        if let Some(call) = shared_setter(&a.right) {
+            *a.right = call;
+        }
+    }
+}
+
+fn shared_setter(rhs: &Expr) -> Option<Expr> {
+    let Expr::MethodCall(map_err) = rhs else {
+        return None;
+    };
+    if map_err.method != "map_err" || map_err.args.len() != 1 {
+        return None;
+    }
+    let Expr::Closure(closure) = &map_err.args[0] else {
+        return None;
+    };
+    let (converted, some) = match &*map_err.receiver {
+        Expr::MethodCall(m) if m.method == "map" && quote!(#m).to_string().ends_with("(Some)") => {
+            (&*m.receiver, true)
+        }
+        other => (other, false),
+    };
+    let Expr::MethodCall(try_into) = converted else {
+        return None;
+    };
+    if try_into.method != "try_into" || quote!(#try_into).to_string() != "value . try_into ()" {
+        return None;
+    }
+    let body = quote!(#closure).to_string();
+    let lit = |e: &Expr| match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(l),
+            ..
+        }) => Some(l.clone()),
+        _ => None,
+    };
+    match &*closure.body {
+        // `|_| "message".to_string()`
+        Expr::MethodCall(m) if m.method == "to_string" && body.starts_with("| _ |") => {
+            let message = lit(&m.receiver)?;
+            Some(if some {
+                parse_quote!(crate::generated::set_some(value, #message))
+            } else {
+                parse_quote!(crate::generated::set(value, #message))
+            })
+        }
+        // `|e| format!("error converting supplied value for field: {e}")`
+        _ if !some => {
+            let field = body
+                .split("error converting supplied value for ")
+                .nth(1)?
+                .split(": {e}")
+                .next()?;
+            if !field.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                return None;
+            }
+            let field = LitStr::new(field, Span::call_site());
+            Some(parse_quote!(crate::generated::convert(value, #field)))
+        }
+        _ => None,
     }
 }
 

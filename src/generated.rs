@@ -3,9 +3,9 @@
 //! (`build/surface.rs`): the request goes through the shared [`transport`](crate::transport),
 //! the answer comes back as permkit's own types.
 
-use crate::transport::{Call, Inner, Received, call, decode_json, exec};
+use crate::transport::{Call, Inner, Received, Reply, call, decode_json, exec};
 use crate::{ByteStream, Error, ErrorKind, Response, Result};
-use futures::TryStreamExt;
+use futures::{FutureExt, TryStreamExt};
 
 /// Includes the generated client of one API (`$name` is its `OUT_DIR` file stem) into the
 /// calling module, as `Client`, `builder` and `types` (with the open enums).
@@ -92,38 +92,65 @@ fn called<'a>(operation: &'a str, template: &'a str) -> Call<'a> {
     }
 }
 
-/// Sends `request` and decodes its JSON body as `T`.
-pub(crate) async fn json<T: serde::de::DeserializeOwned>(
+/// What a generated builder's `request()` made: the request, or why it could not be made.
+pub(crate) type Made = std::result::Result<reqwest::Request, progenitor_client::Error<()>>;
+
+/// Sends what `request()` made and reads the whole answer. Not generic: the generated
+/// operations share this one future, and only decoding is instantiated per type.
+async fn receive(
     client: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Request,
+    request: Made,
     (operation, template): (&str, &str),
-) -> Result<Response<T>> {
-    let reply = call(client, inner, request, called(operation, template)).await?;
-    let value = decode_json(inner.api, operation, &reply)?;
-    Ok(Response::new(value, reply.status, reply.headers))
+) -> Result<Reply> {
+    let request = request.map_err(|e| request_error(e, operation))?;
+    call(client, inner, request, called(operation, template)).await
 }
 
-/// Sends `request` whose answer has no body worth reading (204).
-#[cfg_attr(not(any(feature = "perscom", feature = "intacct")), allow(dead_code))]
+/// Sends what `request()` made, decodes its JSON body as `E` and picks the value out of it
+/// (`Err` names a field the body lacks). The generated `send_with_meta()` returns this future
+/// as it is, so no operation compiles a state machine of its own.
+pub(crate) fn json<'a, E, T>(
+    client: &'a reqwest::Client,
+    inner: &'a Inner,
+    request: Made,
+    (operation, template): (&'static str, &'static str),
+    pick: fn(E) -> std::result::Result<T, &'static str>,
+) -> impl Future<Output = Result<Response<T>>> + 'a
+where
+    E: serde::de::DeserializeOwned + 'a,
+    T: 'a,
+{
+    let api = inner.api;
+    receive(client, inner, request, (operation, template)).map(move |reply| {
+        let reply = reply?;
+        let env: E = decode_json(api, operation, &reply)?;
+        Response::new(env, reply.status, reply.headers)
+            .try_map(|env| pick(env).map_err(|field| missing(field, api, operation)))
+    })
+}
+
+/// Sends what `request()` made; its answer has no body worth reading (204).
+#[cfg_attr(not(feature = "intacct"), allow(dead_code))]
 pub(crate) async fn unit(
     client: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Request,
+    request: Made,
     (operation, template): (&str, &str),
 ) -> Result<Response<()>> {
-    let reply = call(client, inner, request, called(operation, template)).await?;
+    let reply = receive(client, inner, request, (operation, template)).await?;
     Ok(Response::new((), reply.status, reply.headers))
 }
 
-/// Sends `request` and streams its body.
+/// Sends what `request()` made and streams its body.
 #[cfg_attr(not(feature = "perscom"), allow(dead_code))]
 pub(crate) async fn bytes(
     client: &reqwest::Client,
     inner: &Inner,
-    request: reqwest::Request,
+    request: Made,
     (operation, template): (&str, &str),
 ) -> Result<Response<ByteStream>> {
+    let request = request.map_err(|e| request_error(e, operation))?;
     let call = Call {
         read_body: false,
         ..called(operation, template)
@@ -154,4 +181,28 @@ pub(crate) fn missing(field: &str, api: crate::Api, operation: &str) -> Error {
     Error::new(ErrorKind::Decode, format!("the response has no `{field}`"))
         .with_api(api)
         .with_operation(operation)
+}
+
+/// A required setter's value, or why it was refused.
+pub(crate) fn set<V: TryInto<T>, T>(value: V, refused: &str) -> std::result::Result<T, String> {
+    value.try_into().map_err(|_| refused.to_string())
+}
+
+/// An optional setter's value, or why it was refused.
+pub(crate) fn set_some<V: TryInto<T>, T>(
+    value: V,
+    refused: &str,
+) -> std::result::Result<Option<T>, String> {
+    value.try_into().map(Some).map_err(|_| refused.to_string())
+}
+
+/// A body builder setter's value, or why it could not be converted.
+pub(crate) fn convert<V, T>(value: V, field: &str) -> std::result::Result<T, String>
+where
+    V: TryInto<T>,
+    V::Error: std::fmt::Display,
+{
+    value
+        .try_into()
+        .map_err(|e| format!("error converting supplied value for {field}: {e}"))
 }
