@@ -206,6 +206,7 @@ pub fn rewrite(
             }
             prefix.push(stmt.clone());
         }
+        accept_in_header_map(&mut prefix);
         let fields = builder_fields.get(&name).cloned().unwrap_or_default();
         let typed: Vec<(syn::Ident, Type)> = params
             .iter()
@@ -292,7 +293,7 @@ pub fn rewrite(
             },
             parse_quote! {
                 #[doc = #meta_doc]
-                pub fn send_with_meta(self) -> impl ::std::future::Future<Output = crate::Result<crate::Response<#out_ty>>> + 'a {
+                pub fn send_with_meta(self) -> crate::Pending<'a, crate::Response<#out_ty>> {
                     let client = self.client;
                     let request = self.request().map(|(_, request)| request);
                     #receive
@@ -300,8 +301,8 @@ pub fn rewrite(
             },
             parse_quote! {
                 #[doc = #send_doc]
-                pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#out_ty>> + 'a {
-                    ::futures::TryFutureExt::map_ok(self.send_with_meta(), crate::Response::into_inner)
+                pub fn send(self) -> crate::Pending<'a, #out_ty> {
+                    self.send_with_meta().value()
                 }
             },
         ];
@@ -693,6 +694,53 @@ impl VisitMut for PlainMessages {
             *lit = LitStr::new(&format!("`{name}` is required"), lit.span());
         }
     }
+}
+
+/// Progenitor sets `Accept` with `RequestBuilder::header`, whose generic conversions are the
+/// dearest line of every `request()` to type-check; where the request has a header map anyway,
+/// `Accept` goes into it (the same header: `.headers(map)` adds the map's headers).
+fn accept_in_header_map(stmts: &mut Vec<Stmt>) {
+    let Some(at) = stmts.iter().position(|s| is_let(s, "header_map")) else {
+        return;
+    };
+
+    let mut accept = None;
+    for stmt in stmts.iter_mut() {
+        if let Stmt::Local(local) = stmt
+            && let Some(init) = &mut local.init
+            && accept.is_none()
+        {
+            accept = take_accept(&mut init.expr);
+        }
+    }
+    if let Some(value) = accept {
+        stmts.insert(
+            at + 1,
+            parse_quote!(header_map.insert(::reqwest::header::ACCEPT, #value);),
+        );
+    }
+}
+
+fn take_accept(e: &mut Expr) -> Option<Expr> {
+    if let Expr::Try(t) = e {
+        return take_accept(&mut t.expr);
+    }
+    let Expr::MethodCall(m) = e else {
+        return None;
+    };
+    if m.method == "header"
+        && m.args.len() == 2
+        && quote_expr(&m.args[0]) == ":: reqwest :: header :: ACCEPT"
+    {
+        let value = m.args[1].clone();
+        *e = (*m.receiver).clone();
+        return Some(value);
+    }
+    take_accept(&mut m.receiver)
+}
+
+fn quote_expr(e: &Expr) -> String {
+    quote!(#e).to_string()
 }
 
 /// Setter bodies call one shared generic function instead of each holding a `try_into()`

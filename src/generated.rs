@@ -4,7 +4,7 @@
 //! the answer comes back as permkit's own types.
 
 use crate::transport::{Call, Inner, Received, Reply, call, decode_json, exec};
-use crate::{ByteStream, Error, ErrorKind, Response, Result};
+use crate::{ByteStream, Error, ErrorKind, Pending, Response, Result};
 use futures::{FutureExt, TryStreamExt};
 
 /// Includes the generated client of one API (`$name` is its `OUT_DIR` file stem) into the
@@ -116,63 +116,69 @@ pub(crate) fn json<'a, E, T>(
     request: Made,
     (operation, template): (&'static str, &'static str),
     pick: fn(E) -> std::result::Result<T, &'static str>,
-) -> impl Future<Output = Result<Response<T>>> + 'a
+) -> Pending<'a, Response<T>>
 where
     E: serde::de::DeserializeOwned + 'a,
     T: 'a,
 {
     let api = inner.api;
-    receive(client, inner, request, (operation, template)).map(move |reply| {
-        let reply = reply?;
-        let env: E = decode_json(api, operation, &reply)?;
-        Response::new(env, reply.status, reply.headers)
-            .try_map(|env| pick(env).map_err(|field| missing(field, api, operation)))
-    })
+    Pending::new(
+        receive(client, inner, request, (operation, template)).map(move |reply| {
+            let reply = reply?;
+            let env: E = decode_json(api, operation, &reply)?;
+            Response::new(env, reply.status, reply.headers)
+                .try_map(|env| pick(env).map_err(|field| missing(field, api, operation)))
+        }),
+    )
 }
 
 /// Sends what `request()` made; its answer has no body worth reading (204).
 #[cfg_attr(not(feature = "intacct"), allow(dead_code))]
-pub(crate) async fn unit(
-    client: &reqwest::Client,
-    inner: &Inner,
+pub(crate) fn unit<'a>(
+    client: &'a reqwest::Client,
+    inner: &'a Inner,
     request: Made,
-    (operation, template): (&str, &str),
-) -> Result<Response<()>> {
-    let reply = receive(client, inner, request, (operation, template)).await?;
-    Ok(Response::new((), reply.status, reply.headers))
+    (operation, template): (&'static str, &'static str),
+) -> Pending<'a, Response<()>> {
+    Pending::new(async move {
+        let reply = receive(client, inner, request, (operation, template)).await?;
+        Ok(Response::new((), reply.status, reply.headers))
+    })
 }
 
 /// Sends what `request()` made and streams its body.
 #[cfg_attr(not(feature = "perscom"), allow(dead_code))]
-pub(crate) async fn bytes(
-    client: &reqwest::Client,
-    inner: &Inner,
+pub(crate) fn bytes<'a>(
+    client: &'a reqwest::Client,
+    inner: &'a Inner,
     request: Made,
-    (operation, template): (&str, &str),
-) -> Result<Response<ByteStream>> {
-    let request = request.map_err(|e| request_error(e, operation))?;
-    let call = Call {
-        read_body: false,
-        ..called(operation, template)
-    };
-    let (mut resp, permit) = match exec(client, inner, request, call).await? {
-        Received::Streaming(resp, permit) => (resp, permit),
-        Received::Read(reply) => {
-            let body = ByteStream::from(reply.body);
-            return Ok(Response::new(body, reply.status, reply.headers));
-        }
-    };
-    let status = resp.status().as_u16();
-    let headers = std::mem::take(resp.headers_mut());
-    let (api, op) = (inner.api, operation.to_string());
-    let body = resp.bytes_stream().map_err(move |e| {
-        // The slot under the client's request limit is held until the body is dropped.
-        let _held = &permit;
-        crate::error::from_reqwest(e)
-            .with_api(api)
-            .with_operation(op.clone())
-    });
-    Ok(Response::new(ByteStream::new(body), status, headers))
+    (operation, template): (&'static str, &'static str),
+) -> Pending<'a, Response<ByteStream>> {
+    Pending::new(async move {
+        let request = request.map_err(|e| request_error(e, operation))?;
+        let call = Call {
+            read_body: false,
+            ..called(operation, template)
+        };
+        let (mut resp, permit) = match exec(client, inner, request, call).await? {
+            Received::Streaming(resp, permit) => (resp, permit),
+            Received::Read(reply) => {
+                let body = ByteStream::from(reply.body);
+                return Ok(Response::new(body, reply.status, reply.headers));
+            }
+        };
+        let status = resp.status().as_u16();
+        let headers = std::mem::take(resp.headers_mut());
+        let (api, op) = (inner.api, operation.to_string());
+        let body = resp.bytes_stream().map_err(move |e| {
+            // The slot under the client's request limit is held until the body is dropped.
+            let _held = &permit;
+            crate::error::from_reqwest(e)
+                .with_api(api)
+                .with_operation(op.clone())
+        });
+        Ok(Response::new(ByteStream::new(body), status, headers))
+    })
 }
 
 /// A success body without the field that holds its value.

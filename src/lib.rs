@@ -96,7 +96,7 @@ pub mod __fuzz;
 pub use chrono;
 pub use error::{Api, Error, ErrorKind, FieldError, Result};
 pub use pagination::Page;
-pub use response::{ByteStream, Response};
+pub use response::{ByteStream, Pending, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{

@@ -29,7 +29,7 @@
 use crate::{Error, ErrorKind, Result};
 use futures::future::{self, BoxFuture};
 use futures::stream::FuturesOrdered;
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt, TryFutureExt};
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::{Hash, Hasher};
@@ -650,6 +650,26 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
         }
     }
 
+    /// A pager over a list builder whose API pages by page number: `send` sends a copy of
+    /// the builder for page `n`. One function for every such list, so no list compiles a
+    /// future of its own.
+    #[cfg(any(feature = "permission-assist", feature = "perscom"))]
+    pub(crate) fn numbered<B: Clone + Send + 'a>(
+        list: B,
+        repeats: Repeats<T>,
+        send: fn(B, u64) -> crate::Pending<'a, Page<T>>,
+    ) -> Self {
+        Pager::new(repeats, move |n| {
+            send(list.clone(), n)
+                .map_ok(move |p| {
+                    Page::numbered(p.items, n, p.total_pages)
+                        .with_total_count(p.total_count)
+                        .with_reported(p.reported)
+                })
+                .boxed()
+        })
+    }
+
     /// Keeps up to `n` pages in flight once the next ones are known (see [`paginate_ahead`]);
     /// `0` and `1` fetch one page at a time. The requests count toward the client's
     /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
@@ -778,18 +798,13 @@ macro_rules! page_number_list {
             }
 
             fn into_pager(self) -> $crate::pagination::Pager<'a, types::$item> {
-                let repeats = $crate::pagination::Repeats::ById(
-                    <types::$item as $crate::pagination::ItemId>::item_id,
-                );
-                $crate::pagination::Pager::new(repeats, move |n| {
-                    let request = self.clone().page(n);
-                    Box::pin(async move {
-                        let p = request.send().await?;
-                        Ok($crate::Page::numbered(p.items, n, p.total_pages)
-                            .with_total_count(p.total_count)
-                            .with_reported(p.reported))
-                    })
-                })
+                $crate::pagination::Pager::numbered(
+                    self,
+                    $crate::pagination::Repeats::ById(
+                        <types::$item as $crate::pagination::ItemId>::item_id,
+                    ),
+                    |list, n| list.page(n).send(),
+                )
             }
         }
     };

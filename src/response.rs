@@ -1,10 +1,12 @@
-//! What a call returns beside its value: [`Response`] (status, headers, request id) from
-//! `send_with_meta()`, and [`ByteStream`] for the operations whose body is not JSON.
+//! What a call returns: [`Pending`], the call on its way, from `send()` and `send_with_meta()`;
+//! [`Response`] (status, headers, request id) beside the value from `send_with_meta()`; and
+//! [`ByteStream`] for the operations whose body is not JSON.
 
 use crate::{Error, Result};
 use bytes::Bytes;
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::{Stream, StreamExt, TryFutureExt, TryStreamExt};
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -129,5 +131,49 @@ impl Stream for ByteStream {
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ByteStream")
+    }
+}
+
+/// A call on its way: what every generated `send()` and `send_with_meta()` returns. Await it
+/// for the result. Like any future it does nothing until awaited (or polled), and dropping it
+/// cancels the call.
+///
+/// It is `Send`, so it can be spawned or held across `.await` in a multi-threaded runtime.
+///
+/// ```no_run
+/// # #[cfg(feature = "permission-assist")]
+/// # async fn demo(client: &permkit::permission_assist::Client) -> permkit::Result<()> {
+/// let pending: permkit::Pending<'_, _> = client.list_identities().send();
+/// let page = pending.await?;
+/// # let _ = page;
+/// # Ok(()) }
+/// ```
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Pending<'a, T>(Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>);
+
+impl<'a, T> Pending<'a, T> {
+    pub(crate) fn new(future: impl Future<Output = Result<T>> + Send + 'a) -> Self {
+        Pending(Box::pin(future))
+    }
+}
+
+impl<'a, T: 'a> Pending<'a, Response<T>> {
+    /// The value alone, without the response's status and headers (what `send()` returns).
+    pub(crate) fn value(self) -> Pending<'a, T> {
+        Pending::new(self.0.map_ok(Response::into_inner))
+    }
+}
+
+impl<T> Future for Pending<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl<T> fmt::Debug for Pending<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pending(..)")
     }
 }

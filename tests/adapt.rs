@@ -489,7 +489,11 @@ let response = client.get_thing()
                     let Self { client, id } = self;
                     let id = id.map_err(Error::InvalidRequest)?;
                     let url = format!("{}/things/{}", client.baseurl, encode_path(&id.to_string()));
-                    let mut request = client.client.get(url).build()?;
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    let mut request = client.client.get(url)
+                        .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+                        .headers(header_map)
+                        .build()?;
                     let info = OperationInfo { operation_id: "get_thing" };
                     let result = client.exec(request, &info).await;
                     todo!()
@@ -521,12 +525,13 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
         .collect();
     for expected in [
         "pubfnget_thing(&self,id:impl::std::convert::TryInto<i64>)->builder::GetThing<'_>{builder::GetThing::new(self).id(id)}",
-        "pubasyncfnsend(self)->crate::Result<types::Thing>",
-        "pubasyncfnsend_with_meta(self)->crate::Result<crate::Response<types::Thing>>",
-        "reply.try_map(|env|Ok(env.data))",
+        "pubfnsend(self)->crate::Pending<'a,types::Thing>{self.send_with_meta().value()}",
+        "pubfnsend_with_meta(self)->crate::Pending<'a,crate::Response<types::Thing>>",
+        "crate::generated::json(&client.client,&client.inner,request,(\"get_thing\",\"/things/{id}\"),|env:types::ThingEnvelope|Ok(env.data))",
         "pub(crate)fnnew(client:&'asuper::Client)",
         "pub(crate)fnid<V>",
-        "\"`id`mustbeanumberthatfitsini64\"",
+        "self.id=crate::generated::set(value,\"`id`mustbeanumberthatfitsini64\");",
+        "header_map.insert(::reqwest::header::ACCEPT,::reqwest::header::HeaderValue::from_static(\"application/json\"));",
         "\"`id`isrequired\"",
         "letresponse=client.get_thing(id)",
     ] {
@@ -538,6 +543,8 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
         "pubfnnew(",
         "modprelude",
         "const_",
+        "asyncfn",
+        ".header(",
     ] {
         assert!(!code.contains(gone), "{gone} still in {code}");
     }
