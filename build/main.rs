@@ -4,7 +4,9 @@
 
 mod adapt;
 mod boxing;
+mod builders;
 mod emit;
+mod envelopes;
 mod surface;
 
 use adapt::{Config, ListRule};
@@ -57,6 +59,10 @@ const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
 
 /// A leading path segment the client fixes in its base URL, per Rust module (see `adapt::Config`).
 const BASE_PATHS: &[(&str, &str)] = &[("perscom", "/{version}")];
+
+/// The generic struct that stands for an API's one-field `data` envelopes, per Rust module
+/// (see `envelopes`).
+const ENVELOPES: &[(&str, &str)] = &[("perscom", "crate::perscom::Data")];
 
 fn main() {
     println!("cargo:rerun-if-changed=build");
@@ -181,6 +187,13 @@ fn generate(
     let specs = surface::op_specs(&adapted.spec);
     let rewritten = surface::rewrite(&mut ast, surface, &lists, &specs)
         .map_err(|e| format!("the surface rewrite failed: {e}"))?;
+    // After the surface rewrite, which reads the envelopes' fields.
+    if let Some((_, generic)) = ENVELOPES.iter().find(|(m, _)| *m == module) {
+        let generic: syn::Path =
+            syn::parse_str(generic).map_err(|e| format!("not a path: {generic}: {e}"))?;
+        envelopes::share(&mut ast, &generic);
+    }
+    builders::keep_for_requests(&mut ast);
     let code = prettyplease::unparse(&ast);
     write(out_dir, &format!("{module}_client.rs"), &code)?;
     write(

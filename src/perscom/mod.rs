@@ -36,6 +36,7 @@
 //! its event.
 
 mod client;
+mod envelope;
 pub(crate) mod errors;
 mod extra;
 mod relations;
@@ -45,6 +46,7 @@ mod upload;
 pub mod webhooks;
 
 pub use client::ClientBuilder;
+pub use envelope::Data;
 pub use scopes::{Scope, required_scope};
 pub use search::{Filter, FilterGroup, Operator, Search};
 pub use upload::{BatchUpload, Upload};
