@@ -6,9 +6,13 @@
 mod adapt;
 #[path = "../build/boxing.rs"]
 mod boxing;
+#[path = "../build/builders.rs"]
+mod builders;
 #[path = "../build/emit.rs"]
 #[allow(dead_code)]
 mod emit;
+#[path = "../build/envelopes.rs"]
+mod envelopes;
 #[path = "../build/surface.rs"]
 #[allow(dead_code)]
 mod surface;
@@ -609,5 +613,99 @@ fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
     assert!(
         text.contains("TryInto<::std::option::Option<::std::boxed::Box<super::Rank>>>"),
         "{text}"
+    );
+}
+
+/// Types as progenitor emits them: two envelopes (one plain, one with a serde attribute), a
+/// request body with a nested type, and a response-only type; one operation sends the body.
+fn types_like() -> syn::File {
+    syn::parse_str(
+        r#"
+        pub mod types {
+            /// One thing.
+            pub struct ThingResponse { pub data: Thing }
+            #[serde(deny_unknown_fields)]
+            pub struct Strict { pub data: Thing }
+            pub struct Thing { pub id: i64 }
+            pub struct ThingCreate { pub name: String, pub tag: Option<Tag> }
+            pub struct Tag { pub label: String }
+            impl ThingResponse { pub fn builder() -> builder::ThingResponse { Default::default() } }
+            impl Thing { pub fn builder() -> builder::Thing { Default::default() } }
+            impl ThingCreate { pub fn builder() -> builder::ThingCreate { Default::default() } }
+            impl Tag { pub fn builder() -> builder::Tag { Default::default() } }
+            pub mod builder {
+                pub struct ThingResponse { data: Result<super::Thing, String> }
+                impl Default for ThingResponse { fn default() -> Self { todo!() } }
+                pub struct Thing { id: Result<i64, String> }
+                impl Default for Thing { fn default() -> Self { todo!() } }
+                impl TryFrom<Thing> for super::Thing { type Error = String; fn try_from(v: Thing) -> Result<Self, String> { todo!() } }
+                impl From<super::Thing> for Thing { fn from(v: super::Thing) -> Self { todo!() } }
+                pub struct ThingCreate { name: Result<String, String> }
+                impl Default for ThingCreate { fn default() -> Self { todo!() } }
+                pub struct Tag { label: Result<String, String> }
+                impl Default for Tag { fn default() -> Self { todo!() } }
+            }
+        }
+        pub mod builder {
+            pub struct CreateThing<'a> { body: Result<types::builder::ThingCreate, String> }
+        }
+        "#,
+    )
+    .unwrap()
+}
+
+fn flat(file: &syn::File) -> String {
+    quote::quote!(#file)
+        .to_string()
+        .split_whitespace()
+        .collect()
+}
+
+#[test]
+fn one_field_data_envelopes_become_aliases_of_the_generic_and_lose_their_builder() {
+    let mut file = types_like();
+    let shared = envelopes::share(&mut file, &syn::parse_quote!(crate::perscom::Data));
+    assert_eq!(shared, 1);
+    let code = flat(&file);
+    assert!(
+        code.contains("#[doc=\"Onething.\"]pubtypeThingResponse=crate::perscom::Data<Thing>;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pubstructStrict{pubdata:Thing}"),
+        "an envelope with serde attributes stays: {code}"
+    );
+    assert!(!code.contains("implThingResponse"), "{code}");
+    assert!(!code.contains("pubstructThingResponse"), "{code}");
+    assert!(!code.contains("implDefaultforThingResponse"), "{code}");
+}
+
+#[test]
+fn builders_stay_for_request_bodies_and_what_they_contain_only() {
+    let mut file = types_like();
+    let dropped = builders::keep_for_requests(&mut file);
+    let code = flat(&file);
+    for kept in [
+        "pubstructThingCreate{name:",
+        "pubstructTag{label:",
+        "implThingCreate{pubfnbuilder",
+        "implTag{pubfnbuilder",
+    ] {
+        assert!(code.contains(kept), "missing {kept}: {code}");
+    }
+    for gone in [
+        "implThing{pubfnbuilder",
+        "pubstructThing{id:Result",
+        "TryFrom<Thing>",
+        "From<super::Thing>",
+        "implThingResponse{",
+    ] {
+        assert!(!code.contains(gone), "{gone} still in {code}");
+    }
+    // The types themselves all stay.
+    assert!(code.contains("pubstructThing{pubid:i64}"), "{code}");
+    assert_eq!(
+        dropped, 3,
+        "Thing, ThingResponse and Strict lose their builders"
     );
 }
