@@ -286,6 +286,7 @@ pub fn rewrite(
         let meta_doc = "Like [`send`](Self::send), with the response's status, headers and request id beside the value.";
         let new_items: Vec<ImplItem> = vec![
             parse_quote! {
+                #[inline]
                 fn request(self) -> ::std::result::Result<(&'a super::Client, ::reqwest::Request), Error<()>> {
                     #(#prefix)*
                     Ok((client, request))
@@ -293,6 +294,7 @@ pub fn rewrite(
             },
             parse_quote! {
                 #[doc = #meta_doc]
+                #[inline]
                 pub fn send_with_meta(self) -> crate::Pending<'a, crate::Response<#out_ty>> {
                     let client = self.client;
                     let request = self.request().map(|(_, request)| request);
@@ -301,6 +303,7 @@ pub fn rewrite(
             },
             parse_quote! {
                 #[doc = #send_doc]
+                #[inline]
                 pub fn send(self) -> crate::Pending<'a, #out_ty> {
                     self.send_with_meta().value()
                 }

@@ -774,22 +774,26 @@ macro_rules! page_number_list {
             /// Reads the list with up to `n` pages in flight once the total is known (see
             /// [`Pager::prefetch`]($crate::pagination::Pager::prefetch)); then `.stream()`,
             /// `.pages()` or `.pages_from(n)`. Set the filters before.
+            #[inline]
             pub fn prefetch(self, n: usize) -> $crate::pagination::Pager<'a, types::$item> {
                 self.into_pager().prefetch(n)
             }
 
             /// Every item of every page, in order. The filters, `limit`, `include` or search
             /// body set on this builder are sent with every page.
+            #[inline]
             pub fn stream(self) -> $crate::pagination::ResultStream<'a, types::$item> {
                 self.into_pager().stream()
             }
 
             /// One page at a time, with its metadata; ends at the last page or an empty one.
+            #[inline]
             pub fn pages(self) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
                 self.into_pager().pages()
             }
 
             /// Like [`pages`](Self::pages), starting at page `first` (to resume).
+            #[inline]
             pub fn pages_from(
                 self,
                 first: u64,
@@ -797,6 +801,7 @@ macro_rules! page_number_list {
                 self.into_pager().pages_from(first)
             }
 
+            #[inline]
             fn into_pager(self) -> $crate::pagination::Pager<'a, types::$item> {
                 $crate::pagination::Pager::numbered(
                     self,
