@@ -3,12 +3,13 @@
 //!
 //! | rewrite | what the user sees |
 //! |---|---|
-//! | each builder's `send` is split: the generated request-building statements move into a private `request()`; `send()` and `send_with_meta()` hand the request to permkit's transport | `send()` returns `permkit::Result<T>`, `send_with_meta()` returns `permkit::Result<permkit::Response<T>>` |
+//! | each builder's `send` is split: the generated request-building statements move into a private `request()`; `send()` and `send_with_meta()` hand the request to permkit's transport | `send()` returns a `permkit::Pending` that gives `permkit::Result<T>`, `send_with_meta()` one that gives `permkit::Result<permkit::Response<T>>`; both are `#[inline]`, so only the operations a crate calls are compiled, in that crate |
 //! | the success type is unwrapped per API ([`Surface`]) | PERSCOM `data` and Intacct `ia::result` unwrapped; list operations and Intacct collection GETs return `permkit::Page<T>`; 204 returns `()`; raw bytes return `permkit::ByteStream` |
 //! | required path parameters become arguments of the `Client` method, in URL order; their builder setters and every builder's `new` become crate-private | `pa.get_identity(id)`, `pc.create_user_rank_record(user_id)` |
 //! | conversion messages of the setters are plain words | "`page` must be a number of 1 or more" |
 //! | the `ClientInfo` impl becomes crate-private inherent methods; the generated constructors become crate-private | no progenitor type in rustdoc |
 //! | setters get the spec's parameter descriptions | documented setters |
+//! | setter bodies call one shared generic function ([`SharedSetters`]); `Accept` goes into the request's header map | nothing: the same values and messages, less to compile |
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};

@@ -4,7 +4,7 @@
 # types and permkit's internals. Exits 1 naming the pages that still show one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-doc=target/doc/permkit
+doc=${CARGO_TARGET_DIR:-target}/doc/permkit
 [ -d "$doc" ] || { echo "no rustdoc output in $doc: run cargo doc --no-deps --all-features first"; exit 1; }
 # progenitor_client::{Error, ResponseValue, ByteStream, ClientHooks, ClientInfo, OperationInfo},
 # the raw error body of 0.1, the transport's internals, and the sandbox's servers (wiremock, hyper).

@@ -12,7 +12,8 @@
 //!
 //! Every operation is a method of the API's `Client`. Its required path parameters are the
 //! method's arguments (in URL order); optional parameters and the body are setters of the
-//! builder it returns; `send()` returns [`Result<T>`](Result) with permkit's own types:
+//! builder it returns; `send()` returns a [`Pending`] call, and awaiting it gives
+//! [`Result<T>`](Result) with permkit's own types:
 //!
 //! - an operation that returns one resource returns the resource (PERSCOM's `data` and
 //!   Intacct's `ia::result` unwrapped);
