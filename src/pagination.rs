@@ -295,48 +295,33 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    PagedItems {
+    Items {
         pages: Pages::new(first, repeats, ahead, fetch),
         current: Vec::new().into_iter(),
     }
 }
 
-/// The items of a [`Pages`], which it keeps driving while they are read.
-struct PagedItems<F, Fut: Future, T> {
-    pages: Pages<F, Fut, T>,
-    current: std::vec::IntoIter<T>,
+/// A stream of pages that [`Items`] reads: it may keep the pages in flight moving while the
+/// items of the current page are handed out.
+trait PageSource<T>: Stream<Item = Result<Page<T>>> + Unpin {
+    /// Called after each item handed out.
+    fn keep_ahead(&mut self, _cx: &mut Context<'_>) {}
 }
 
-// As for `Pages`: nothing is pinned in place.
-impl<F, Fut: Future, T> Unpin for PagedItems<F, Fut, T> {}
+/// Any stream of pages, pinned in its box: nothing to keep moving.
+impl<S: Stream<Item = Result<Page<T>>>, T> PageSource<T> for Pin<Box<S>> {}
 
-impl<F, Fut, T> Stream for PagedItems<F, Fut, T>
+/// The pager's own pages: the pages in flight are driven too, so their answers are read as
+/// they come.
+impl<F, Fut, T> PageSource<T> for Pages<F, Fut, T>
 where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    type Item = Result<T>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.current.next() {
-                if this.pages.ahead > 1 && !this.pages.done {
-                    this.pages.drive(cx);
-                }
-                return Poll::Ready(Some(Ok(item)));
-            }
-            match this.pages.poll_next_unpin(cx) {
-                Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Pending => return Poll::Pending,
-            }
+    fn keep_ahead(&mut self, cx: &mut Context<'_>) {
+        if self.ahead > 1 && !self.done {
+            self.drive(cx);
         }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.current.len(), None)
     }
 }
 
@@ -571,27 +556,25 @@ where
 }
 
 /// The items of a stream of pages, moved out of each page's `Vec` one at a time.
-struct Items<S, T> {
-    pages: Pin<Box<S>>,
+struct Items<P, T> {
+    pages: P,
     current: std::vec::IntoIter<T>,
 }
 
-// The pages stream is pinned in its box; the items are never pinned.
-impl<S, T> Unpin for Items<S, T> {}
+// The source is `Unpin` (a box, or the pager); the items are never pinned.
+impl<P: Unpin, T> Unpin for Items<P, T> {}
 
-impl<S, T> Stream for Items<S, T>
-where
-    S: Stream<Item = Result<Page<T>>>,
-{
+impl<P: PageSource<T>, T> Stream for Items<P, T> {
     type Item = Result<T>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
         let this = self.get_mut();
         loop {
             if let Some(item) = this.current.next() {
+                this.pages.keep_ahead(cx);
                 return Poll::Ready(Some(Ok(item)));
             }
-            match this.pages.as_mut().poll_next(cx) {
+            match this.pages.poll_next_unpin(cx) {
                 Poll::Ready(Some(Ok(page))) => this.current = page.items.into_iter(),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => return Poll::Ready(None),

@@ -983,17 +983,15 @@ impl Query {
     where
         T: serde::de::DeserializeOwned + Send + 'a,
     {
-        let query = self.clone();
-        if let Err(e) = query.validate() {
-            return pagination::boxed(futures::stream::once(async move { Err(e) }));
+        match self.checked() {
+            Ok(query) => pagination::boxed(pagination::paginate_items(
+                query.start.unwrap_or(1),
+                pagination::Repeats::CursorOnly,
+                query.prefetch,
+                query.fetch_page(client),
+            )),
+            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
         }
-        let (first, ahead) = (query.start.unwrap_or(1), query.prefetch);
-        pagination::boxed(pagination::paginate_items(
-            first,
-            pagination::Repeats::CursorOnly,
-            ahead,
-            query.fetch_page(client),
-        ))
     }
 
     /// Pages of rows as `T`.
@@ -1001,17 +999,21 @@ impl Query {
     where
         T: serde::de::DeserializeOwned + Send + 'a,
     {
-        let query = self.clone();
-        if let Err(e) = query.validate() {
-            return pagination::boxed(futures::stream::once(async move { Err(e) }));
+        match self.checked() {
+            Ok(query) => pagination::boxed(pagination::paginate_ahead(
+                query.start.unwrap_or(1),
+                pagination::Repeats::CursorOnly,
+                query.prefetch,
+                query.fetch_page(client),
+            )),
+            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
         }
-        let (first, ahead) = (query.start.unwrap_or(1), query.prefetch);
-        pagination::boxed(pagination::paginate_ahead(
-            first,
-            pagination::Repeats::CursorOnly,
-            ahead,
-            query.fetch_page(client),
-        ))
+    }
+
+    /// A copy of the query for a pager, once it is known to be one the service accepts.
+    fn checked(&self) -> Result<Query> {
+        self.validate()?;
+        Ok(self.clone())
     }
 
     /// The fetch of the page at an offset, [`MAX_SIZE`] rows unless `size` was set, its rows
