@@ -502,6 +502,19 @@ async fn count<T>(s: permkit::pagination::ResultStream<'_, T>) -> u64 {
     .unwrap()
 }
 
+/// One page of a hand loop, read as a user would with reqwest and serde_json.
+async fn read_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    request
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
     let raw = reqwest::Client::new();
     let token = "bench-token";
@@ -526,17 +539,11 @@ fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
             async || {
                 let (mut items, mut page) = (0, 1);
                 loop {
-                    let p: plain::IdentityPage = raw
-                        .get(format!("{url}/identities?page={page}"))
-                        .bearer_auth(token)
-                        .send()
-                        .await
-                        .unwrap()
-                        .error_for_status()
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                    let p: plain::IdentityPage = read_json(
+                        raw.get(format!("{url}/identities?page={page}"))
+                            .bearer_auth(token),
+                    )
+                    .await;
                     for item in p.items {
                         std::hint::black_box(item);
                         items += 1;
@@ -570,17 +577,11 @@ fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
             async || {
                 let (mut items, mut page) = (0, 1);
                 loop {
-                    let p: plain::UserList = raw
-                        .get(format!("{base_url}/users?page={page}&limit={USER_SIZE}"))
-                        .bearer_auth(token)
-                        .send()
-                        .await
-                        .unwrap()
-                        .error_for_status()
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                    let p: plain::UserList = read_json(
+                        raw.get(format!("{base_url}/users?page={page}&limit={USER_SIZE}"))
+                            .bearer_auth(token),
+                    )
+                    .await;
                     for item in p.data {
                         std::hint::black_box(item);
                         items += 1;
@@ -619,18 +620,12 @@ fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
                 let mut body = body.clone();
                 loop {
                     body["start"] = start.into();
-                    let p: plain::QueryPage<plain::Permission> = raw
-                        .post(format!("{url}/services/core/query"))
-                        .bearer_auth(token)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap()
-                        .error_for_status()
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap();
+                    let p: plain::QueryPage<plain::Permission> = read_json(
+                        raw.post(format!("{url}/services/core/query"))
+                            .bearer_auth(token)
+                            .json(&body),
+                    )
+                    .await;
                     for item in p.result {
                         std::hint::black_box(item);
                         items += 1;
