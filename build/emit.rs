@@ -112,6 +112,56 @@ pub fn lists(rewritten: &Rewritten) -> String {
     out
 }
 
+/// The operations that only read although their method is not an idempotent one (the spec
+/// marks them `x-permkit-read-only: true`), sorted, as the constant the transport's retry rule
+/// reads (`crate::transport::ApiRules::read_only`). The mark is refused on a GET, HEAD, PUT,
+/// DELETE or OPTIONS (those are retried as reads already) and with any value but `true`.
+pub fn read_only(spec: &serde_json::Value) -> Result<String, String> {
+    let mut ids = BTreeSet::new();
+    let paths = spec.get("paths").and_then(|p| p.as_object());
+    for (path, item) in paths.into_iter().flatten() {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (method, op) in item {
+            let Some(mark) = op.get("x-permkit-read-only") else {
+                continue;
+            };
+            let id = op
+                .get("operationId")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if mark != &serde_json::Value::Bool(true) {
+                return Err(format!(
+                    "{method} {path}: x-permkit-read-only must be `true`"
+                ));
+            }
+            if matches!(
+                method.as_str(),
+                "get" | "head" | "put" | "delete" | "options"
+            ) {
+                return Err(format!(
+                    "{method} {path}: x-permkit-read-only on a method that is idempotent already"
+                ));
+            }
+            if id.is_empty() {
+                return Err(format!(
+                    "{method} {path}: x-permkit-read-only without an operationId"
+                ));
+            }
+            ids.insert(id.to_string());
+        }
+    }
+    let mut out = String::from(
+        "/// The operations that only read although their method is a POST (or PATCH), from the\n/// spec's `x-permkit-read-only`: retried like a GET. Sorted.\npub(crate) const READ_ONLY: &[&str] = &[\n",
+    );
+    for id in ids {
+        let _ = writeln!(out, "    {id:?},");
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
+
 /// The operations set aside, as a constant the hand layer's tests check against.
 pub fn set_aside(adapted: &Adapted) -> String {
     let mut out = String::from(

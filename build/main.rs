@@ -104,6 +104,11 @@ fn generate(
     }
     write(
         out_dir,
+        &format!("{module}_read_only.rs"),
+        &emit::read_only(&json)?,
+    )?;
+    write(
+        out_dir,
         &format!("{module}_routes.rs"),
         &emit::routes(&json),
     )?;

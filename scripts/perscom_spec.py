@@ -603,6 +603,8 @@ class Spec:
                           scope="view:" + sc, path_params=params, query=lq, body=self.json_body("SearchRequest"),
                           ok=model + "List")
             op["x-perscom-search-scopes"] = list(search_scopes or [])
+            # A search is a POST that only reads: clients may retry it as they would a GET.
+            op["x-permkit-read-only"] = True
             if scopes_note:
                 op["description"] = scopes_note
         if "index" in ops:

@@ -119,13 +119,27 @@ pub enum ErrorKind {
     Pagination,
     /// Reading a local file or stream failed (uploads).
     Io,
-    /// The request could not be built: a bad base URL, a missing required value, a value that
-    /// does not convert (`page(0)`). The message names the operation and the parameter.
+    /// The request could not be built: a bad base URL, a missing required value, a path
+    /// parameter that is not one URL segment. The message names the operation and the
+    /// parameter. (A value the spec forbids, such as a name over its maximum length, is a
+    /// [`Validation`](Self::Validation) error with a field error, as the server would answer.)
     InvalidRequest,
+    /// A success body was larger than the client's limit
+    /// ([`ClientOptions::max_response_body`](crate::ClientOptions::max_response_body)): it was
+    /// not read further.
+    ResponseTooLarge,
 }
 
 impl ErrorKind {
-    /// Whether retrying the same request later may succeed.
+    /// Whether the failure is transient: the same request, sent again later, may succeed.
+    ///
+    /// This is one rule for every kind, and it says nothing about what permkit already did:
+    /// permkit's own retries ([`RetryPolicy`](crate::RetryPolicy)) have already run when an
+    /// error reaches you (see [`Client::request_counts`](crate::RequestCounts) for how many),
+    /// and whether repeating an operation that writes is safe is for the caller to judge.
+    /// Transient: rate limited, unavailable, server errors, transport failures and timeouts.
+    /// Everything else (the request, the credentials or the answer was wrong) fails the same
+    /// way again. [`Error::is_retryable`] refines this with the status.
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
@@ -197,7 +211,7 @@ impl fmt::Display for FieldError {
         }
         write!(f, "{}", OneLine(&self.message))?;
         if let Some(code) = &self.code {
-            write!(f, " [{code}]")?;
+            write!(f, " [{}]", OneLine(code))?;
         }
         Ok(())
     }
@@ -216,14 +230,14 @@ pub const BODY_EXCERPT_LIMIT: usize = 512;
 /// assert_eq!(e.kind(), ErrorKind::Validation);
 /// assert_eq!(e.to_string(), "validation: size must be at most 4000");
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Error {
     // Boxed: an `Error` is one pointer wide, so `Result<T, Error>` stays small.
     inner: Box<ErrorInner>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ErrorInner {
     kind: ErrorKind,
     api: Option<Api>,
@@ -239,7 +253,9 @@ struct ErrorInner {
     required_scope: Option<String>,
     retry_after: Option<Duration>,
     body_excerpt: Option<String>,
-    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    // Shared, so that an `Error` can be cloned (a failed token request is handed to every
+    // call that waited for it).
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl Error {
@@ -402,7 +418,7 @@ impl Error {
     }
     /// Sets the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.inner.source = Some(Box::new(source));
+        self.inner.source = Some(std::sync::Arc::new(source));
         self
     }
 
@@ -434,9 +450,78 @@ impl Error {
         if fits { self.with_kind(kind) } else { self }
     }
 
-    /// Whether retrying later may succeed.
+    /// Whether the failure is transient: the same request, sent again later, may succeed (the
+    /// rule of [`ErrorKind::is_retryable`], which this follows). A server error whose status
+    /// says it will never work (501 Not Implemented, 505 HTTP Version Not Supported) is not
+    /// transient.
+    ///
+    /// ```
+    /// use permkit::{Error, ErrorKind};
+    /// assert!(Error::new(ErrorKind::Server, "boom").with_status(500).is_retryable());
+    /// assert!(!Error::new(ErrorKind::Server, "no").with_status(501).is_retryable());
+    /// assert!(!Error::new(ErrorKind::Validation, "bad").is_retryable());
+    /// ```
     pub fn is_retryable(&self) -> bool {
-        self.inner.kind.is_retryable()
+        self.inner.kind.is_retryable() && !matches!(self.inner.status, Some(501 | 505))
+    }
+
+    /// Sets the operation id unless one is set already (a token request's error keeps
+    /// `create_token` when it fails the call that needed the token).
+    pub(crate) fn or_operation(mut self, op: &str) -> Self {
+        if self.inner.operation.is_none() {
+            self.inner.operation = Some(op.to_string());
+        }
+        self
+    }
+
+    /// Removes every secret in `secrets` (and its JSON-escaped spelling) from every text the
+    /// error holds: message, code, field errors, ids, body excerpt. Run on the decoded error,
+    /// after the JSON decoder has undone the server's escapes (`\/`, `\u0041`), so an echoed
+    /// credential is found however the server spelled it. Secrets shorter than 4 characters are
+    /// left alone (they would match ordinary text).
+    pub(crate) fn scrub(mut self, secrets: &[&str]) -> Self {
+        let secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 4).collect();
+        if secrets.is_empty() {
+            return self;
+        }
+        let clean = |text: &mut String| {
+            for secret in &secrets {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+                let escaped = secret.replace('/', "\\/");
+                if escaped != *secret && text.contains(&escaped) {
+                    *text = text.replace(&escaped, "[redacted]");
+                }
+            }
+        };
+        let i = &mut *self.inner;
+        clean(&mut i.message);
+        for text in [
+            &mut i.code,
+            &mut i.correlation_id,
+            &mut i.request_id,
+            &mut i.error_id,
+            &mut i.support_id,
+            &mut i.required_scope,
+            &mut i.body_excerpt,
+            &mut i.operation,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(text);
+        }
+        for f in &mut i.field_errors {
+            clean(&mut f.message);
+            if let Some(field) = &mut f.field {
+                clean(field);
+            }
+            if let Some(code) = &mut f.code {
+                clean(code);
+            }
+        }
+        self
     }
 
     /// The starting point every decoder refines: kind from the status, retry-after and request
@@ -519,15 +604,17 @@ impl fmt::Display for Error {
         if let Some(api) = self.inner.api {
             write!(f, "{api}")?;
             if let Some(op) = &self.inner.operation {
-                write!(f, " {op}")?;
+                write!(f, " {}", OneLine(op))?;
             }
             f.write_str(": ")?;
+        } else if let Some(op) = &self.inner.operation {
+            write!(f, "{}: ", OneLine(op))?;
         }
         if let Some(status) = self.inner.status {
             write!(f, "{status} ")?;
         }
         match &self.inner.code {
-            Some(code) => write!(f, "{code}: ")?,
+            Some(code) => write!(f, "{}: ", OneLine(code))?,
             None => write!(f, "{}: ", kind_label(self.inner.kind))?,
         }
         write!(f, "{}", OneLine(&self.inner.message))?;
@@ -541,13 +628,13 @@ impl fmt::Display for Error {
             write!(f, " ({})", fields.join("; "))?;
         }
         if let Some(scope) = &self.inner.required_scope {
-            write!(f, " (needs scope `{scope}`)")?;
+            write!(f, " (needs scope `{}`)", OneLine(scope))?;
         }
         if let Some(after) = self.inner.retry_after {
             write!(f, " (retry after {:.1}s)", after.as_secs_f64())?;
         }
         if let Some(body) = &self.inner.body_excerpt {
-            write!(f, " body: {body}")?;
+            write!(f, " body: {}", OneLine(body))?;
         }
         for (label, id) in [
             ("correlation", &self.inner.correlation_id),
@@ -555,27 +642,45 @@ impl fmt::Display for Error {
             ("support", &self.inner.support_id),
         ] {
             if let Some(id) = id {
-                write!(f, " [{label} {id}]")?;
+                write!(f, " [{label} {}]", OneLine(id))?;
             }
         }
         Ok(())
     }
 }
 
-/// Vendor text written on one line: line breaks and other control characters become spaces
-/// (an `Error` displays as one readable line whatever the server put in its message).
-struct OneLine<'a>(&'a str);
+/// Vendor text written on one line, safe for a terminal: an ANSI escape sequence (`ESC [ ...`)
+/// is dropped whole, and every other control character (line breaks, BEL, NUL, BS, DEL, C1
+/// controls) and every bidirectional override becomes a space. An `Error` displays as one
+/// readable line whatever the server put in any of its fields.
+pub(crate) struct OneLine<'a>(pub(crate) &'a str);
+
+/// A character a terminal would act on instead of showing.
+pub(crate) fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
 
 impl fmt::Display for OneLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.0.contains(char::is_control) {
+        if !self.0.contains(unsafe_char) {
             return f.write_str(self.0);
         }
-        let line: String = self
-            .0
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let mut line = String::with_capacity(self.0.len());
+        let mut chars = self.0.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' && chars.peek() == Some(&'[') {
+                // A CSI sequence: parameters and intermediates, then one final byte.
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+                continue;
+            }
+            line.push(if unsafe_char(c) { ' ' } else { c });
+        }
         f.write_str(&line)
     }
 }
@@ -599,6 +704,7 @@ fn kind_label(kind: ErrorKind) -> &'static str {
         ErrorKind::Pagination => "pagination",
         ErrorKind::Io => "io",
         ErrorKind::InvalidRequest => "invalid request",
+        ErrorKind::ResponseTooLarge => "response too large",
     }
 }
 

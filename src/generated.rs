@@ -50,6 +50,12 @@ macro_rules! generated_api {
             }
         }
 
+        mod read_only {
+            include!(concat!(env!("OUT_DIR"), "/", $name, "_read_only.rs"));
+        }
+        /// Operations that only read although they are POSTs: retried like a GET.
+        pub(crate) use read_only::READ_ONLY;
+
         #[allow(missing_docs, dead_code, unused_imports)]
         mod set_aside {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_set_aside.rs"));

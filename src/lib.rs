@@ -101,7 +101,8 @@ pub use response::{ByteStream, Pending, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{
-    ClientOptions, DEFAULT_CALL_TIMEOUT, OperationCounts, RequestCounts, RetryPolicy,
+    ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, OperationCounts, RequestCounts,
+    RetryPolicy,
 };
 /// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
 pub use uuid;

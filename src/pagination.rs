@@ -18,7 +18,7 @@
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! // A fake server with 3 pages of 2 numbers.
-//! let pages = paginate(1, Repeats::ById(|n: &u64| *n), |n| async move {
+//! let pages = paginate(1, Repeats::ById(|n: &u64| (*n).into()), |n| async move {
 //!     Ok::<_, permkit::Error>(Page::numbered(vec![n * 10, n * 10 + 1], n, Some(3)))
 //! });
 //! let all: Vec<u64> = items(pages).try_collect().await.unwrap();
@@ -32,7 +32,7 @@ use futures::stream::FuturesOrdered;
 use futures::{FutureExt, Stream, StreamExt, TryFutureExt};
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -100,19 +100,91 @@ impl<T> Page<T> {
 /// Limits that stop a pager that would otherwise run forever.
 pub const MAX_PAGES: u64 = 1_000_000;
 
-/// How many item ids a page-numbered pager remembers to find a page that repeats earlier
-/// items (8 bytes each: at most 8 MiB). Past it, the pager still stops at [`MAX_PAGES`].
-pub const MAX_TRACKED_IDS: usize = 1_000_000;
+/// How many item ids a page-numbered pager remembers, the most recent ones, to find a page
+/// that repeats items of the pages before it (a few MiB at most, whatever the length of the
+/// list). A server that goes round a longer circle is still stopped: see [`Repeats::ById`].
+pub const MAX_TRACKED_IDS: usize = 32_768;
 
 /// How a pager recognises a server that goes round in circles.
 #[derive(Debug, Clone, Copy)]
 pub enum Repeats<T> {
-    /// Page numbers: a page whose items repeat any earlier page's items (by the id this
-    /// function reads) is an error, found at the first repeated page.
-    ById(fn(&T) -> u64),
+    /// Page numbers: items are compared by the exact id this function reads (never by a
+    /// hash: two distinct ids are never taken for a repeat). A page is an error when it
+    /// repeats an item of the last [`MAX_TRACKED_IDS`] items before it, found at that page;
+    /// or when it is the same page (the same ids in the same order) as a page kept to compare
+    /// against, which finds a circle of any length within about twice its length plus the
+    /// pages before it (Brent's cycle finding: the page kept is replaced at pages 1, 2, 4,
+    /// 8, ...). Memory stays bounded however long the list.
+    ById(fn(&T) -> ItemKey),
     /// Offsets: only the cursor is judged (the next offset must advance); rows may be equal
     /// (a query of `status` alone returns the same rows on every page).
     CursorOnly,
+}
+
+/// The exact identity of a list item, as a pager compares items: an integer, a UUID or a
+/// string.
+///
+/// ```
+/// use permkit::pagination::ItemKey;
+/// assert_eq!(ItemKey::from(7u64), ItemKey::from(7i64));
+/// assert_ne!(ItemKey::from("7"), ItemKey::from(7u64));
+/// let id = permkit::uuid::Uuid::nil();
+/// assert_eq!(ItemKey::from(&id), ItemKey::from(id));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemKey(Key);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Int(i128),
+    Uuid(u128),
+    Text(Box<str>),
+}
+
+macro_rules! item_key_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for ItemKey {
+            fn from(n: $t) -> Self {
+                ItemKey(Key::Int(i128::from(n)))
+            }
+        }
+        impl From<&$t> for ItemKey {
+            fn from(n: &$t) -> Self {
+                ItemKey(Key::Int(i128::from(*n)))
+            }
+        }
+    )*};
+}
+item_key_from_int!(i32, i64, u32, u64);
+
+impl From<uuid::Uuid> for ItemKey {
+    fn from(id: uuid::Uuid) -> Self {
+        ItemKey(Key::Uuid(id.as_u128()))
+    }
+}
+
+impl From<&uuid::Uuid> for ItemKey {
+    fn from(id: &uuid::Uuid) -> Self {
+        ItemKey::from(*id)
+    }
+}
+
+impl From<&str> for ItemKey {
+    fn from(id: &str) -> Self {
+        ItemKey(Key::Text(id.into()))
+    }
+}
+
+impl From<&String> for ItemKey {
+    fn from(id: &String) -> Self {
+        ItemKey::from(id.as_str())
+    }
+}
+
+impl From<String> for ItemKey {
+    fn from(id: String) -> Self {
+        ItemKey(Key::Text(id.into_boxed_str()))
+    }
 }
 
 /// The identity of a list item, for [`Repeats::ById`] (implemented for every item of a
@@ -122,19 +194,8 @@ pub enum Repeats<T> {
     allow(dead_code)
 )]
 pub(crate) trait ItemId {
-    /// A hash of the item's id.
-    fn item_id(&self) -> u64;
-}
-
-/// The hash of one id.
-#[cfg_attr(
-    not(any(feature = "permission-assist", feature = "perscom")),
-    allow(dead_code)
-)]
-pub(crate) fn hash_id<I: Hash>(id: &I) -> u64 {
-    let mut h = IdHasher::default();
-    id.hash(&mut h);
-    h.finish()
+    /// The item's id.
+    fn item_id(&self) -> ItemKey;
 }
 
 /// A fast 64-bit hasher for item ids and for the set of ids already seen (SipHash's
@@ -208,8 +269,47 @@ impl Hasher for IdHasher {
     }
 }
 
-/// The set of item ids a page-numbered pager has seen.
-type SeenIds = HashSet<u64, std::hash::BuildHasherDefault<IdHasher>>;
+/// What a page-numbered pager remembers of the items it handed out: the last
+/// [`MAX_TRACKED_IDS`] ids, and one earlier page to compare pages against (see
+/// [`Repeats::ById`]).
+#[derive(Default)]
+struct SeenIds {
+    recent: HashSet<ItemKey, std::hash::BuildHasherDefault<IdHasher>>,
+    order: VecDeque<ItemKey>,
+    /// The page kept to compare against, how many pages since it was kept, and when it is
+    /// replaced (a power of two).
+    kept: Vec<ItemKey>,
+    since: u64,
+    power: u64,
+}
+
+impl SeenIds {
+    /// Takes the ids of the next page; `Err` says it repeats what was seen.
+    fn take(&mut self, ids: Vec<ItemKey>) -> std::result::Result<(), &'static str> {
+        if !self.kept.is_empty() && ids == self.kept {
+            return Err("is the same page as an earlier one");
+        }
+        if ids.iter().any(|id| self.recent.contains(id)) {
+            return Err("repeats items an earlier page returned");
+        }
+        for id in &ids {
+            self.recent.insert(id.clone());
+            self.order.push_back(id.clone());
+        }
+        while self.order.len() > MAX_TRACKED_IDS {
+            if let Some(old) = self.order.pop_front() {
+                self.recent.remove(&old);
+            }
+        }
+        self.since += 1;
+        if self.since >= self.power.max(1) {
+            self.kept = ids;
+            self.since = 0;
+            self.power = self.power.max(1) * 2;
+        }
+        Ok(())
+    }
+}
 
 /// Pages from `first` on, calling `fetch(cursor)` for each, one page at a time. See the
 /// [module docs](self) and [`paginate_ahead`] for the same with pages fetched ahead.
@@ -219,7 +319,7 @@ type SeenIds = HashSet<u64, std::hash::BuildHasherDefault<IdHasher>>;
 /// use permkit::pagination::{Page, Repeats, paginate};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
 /// // A server that answers page 3 with page 1 again.
-/// let pages = paginate(1, Repeats::ById(|n: &u64| *n), |n| async move {
+/// let pages = paginate(1, Repeats::ById(|n: &u64| (*n).into()), |n| async move {
 ///     let first = if n == 3 { 1 } else { n };
 ///     Ok::<_, permkit::Error>(Page::numbered(vec![first * 10, first * 10 + 1], n, Some(5)))
 /// });
@@ -263,7 +363,7 @@ where
 /// use futures::TryStreamExt;
 /// use permkit::pagination::{Page, Repeats, paginate_ahead, items};
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// let pages = paginate_ahead(1, Repeats::ById(|n: &u64| *n), 4, |n| async move {
+/// let pages = paginate_ahead(1, Repeats::ById(|n: &u64| (*n).into()), 4, |n| async move {
 ///     Ok::<_, permkit::Error>(Page::numbered(vec![n], n, Some(10)))
 /// });
 /// let all: Vec<u64> = items(pages).try_collect().await.unwrap();
@@ -451,21 +551,12 @@ where
             return Ok(page);
         }
         if let Repeats::ById(id) = self.repeats {
-            let mut fresh = Vec::with_capacity(page.items.len());
-            for item in &page.items {
-                let h = id(item);
-                if self.seen.contains(&h) {
-                    return Err(Error::new(
-                        ErrorKind::Pagination,
-                        format!(
-                            "page {cursor} repeats items an earlier page returned: the server is going round in circles"
-                        ),
-                    ));
-                }
-                fresh.push(h);
-            }
-            if self.seen.len() + fresh.len() <= MAX_TRACKED_IDS {
-                self.seen.extend(fresh);
+            let ids = page.items.iter().map(id).collect();
+            if let Err(what) = self.seen.take(ids) {
+                return Err(Error::new(
+                    ErrorKind::Pagination,
+                    format!("page {cursor} {what}: the server is going round in circles"),
+                ));
             }
         }
         let offsets = matches!(self.repeats, Repeats::CursorOnly);
@@ -806,19 +897,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn integer_ids_never_collide_and_strings_spread() {
+    fn distinct_ids_are_never_repeats() {
         let mut seen = SeenIds::default();
-        for n in 0..200_000u64 {
-            assert!(seen.insert(hash_id(&n)));
-            assert!(seen.insert(hash_id(&(-(n as i64) - 1))));
+        for page in 0..100u64 {
+            let ids = (0..100).map(|i| ItemKey::from(page * 100 + i)).collect();
+            assert!(seen.take(ids).is_ok());
         }
+        assert!(seen.order.len() <= MAX_TRACKED_IDS);
+        // Ids equal as text but of different kinds are different ids.
         let mut seen = SeenIds::default();
-        for n in 0..200_000u64 {
-            assert!(seen.insert(hash_id(&format!("{n:08x}-0000-4000-8000-{n:012x}"))));
-            assert!(seen.insert(hash_id(&n.to_string())));
+        assert!(seen.take(vec![ItemKey::from(1u64)]).is_ok());
+        assert!(seen.take(vec![ItemKey::from("1")]).is_ok());
+        assert!(
+            seen.take(vec![ItemKey::from(uuid::Uuid::from_u128(1))])
+                .is_ok()
+        );
+        assert!(seen.take(vec![ItemKey::from(1i64)]).is_err());
+    }
+
+    #[test]
+    fn a_circle_longer_than_the_window_is_found() {
+        // 200 pages of 1,000 ids, then the same 200 again: far more than the window holds.
+        let page = |n: u64| {
+            (0..1000)
+                .map(|i| ItemKey::from(n * 1000 + i))
+                .collect::<Vec<_>>()
+        };
+        let mut seen = SeenIds::default();
+        let mut stopped = None;
+        for fetched in 0..2000u64 {
+            if seen.take(page(fetched % 200)).is_err() {
+                stopped = Some(fetched);
+                break;
+            }
         }
-        // A value and the same bytes with a trailing zero differ (the length is hashed).
-        assert_ne!(hash_id(&&b"ab"[..]), hash_id(&&b"ab\0"[..]));
-        assert_ne!(hash_id(&""), hash_id(&"\0"));
+        let stopped = stopped.expect("the circle was found");
+        assert!(stopped < 200 + 2 * 256, "stopped at page {stopped}");
+        assert!(seen.order.len() <= MAX_TRACKED_IDS);
     }
 }

@@ -318,3 +318,189 @@ async fn intacct() {
     matrix(cases, call).await;
     cut_short(ok, call).await;
 }
+
+// Item 10: one refusal shape
+//
+// A value the spec forbids is a `Validation` error with the field's JSON path, whether the
+// client refuses it before sending or the server refuses it: one handler serves both. A request
+// that cannot be made at all (a required value missing) stays `InvalidRequest`.
+
+/// What a caller's validation handler reads: the kind and each `(field, message)`.
+fn refusal(e: &permkit::Error) -> (ErrorKind, Vec<(String, String)>) {
+    let fields = e
+        .field_errors()
+        .iter()
+        .map(|f| (f.field.clone().unwrap_or_default(), f.message.clone()))
+        .collect();
+    (e.kind(), fields)
+}
+
+/// A server that answers anything with `answer`, and counts what reaches it.
+async fn answering(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(answer).mount(&server).await;
+    server
+}
+
+#[cfg(feature = "permission-assist")]
+#[tokio::test]
+async fn a_first_name_longer_than_the_spec_allows_is_a_validation_error_before_sending() {
+    use permkit::permission_assist::{Client, types};
+    let server = answering(ResponseTemplate::new(500)).await;
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token("pa_t")
+        .retry(retry())
+        .build()
+        .unwrap();
+    let identity = || {
+        types::NewIdentity::builder()
+            .first_name("x".repeat(300))
+            .last_name("Lovelace")
+    };
+    let effective = permkit::Timestamp::now();
+    // The body given whole, and the body changed through its builder: the same refusal.
+    let given = client
+        .create_onboard_event()
+        .body(
+            types::OnboardRequest::builder()
+                .identity(identity())
+                .effective_date(effective.clone()),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let mapped = client
+        .create_onboard_event()
+        .body_map(|b| b.identity(identity()).effective_date(effective.clone()))
+        .send()
+        .await
+        .unwrap_err();
+    for e in [&given, &mapped] {
+        let (kind, fields) = refusal(e);
+        assert_eq!(kind, ErrorKind::Validation, "{e}");
+        assert_eq!(e.status(), None, "nothing was sent: {e}");
+        assert_eq!(e.operation(), Some("create_onboard_event"), "{e}");
+        assert_eq!(fields.len(), 1, "{e}");
+        assert_eq!(fields[0].0, "identity.firstName", "{e}");
+        assert!(fields[0].1.contains("256"), "{e}");
+        let text = e.to_string();
+        assert!(!text.contains('\n'), "{text}");
+        assert!(text.contains("identity.firstName"), "{text}");
+        for generated in [
+            "conversion to",
+            "error converting",
+            "first_name",
+            "longer than",
+        ] {
+            assert!(!text.contains(generated), "{generated:?} in {text}");
+        }
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    // The server's refusal of the same value reads the same to a handler (with a status).
+    let server = answering(ResponseTemplate::new(400).set_body_json(json!({
+        "error": "validation_error",
+        "message": "The request is invalid",
+        "errors": [{"field": "identity.firstName", "message": "must be at most 256 characters"}]
+    })))
+    .await;
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token("pa_t")
+        .build()
+        .unwrap();
+    let served = client
+        .create_onboard_event()
+        .body(
+            types::OnboardRequest::builder()
+                .identity(
+                    types::NewIdentity::builder()
+                        .first_name("Ada")
+                        .last_name("Lovelace"),
+                )
+                .effective_date(effective.clone()),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(&served), refusal(&given), "{served} / {given}");
+}
+
+#[cfg(feature = "permission-assist")]
+#[tokio::test]
+async fn a_missing_required_value_stays_an_invalid_request() {
+    use permkit::permission_assist::{Client, types};
+    let server = answering(ResponseTemplate::new(500)).await;
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token("pa_t")
+        .build()
+        .unwrap();
+    // `last_name` missing inside the identity, then `effective_date` missing in the body.
+    let bodies = [
+        types::OnboardRequest::builder()
+            .identity(types::NewIdentity::builder().first_name("Ada"))
+            .effective_date(permkit::Timestamp::now()),
+        types::OnboardRequest::builder().identity(
+            types::NewIdentity::builder()
+                .first_name("Ada")
+                .last_name("Lovelace"),
+        ),
+    ];
+    for (body, setter) in bodies.into_iter().zip(["last_name", "effective_date"]) {
+        let e = client
+            .create_onboard_event()
+            .body(body)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+        assert_eq!(e.status(), None, "{e}");
+        assert!(e.field_errors().is_empty(), "{e}");
+        assert!(e.to_string().contains(setter), "{e}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[cfg(feature = "perscom")]
+#[tokio::test]
+async fn a_colour_outside_the_spec_pattern_is_a_validation_error_before_sending() {
+    use permkit::perscom::{Client, types};
+    let server = answering(ResponseTemplate::new(500)).await;
+    let client = Client::builder(server.uri())
+        .api_key("key")
+        .build()
+        .unwrap();
+    let e = client
+        .create_announcement()
+        .body(
+            types::AnnouncementCreate::builder()
+                .title("Muster")
+                .content("At 0800")
+                .color("red"),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let (kind, fields) = refusal(&e);
+    assert_eq!(kind, ErrorKind::Validation, "{e}");
+    assert_eq!(e.status(), None, "{e}");
+    assert_eq!(e.operation(), Some("create_announcement"), "{e}");
+    assert_eq!(fields.len(), 1, "{e}");
+    assert_eq!(fields[0].0, "color", "{e}");
+    assert!(fields[0].1.contains("must match"), "{e}");
+    assert!(fields[0].1.contains("[A-Fa-f0-9]{6}"), "{e}");
+    assert!(!e.to_string().contains('\n'), "{e}");
+    // A missing title stays a request that cannot be made.
+    let e = client
+        .create_announcement()
+        .body(
+            types::AnnouncementCreate::builder()
+                .content("At 0800")
+                .color("#1f2937"),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+    assert!(e.field_errors().is_empty(), "{e}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

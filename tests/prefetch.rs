@@ -199,7 +199,7 @@ async fn without_total(offsets: bool) -> (Vec<u64>, usize) {
     let repeats = if offsets {
         Repeats::CursorOnly
     } else {
-        Repeats::ById(|k: &u64| *k)
+        Repeats::ById(|k: &u64| (*k).into())
     };
     let pages = paginate_ahead(1, repeats, 8, move |cursor| {
         let (now, most) = (n.clone(), m.clone());

@@ -168,9 +168,15 @@ pub(crate) struct OAuth {
     pub(crate) skew: Duration,
     /// The client's request counter (token requests count as `create_token`).
     pub(crate) counter: Arc<crate::transport::Counter>,
+    /// The client's retry policy, which token requests follow too.
+    pub(crate) retry: crate::RetryPolicy,
     cached: Mutex<Option<Cached>>,
     /// Held while a token is requested: everyone else waits and then reuses its result.
     gate: tokio::sync::Mutex<()>,
+    /// How many token requests have ended, and the failure of the last one if it failed: a
+    /// call that waited at the gate while a request failed gets the same failure instead of
+    /// sending another request.
+    outcome: Mutex<(u64, Option<Error>)>,
 }
 
 impl fmt::Debug for OAuth {
@@ -189,6 +195,13 @@ impl fmt::Debug for OAuth {
 /// document the lifetime; one SDK assumes an hour).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
+/// The longest a token is kept, whatever lifetime the server claims (`expires_in` of
+/// `u64::MAX` is a claim, not a promise): after a day a new one is asked for.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// The operation id token requests are counted and reported under.
+const TOKEN_OPERATION: &str = "create_token";
+
 #[derive(serde::Deserialize)]
 struct TokenBody {
     access_token: String,
@@ -206,6 +219,7 @@ impl OAuth {
         encoding: TokenEncoding,
         skew: Duration,
         counter: Arc<crate::transport::Counter>,
+        retry: crate::RetryPolicy,
     ) -> Self {
         OAuth {
             token_url,
@@ -214,8 +228,10 @@ impl OAuth {
             encoding,
             skew,
             counter,
+            retry,
             cached: Mutex::new(None),
             gate: tokio::sync::Mutex::new(()),
+            outcome: Mutex::new((0, None)),
         }
     }
 
@@ -232,19 +248,88 @@ impl OAuth {
         if let Some(h) = self.valid_header() {
             return Ok(h);
         }
+        let ended_before = self.outcome().0;
         let _gate = self.gate.lock().await;
-        // Someone else may have fetched a token while this task waited.
+        // Someone else may have fetched a token while this task waited, or failed to.
         if let Some(h) = self.valid_header() {
             return Ok(h);
         }
-        let (header, lifetime) = self.fetch().await?;
+        let (ended, failure) = self.outcome();
+        if ended != ended_before
+            && let Some(e) = failure
+        {
+            return Err(e);
+        }
+        let fetched = self.fetch_retried().await;
+        {
+            let mut outcome = self.outcome.lock().unwrap_or_else(|p| p.into_inner());
+            outcome.0 += 1;
+            outcome.1 = fetched.as_ref().err().cloned();
+        }
+        let (header, lifetime) = fetched?;
+        let lifetime = lifetime.min(MAX_LIFETIME);
         let skew = self.skew.min(lifetime / 2);
-        let refresh_at = Instant::now() + lifetime.saturating_sub(skew);
+        let now = Instant::now();
+        let refresh_at = now
+            .checked_add(lifetime.saturating_sub(skew))
+            .unwrap_or(now);
         *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
             header: header.clone(),
             refresh_at,
         });
         Ok(header)
+    }
+
+    /// How many token requests have ended, and the last one's failure.
+    fn outcome(&self) -> (u64, Option<Error>) {
+        self.outcome
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A token request under the client's retry policy: tried again after a 429 or 502-504
+    /// (waiting what the server asks, within the policy) and after a failed connect. The error
+    /// names `create_token`, never holds a secret of the grant, and has every request counted.
+    async fn fetch_retried(&self) -> std::result::Result<(http::HeaderValue, Duration), Error> {
+        let mut attempt = 0;
+        loop {
+            let (result, wait) = match self.fetch(attempt > 0).await {
+                Ok(token) => return Ok(token),
+                Err(Attempt::Failed(e)) => (e, None),
+                Err(Attempt::Transient(e, wait)) => {
+                    let wait = wait.unwrap_or_else(|| self.retry.backoff(attempt));
+                    (e, Some(wait))
+                }
+            };
+            match wait {
+                Some(wait)
+                    if attempt < self.retry.max_retries && wait <= self.retry.max_retry_after =>
+                {
+                    tracing::debug!(
+                        api = "intacct",
+                        grant = self.grant.name(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying the token request"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                _ => return Err(self.scrubbed(result)),
+            }
+        }
+    }
+
+    /// `e` as a token request's error: its API and operation, and none of the grant's secrets.
+    fn scrubbed(&self, e: Error) -> Error {
+        let mut secrets = Vec::new();
+        match &self.grant {
+            Grant::ClientCredentials { client_secret, .. } => secrets.push(client_secret.expose()),
+            Grant::RefreshToken { client_secret, .. } => secrets.push(client_secret.expose()),
+        }
+        e.with_api(crate::Api::Intacct)
+            .with_operation(TOKEN_OPERATION)
+            .scrub(&secrets)
     }
 
     fn form(&self, refresh: Option<&Secret>) -> Vec<(&'static str, String)> {
@@ -278,8 +363,11 @@ impl OAuth {
         f
     }
 
-    /// One token request.
-    async fn fetch(&self) -> std::result::Result<(http::HeaderValue, Duration), Error> {
+    /// One token request (`repeat`: a retry of one that failed).
+    async fn fetch(
+        &self,
+        repeat: bool,
+    ) -> std::result::Result<(http::HeaderValue, Duration), Attempt> {
         let refresh = match &self.grant {
             Grant::RefreshToken { store, .. } => {
                 let token = store.load().await.map_err(|e| {
@@ -315,8 +403,15 @@ impl OAuth {
         let started = Instant::now();
         // The client follows no redirect: a token endpoint that answers 3xx gets no second
         // copy of the client secret, wherever it points.
-        self.counter.sent("create_token", false);
-        let mut resp = request.send().await.map_err(crate::error::from_reqwest)?;
+        self.counter.sent(TOKEN_OPERATION, repeat);
+        let mut resp = match request.send().await {
+            Ok(resp) => resp,
+            // Nothing reached the server: safe to try again.
+            Err(e) if e.is_connect() => {
+                return Err(Attempt::Transient(crate::error::from_reqwest(e), None));
+            }
+            Err(e) => return Err(Attempt::Failed(crate::error::from_reqwest(e))),
+        };
         let status = resp.status();
         tracing::debug!(
             api = "intacct",
@@ -336,11 +431,17 @@ impl OAuth {
                 &headers,
                 &String::from_utf8_lossy(&body),
             );
-            return Err(if truncated && e.body_excerpt().is_none() {
+            let e = if truncated && e.body_excerpt().is_none() {
                 let msg = format!("{} (body truncated)", e.message());
                 e.with_message(msg)
             } else {
                 e
+            };
+            // The server did not take the request: a refresh token was not used up.
+            return Err(if matches!(status.as_u16(), 429 | 502..=504) {
+                Attempt::Transient(e, super::errors::retry_after(&headers))
+            } else {
+                Attempt::Failed(e)
             });
         }
         let token: TokenBody = serde_json::from_slice(&body)
@@ -380,6 +481,21 @@ impl OAuth {
             .unwrap_or(DEFAULT_LIFETIME);
         let header = Secret::new(token.access_token).bearer_header()?;
         Ok((header, lifetime))
+    }
+}
+
+/// How one token request failed.
+enum Attempt {
+    /// For good: the answer is the error.
+    Failed(Error),
+    /// The server did not take it (429, 502-504, no connection): it may be sent again, after
+    /// the wait the server asked for, if it did.
+    Transient(Error, Option<Duration>),
+}
+
+impl From<Error> for Attempt {
+    fn from(e: Error) -> Self {
+        Attempt::Failed(e)
     }
 }
 

@@ -337,6 +337,7 @@ impl ClientBuilder {
                     self.encoding,
                     self.skew,
                     counter.clone(),
+                    self.options.retry.clone(),
                 ))
             }
         };
@@ -345,14 +346,16 @@ impl ClientBuilder {
             entity,
             inner: auth,
         });
-        let mut inner = Inner::new(
-            Api::Intacct,
-            auth,
-            &self.options,
-            |status, headers, body, _| super::errors::decode(status, headers, body),
-        );
-        inner.retry_after = super::errors::retry_after;
+        let mut inner = Inner::new(&RULES, auth, &self.options);
         inner.counter = counter;
         Ok(Client::new_with_client(&base, http, inner))
     }
 }
+
+/// What the transport needs to know of Intacct.
+pub(crate) static RULES: crate::transport::ApiRules = crate::transport::ApiRules {
+    api: Api::Intacct,
+    decode: |status, headers, body, _| super::errors::decode(status, headers, body),
+    retry_after: super::errors::retry_after,
+    read_only: super::READ_ONLY,
+};

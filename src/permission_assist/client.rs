@@ -68,12 +68,15 @@ impl ClientBuilder {
             )
         })?;
         let http = self.options.http_client(http::HeaderMap::new())?;
-        let inner = Inner::new(
-            Api::PermissionAssist,
-            Arc::new(BearerAuth(token)),
-            &self.options,
-            |status, headers, body, _| super::errors::decode(status, headers, body),
-        );
+        let inner = Inner::new(&RULES, Arc::new(BearerAuth(token)), &self.options);
         Ok(Client::new_with_client(&base, http, inner))
     }
 }
+
+/// What the transport needs to know of Permission Assist.
+pub(crate) static RULES: crate::transport::ApiRules = crate::transport::ApiRules {
+    api: Api::PermissionAssist,
+    decode: |status, headers, body, _| super::errors::decode(status, headers, body),
+    retry_after: crate::error::retry_after,
+    read_only: super::READ_ONLY,
+};

@@ -51,8 +51,8 @@ macro_rules! impl_page {
 macro_rules! impl_item_id {
     ($item:ident) => {
         impl crate::pagination::ItemId for types::$item {
-            fn item_id(&self) -> u64 {
-                crate::pagination::hash_id(&self.id)
+            fn item_id(&self) -> crate::pagination::ItemKey {
+                crate::pagination::ItemKey::from(&self.id)
             }
         }
     };

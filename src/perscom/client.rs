@@ -215,13 +215,7 @@ impl ClientBuilder {
             headers.insert(n, v);
         }
         let http = self.options.http_client(headers)?;
-        let mut inner = Inner::new(
-            Api::Perscom,
-            Arc::new(BearerAuth(key)),
-            &self.options,
-            super::errors::decode_for,
-        );
-        inner.retry_after = super::errors::retry_after;
+        let inner = Inner::new(&RULES, Arc::new(BearerAuth(key)), &self.options);
         Ok(Client::new_with_client(
             &format!("{host}/{version}"),
             http,
@@ -229,3 +223,11 @@ impl ClientBuilder {
         ))
     }
 }
+
+/// What the transport needs to know of PERSCOM.
+pub(crate) static RULES: crate::transport::ApiRules = crate::transport::ApiRules {
+    api: Api::Perscom,
+    decode: super::errors::decode_for,
+    retry_after: super::errors::retry_after,
+    read_only: super::READ_ONLY,
+};

@@ -34,21 +34,21 @@ pub(crate) async fn read_bounded(resp: &mut reqwest::Response, limit: usize) -> 
     }
 }
 
-/// `text` without the credential a request carried (the whole header value and the token in
-/// it), for a server that echoes the request back in its answer.
-pub(crate) fn redact(text: &str, credential: Option<&http::HeaderValue>) -> String {
+/// The secrets an `Authorization` value holds: the whole value and the token in it.
+fn credential_parts(credential: Option<&http::HeaderValue>) -> Vec<&str> {
     let Some(credential) = credential.and_then(|v| v.to_str().ok()) else {
-        return text.to_string();
+        return Vec::new();
     };
-    let token = credential
-        .split_once(' ')
-        .map(|(_, t)| t.trim())
-        .unwrap_or(credential);
-    let mut out = text.replace(credential, "[redacted]");
-    if token.len() >= 4 {
-        out = out.replace(token, "[redacted]");
+    let mut parts = vec![credential];
+    if let Some((_, token)) = credential.split_once(' ') {
+        parts.push(token.trim());
     }
-    out
+    parts
+}
+
+/// `e` without the credential a request carried, in any of its texts (see [`Error::scrub`]).
+pub(crate) fn scrub_credential(e: Error, credential: Option<&http::HeaderValue>) -> Error {
+    e.scrub(&credential_parts(credential))
 }
 
 /// Decodes a JSON success body, or says what it was.
@@ -58,19 +58,16 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     reply: &Reply,
 ) -> Result<T, Error> {
     serde_json::from_slice(&reply.body).map_err(|e| {
-        let text = redact(
-            &String::from_utf8_lossy(&reply.body),
-            reply.credential.as_ref(),
-        );
-        let why = redact(&e.to_string(), reply.credential.as_ref());
-        Error::new(
+        let text = String::from_utf8_lossy(&reply.body);
+        let e = Error::new(
             ErrorKind::Decode,
-            format!("response body did not decode: {why}"),
+            format!("response body did not decode: {e}"),
         )
         .with_api(api)
         .with_operation(operation)
         .with_status(reply.status)
-        .with_body_excerpt(&text)
+        .with_body_excerpt(&text);
+        scrub_credential(e, reply.credential.as_ref())
     })
 }
 
@@ -79,11 +76,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn redaction_removes_the_header_and_the_token() {
-        let body = "debug: Authorization: Bearer s3cr3t-token; token=s3cr3t-token";
-        let header = http::HeaderValue::from_static("Bearer s3cr3t-token");
-        let out = redact(body, Some(&header));
-        assert!(!out.contains("s3cr3t"), "{out}");
-        assert_eq!(redact(body, None), body);
+    fn scrubbing_removes_the_header_and_the_token_however_escaped() {
+        let header = http::HeaderValue::from_static("Bearer s3cr/3t-token");
+        let e = Error::new(
+            ErrorKind::Unauthorized,
+            "debug: Authorization: Bearer s3cr/3t-token",
+        )
+        .with_code("s3cr\\/3t-token")
+        .with_body_excerpt("token=s3cr/3t-token");
+        let e = scrub_credential(e, Some(&header));
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("s3cr"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
     }
 }

@@ -14,11 +14,11 @@ mod options;
 
 pub(crate) use auth::{Authenticate, BearerAuth};
 pub use body::MAX_ERROR_BODY;
-pub(crate) use body::{Reply, decode_json, read_bounded, redact};
+pub(crate) use body::{Reply, decode_json, read_bounded, scrub_credential};
 pub(crate) use counts::Counter;
 pub use counts::{OperationCounts, RequestCounts};
 pub(crate) use options::option_setters;
-pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, RetryPolicy};
+pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, RetryPolicy};
 
 use crate::error::{Api, Error, ErrorKind, from_reqwest};
 use std::fmt;
@@ -46,15 +46,32 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
 /// operation that failed. Each API hands its own to the transport it configures.
 pub(crate) type Decoder = fn(u16, &http::HeaderMap, &str, Option<&str>) -> Error;
 
+/// Everything the transport needs to know of one API, in one value per API (each API's
+/// `client` module defines its `RULES`): how its error bodies decode, which headers say when
+/// to retry, and which operations only read although their method is not one that does
+/// (they are retried like a GET; the list is generated from the spec's `x-permkit-read-only`).
+#[derive(Debug)]
+pub(crate) struct ApiRules {
+    /// The API.
+    pub(crate) api: Api,
+    /// Its error decoder.
+    pub(crate) decode: Decoder,
+    /// When it asks to retry (the standard `Retry-After` and the vendor's own headers).
+    pub(crate) retry_after: fn(&http::HeaderMap) -> Option<Duration>,
+    /// Operations that only read, whatever their method, sorted by operation id.
+    pub(crate) read_only: &'static [&'static str],
+}
+
 /// What a generated client carries beside its `reqwest::Client`.
 #[derive(Clone)]
 pub(crate) struct Inner {
     pub(crate) api: Api,
+    pub(crate) rules: &'static ApiRules,
     pub(crate) auth: Arc<dyn Authenticate>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) retry_after: fn(&http::HeaderMap) -> Option<Duration>,
-    pub(crate) decode: Decoder,
     pub(crate) call_timeout: Option<Duration>,
+    /// The largest success body read whole ([`ClientOptions::max_response_body`]).
+    pub(crate) max_body: usize,
     /// The client-wide limit on requests in flight ([`ClientOptions::max_concurrent_requests`]).
     pub(crate) limit: Option<Arc<tokio::sync::Semaphore>>,
     /// The requests sent, per operation.
@@ -62,25 +79,33 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    /// Transport state for `api` with `auth`, the client's options and the API's error decoder.
+    /// Transport state for the API `rules` describe, with `auth` and the client's options.
     pub(crate) fn new(
-        api: Api,
+        rules: &'static ApiRules,
         auth: Arc<dyn Authenticate>,
         options: &ClientOptions,
-        decode: Decoder,
     ) -> Self {
         Inner {
-            api,
+            api: rules.api,
+            rules,
             auth,
             retry: options.retry.clone(),
-            retry_after: crate::error::retry_after,
-            decode,
             call_timeout: options.call_timeout,
+            max_body: options.max_response_body,
             limit: options
                 .max_concurrent_requests
                 .map(|n| Arc::new(tokio::sync::Semaphore::new(n.get()))),
             counter: Arc::default(),
         }
+    }
+
+    /// Whether a failed attempt of `operation` may be sent again as a read would be (after a
+    /// 502-504 or a dropped connection): the retry policy's choice for the operation if it
+    /// makes one, else an idempotent method, or an operation the API lists as only reading.
+    pub(crate) fn retried_as_read(&self, method: &http::Method, operation: &str) -> bool {
+        self.retry
+            .treats_as_read(operation)
+            .unwrap_or_else(|| idempotent(method) || reads_only(self.rules, operation))
     }
 
     /// The requests this client sent so far, per operation.
@@ -152,6 +177,11 @@ pub(crate) enum Received {
     Streaming(reqwest::Response, Option<tokio::sync::OwnedSemaphorePermit>),
 }
 
+/// Whether `rules` list `operation` as one that only reads.
+pub(crate) fn reads_only(rules: &ApiRules, operation: &str) -> bool {
+    rules.read_only.binary_search(&operation).is_ok()
+}
+
 fn idempotent(m: &http::Method) -> bool {
     matches!(
         *m,
@@ -199,7 +229,7 @@ pub(crate) async fn exec(
     };
     result.map_err(|e| {
         span.record("error.type", error_type(&e));
-        e.with_api(inner.api).with_operation(call.operation)
+        e.with_api(inner.api).or_operation(call.operation)
     })
 }
 
@@ -271,9 +301,12 @@ async fn attempts(
         let mut resp = match result {
             Err(e) => {
                 tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "request failed");
+                // A timeout is the caller's limit: it is returned, not retried.
                 if can_retry
+                    && !e.is_timeout()
                     && (e.is_connect()
-                        || idempotent(&method) && (e.is_timeout() || e.is_request() || e.is_body()))
+                        || inner.retried_as_read(&method, call.operation)
+                            && (e.is_request() || e.is_body()))
                 {
                     drop(permit);
                     tokio::time::sleep(inner.retry.backoff(attempt)).await;
@@ -315,10 +348,11 @@ async fn attempts(
             continue;
         }
         let retryable = status == http::StatusCode::TOO_MANY_REQUESTS
-            || idempotent(&method) && matches!(status.as_u16(), 502..=504);
+            || matches!(status.as_u16(), 502..=504)
+                && inner.retried_as_read(&method, call.operation);
         if can_retry && retryable {
-            let wait =
-                (inner.retry_after)(resp.headers()).unwrap_or_else(|| inner.retry.backoff(attempt));
+            let wait = (inner.rules.retry_after)(resp.headers())
+                .unwrap_or_else(|| inner.retry.backoff(attempt));
             if wait <= inner.retry.max_retry_after {
                 tracing::debug!(parent: &attempt_span, status = status.as_u16(), wait_ms = wait.as_millis() as u64, "retrying");
                 drop(resp);
@@ -336,7 +370,7 @@ async fn attempts(
             return Ok(Received::Streaming(resp, permit));
         }
         let headers = std::mem::take(resp.headers_mut());
-        match resp.bytes().await {
+        match read_capped(&mut resp, inner.max_body).await {
             Ok(body) => {
                 return Ok(Received::Read(Reply {
                     status: status.as_u16(),
@@ -345,9 +379,28 @@ async fn attempts(
                     credential: sent,
                 }));
             }
-            Err(e) => {
+            Err(BodyError::TooLarge(seen)) => {
+                return Err(Error::new(
+                    ErrorKind::ResponseTooLarge,
+                    format!(
+                        "the response body is larger than the client's limit of {} bytes \
+                         ({seen}; see ClientOptions::max_response_body)",
+                        inner.max_body
+                    ),
+                )
+                .with_status(status.as_u16()));
+            }
+            Err(BodyError::Read(e)) if e.is_timeout() => {
+                tracing::debug!(parent: &attempt_span, "timed out while the body was read");
+                return Err(
+                    Error::new(ErrorKind::Timeout, "timed out while the body was read")
+                        .with_status(status.as_u16())
+                        .with_source(e.without_url()),
+                );
+            }
+            Err(BodyError::Read(e)) => {
                 tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "the body could not be read");
-                if can_retry && idempotent(&method) {
+                if can_retry && inner.retried_as_read(&method, call.operation) {
                     drop(permit);
                     tokio::time::sleep(inner.retry.backoff(attempt)).await;
                     attempt += 1;
@@ -429,8 +482,45 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response, removes the credential the
-/// request carried, and decodes it with the API's decoder.
+/// Why a success body was not read whole.
+enum BodyError {
+    /// Over the limit: the `Content-Length` it announced, or how much had arrived.
+    TooLarge(String),
+    /// The connection failed (dropped, timed out).
+    Read(reqwest::Error),
+}
+
+/// Reads a success body whole, up to `limit` bytes: a `Content-Length` over it is refused
+/// before anything is read, a body that keeps coming past it is dropped there.
+async fn read_capped(
+    resp: &mut reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, BodyError> {
+    if let Some(len) = resp.content_length()
+        && len > limit as u64
+    {
+        return Err(BodyError::TooLarge(format!("Content-Length {len}")));
+    }
+    let mut body =
+        bytes::BytesMut::with_capacity(resp.content_length().map_or(0, |n| n as usize).min(limit));
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        if chunk.len() > limit - body.len() {
+            return Err(BodyError::TooLarge(format!(
+                "over {} bytes arrived",
+                body.len() + chunk.len()
+            )));
+        }
+        // A body that came in one chunk is handed on without a copy.
+        if body.is_empty() && resp.content_length() == Some(chunk.len() as u64) {
+            return Ok(chunk);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Reads at most [`MAX_ERROR_BODY`] bytes of an error response and decodes it with the API's
+/// decoder; then removes the credential the request carried from everything the error says.
 async fn read_error(
     inner: &Inner,
     operation: &str,
@@ -440,13 +530,15 @@ async fn read_error(
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
     let (body, truncated) = read_bounded(&mut resp, MAX_ERROR_BODY).await;
-    let text = redact(&String::from_utf8_lossy(&body), credential);
-    let e = (inner.decode)(status, &headers, &text, Some(operation));
-    if truncated && e.body_excerpt().is_none() {
+    let text = String::from_utf8_lossy(&body);
+    let e = (inner.rules.decode)(status, &headers, &text, Some(operation));
+    let e = if truncated && e.body_excerpt().is_none() {
         let msg = format!("{} (body truncated)", e.message());
-        return e.with_message(msg);
-    }
-    e
+        e.with_message(msg)
+    } else {
+        e
+    };
+    scrub_credential(e, credential)
 }
 
 /// [`exec`], then the success body read whole (inside the retry loop).

@@ -7,9 +7,18 @@ use std::time::Duration;
 
 /// When and how often a failed request is tried again.
 ///
-/// Retried: 429 (any method, after the server's `Retry-After` or the vendor's own header),
-/// 502/503/504 and dropped connections on idempotent methods, and failed connects on any method.
-/// A request whose body streams from disk is never retried.
+/// Retried, up to [`max_retries`](Self::max_retries) times with backoff:
+/// - 429, on every operation, after the server's `Retry-After` or the vendor's own header;
+/// - a connection that could not be made, on every operation (nothing was sent);
+/// - 502, 503, 504 and a connection dropped before the whole answer arrived, on operations
+///   that only read: the idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) and the
+///   operations the spec marks as reading although they are POSTs (`x-permkit-read-only`:
+///   Intacct's `query`, PERSCOM's `search_*`). [`treat_as_read`](Self::treat_as_read) changes
+///   that for one operation.
+///
+/// Not retried: a timeout (the limit is yours: it fails as [`Timeout`](crate::ErrorKind::Timeout)),
+/// other statuses, and a request whose body streams from disk. Intacct's token request
+/// (`create_token`) follows the same policy, on 429, 502-504 and failed connects.
 ///
 /// ```
 /// use std::time::Duration;
@@ -28,6 +37,8 @@ pub struct RetryPolicy {
     /// A `Retry-After` longer than this is not waited for: the error is returned at once, with
     /// its [`Error::retry_after`].
     pub max_retry_after: Duration,
+    /// Operations whose retries the caller decided: `(operation id, retried as a read)`.
+    operations: Vec<(String, bool)>,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +48,7 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            operations: Vec::new(),
         }
     }
 }
@@ -70,6 +82,33 @@ impl RetryPolicy {
         self
     }
 
+    /// Decides for one operation (by its operation id, `create_identity`, `query`) whether it
+    /// is retried as a read is (`true`: also after 502-504 and a dropped connection) or as a
+    /// write is (`false`: only after a 429 or a failed connect), whatever its method and the
+    /// spec say. The last call for an operation wins.
+    ///
+    /// ```
+    /// // This deployment's `create_identity` is an upsert: safe to send again.
+    /// let policy = permkit::RetryPolicy::default()
+    ///     .treat_as_read("create_identity", true)
+    ///     .treat_as_read("query", false);
+    /// # let _ = policy;
+    /// ```
+    pub fn treat_as_read(mut self, operation: impl Into<String>, reads: bool) -> Self {
+        let operation = operation.into();
+        self.operations.retain(|(op, _)| *op != operation);
+        self.operations.push((operation, reads));
+        self
+    }
+
+    /// What [`treat_as_read`](Self::treat_as_read) decided for `operation`, if anything.
+    pub(crate) fn treats_as_read(&self, operation: &str) -> Option<bool> {
+        self.operations
+            .iter()
+            .find(|(op, _)| op == operation)
+            .map(|(_, reads)| *reads)
+    }
+
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let base = self
             .initial_backoff
@@ -87,6 +126,11 @@ impl RetryPolicy {
 /// The default [`ClientOptions::call_timeout`]: the longest one call waits, all attempts
 /// included, for a server that never answers.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The default [`ClientOptions::max_response_body`]: 128 MiB. A 4,000-row Intacct query page
+/// of wide objects is a few MiB, a PERSCOM page of 100 users with every relation included
+/// well under one.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 128 * 1024 * 1024;
 
 /// Options every client builder takes.
 ///
@@ -126,6 +170,13 @@ pub struct ClientOptions {
     /// takes no slot. The time spent waiting for a slot counts toward
     /// [`call_timeout`](Self::call_timeout).
     pub max_concurrent_requests: Option<NonZeroUsize>,
+    /// The largest success body a call reads whole, in bytes ([`DEFAULT_MAX_RESPONSE_BODY`],
+    /// 128 MiB, by default). A larger one fails the call with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge) as soon as it is
+    /// known (at once when its `Content-Length` says so), and is not retried. Downloads that
+    /// stream (PERSCOM files as a `ByteStream`) are not bounded by it; error bodies are read
+    /// to 64 KiB only.
+    pub max_response_body: usize,
 }
 
 impl Default for ClientOptions {
@@ -138,6 +189,7 @@ impl Default for ClientOptions {
             user_agent: concat!("permkit/", env!("CARGO_PKG_VERSION")).to_string(),
             retry: RetryPolicy::default(),
             max_concurrent_requests: None,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -182,6 +234,17 @@ impl ClientOptions {
     /// ```
     pub fn with_max_concurrent_requests(mut self, n: usize) -> Self {
         self.max_concurrent_requests = NonZeroUsize::new(n);
+        self
+    }
+
+    /// Sets [`ClientOptions::max_response_body`].
+    ///
+    /// ```
+    /// let opts = permkit::ClientOptions::default().with_max_response_body(16 << 20);
+    /// assert_eq!(opts.max_response_body, 16 << 20);
+    /// ```
+    pub fn with_max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
         self
     }
 
@@ -251,7 +314,8 @@ macro_rules! option_setters {
         }
 
         /// The retry policy: 429 after the server's retry-after (the standard header or the
-        /// vendor's own), 502-504 and dropped connections on idempotent requests.
+        /// vendor's own), 502-504 and dropped connections on operations that only read. See
+        /// [`RetryPolicy`](crate::RetryPolicy).
         ///
         #[doc = concat!("```\nlet b = ", $builder, "\n    .retry(permkit::RetryPolicy::default().with_max_retries(5));\n# let _ = b;\n```")]
         pub fn retry(mut self, retry: $crate::RetryPolicy) -> Self {
@@ -266,6 +330,15 @@ macro_rules! option_setters {
         #[doc = concat!("```\nlet b = ", $builder, "\n    .max_concurrent_requests(4);\n# let _ = b;\n```")]
         pub fn max_concurrent_requests(mut self, n: usize) -> Self {
             self.options = self.options.with_max_concurrent_requests(n);
+            self
+        }
+
+        /// The largest success body read whole (128 MiB by default). See
+        /// [`ClientOptions::max_response_body`](crate::ClientOptions::max_response_body).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .max_response_body(32 << 20);\n# let _ = b;\n```")]
+        pub fn max_response_body(mut self, bytes: usize) -> Self {
+            self.options.max_response_body = bytes;
             self
         }
 
