@@ -4,17 +4,25 @@
 //! ```text
 //! cargo bench --bench permkit
 //! PERMKIT_BENCH_ITEMS=20000 PERMKIT_BENCH_ROUNDS=5 PERMKIT_BENCH_UPLOAD_MIB=256 cargo bench --bench permkit
+//! PERMKIT_BENCH_ONLY=memory PERMKIT_BENCH_MEMORY_ITEMS=200000 cargo bench --bench permkit
 //! ```
+//!
+//! `PERMKIT_BENCH_ONLY` picks parts, comma-separated: `decode`, `stream`, `upload`, `memory`
+//! (all of them when unset).
 //!
 //! | figure | permkit | baseline |
 //! |---|---|---|
 //! | decode one page (Permission Assist identities, PERSCOM users, Intacct permission rows) | the generated types (open enums, lenient timestamps) | plain `#[derive(Deserialize)]` structs with `String` dates and enums |
 //! | list `PERMKIT_BENCH_ITEMS` items (default 100,000) of each API from a loopback server of pre-rendered pages | `.stream()` (`Query::records` for Intacct) | a hand loop of reqwest calls decoding into the plain structs, same page sizes |
 //! | upload a file of `PERMKIT_BENCH_UPLOAD_MIB` MiB (default 1024) to a loopback sink | `upload_application_import` with a streamed `FilePart`, in a child process | `curl -F` to the same sink |
+//! | peak RSS while listing `PERMKIT_BENCH_MEMORY_ITEMS` Permission Assist identities (default 1,000,000, 50 a page) from the loopback server of pre-rendered pages, which stays in the parent | `list_identities().stream()`, each item counted and dropped, in a child process | the same hand loop as above, in a child process |
 //!
 //! Ratios are permkit / baseline throughput for speed (higher is better, 1.00 = as fast as
 //! the baseline) and permkit / baseline wall time for the upload (lower is better). The
-//! upload's peak RSS is the child process's own `VmHWM`.
+//! upload's peak RSS is the child process's own `VmHWM`. The memory figure is each child's own
+//! `VmHWM` (the highest of up to 3 runs each, alternated), its ratio permkit / hand loop (lower
+//! is better), and it says whether permkit is within its target of 16 MiB; either child reading
+//! other than the expected number of items fails the run.
 
 use futures::TryStreamExt;
 use serde::Deserialize;
@@ -310,8 +318,9 @@ fn http_200(body: &str) -> bytes::Bytes {
 /// Serves `pages` on its own thread (a current-thread runtime), so the client's runtime does
 /// not share its threads with the server.
 fn serve(pages: Vec<String>, route: Route) -> Server {
-    let responses: Arc<Vec<bytes::Bytes>> = Arc::new(pages.iter().map(|p| http_200(p)).collect());
-    drop(pages);
+    // One page at a time, so a long list is held once, not twice.
+    let responses: Arc<Vec<bytes::Bytes>> =
+        Arc::new(pages.into_iter().map(|p| http_200(&p)).collect());
     let (url_tx, url_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
@@ -515,6 +524,27 @@ async fn read_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuil
         .unwrap()
 }
 
+/// The hand loop over Permission Assist identities (`url` ends in `/api`): page by page into
+/// the plain structs, each item dropped; returns how many it read.
+async fn hand_identities(raw: &reqwest::Client, url: &str, token: &str) -> u64 {
+    let (mut items, mut page) = (0, 1);
+    loop {
+        let p: plain::IdentityPage = read_json(
+            raw.get(format!("{url}/identities?page={page}"))
+                .bearer_auth(token),
+        )
+        .await;
+        for item in p.items {
+            std::hint::black_box(item);
+            items += 1;
+        }
+        if p.page >= p.total_pages {
+            return items;
+        }
+        page += 1;
+    }
+}
+
 fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
     let raw = reqwest::Client::new();
     let token = "bench-token";
@@ -536,24 +566,7 @@ fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
             n,
             rounds,
             async || count(client.list_identities().stream()).await,
-            async || {
-                let (mut items, mut page) = (0, 1);
-                loop {
-                    let p: plain::IdentityPage = read_json(
-                        raw.get(format!("{url}/identities?page={page}"))
-                            .bearer_auth(token),
-                    )
-                    .await;
-                    for item in p.items {
-                        std::hint::black_box(item);
-                        items += 1;
-                    }
-                    if p.page >= p.total_pages {
-                        return items;
-                    }
-                    page += 1;
-                }
-            },
+            async || hand_identities(&raw, &url, token).await,
         );
     }
 
@@ -658,6 +671,14 @@ fn status_kib(field: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// The number a child printed on its `key...` line (`peak_rss_kib=`, `items=`).
+fn child_value(stdout: &[u8], key: &str) -> Option<u64> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// The child: uploads the file as a user's program would (`#[tokio::main]`'s runtime), then
@@ -794,12 +815,7 @@ fn bench_upload(mib: u64, rounds: usize) {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(received.load(std::sync::atomic::Ordering::Relaxed) - before > size);
-        let text = String::from_utf8_lossy(&out.stdout);
-        let rss = text
-            .lines()
-            .find_map(|l| l.strip_prefix("peak_rss_kib="))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
+        let rss = child_value(&out.stdout, "peak_rss_kib=").unwrap_or(0);
         peak = peak.max(rss);
         if curl_ok {
             let before = received.load(std::sync::atomic::Ordering::Relaxed);
@@ -842,9 +858,108 @@ fn bench_upload(mib: u64, rounds: usize) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 4. Memory while listing: each contender's peak RSS, each in its own child process.
+// ---------------------------------------------------------------------------------------------
+
+/// Set in the memory child: the contender (`permkit` or `hand`) and the server's URL.
+const MEMORY_CHILD: &str = "PERMKIT_BENCH_MEMORY_CHILD";
+const MEMORY_CHILD_URL: &str = "PERMKIT_BENCH_MEMORY_CHILD_URL";
+
+/// What permkit's peak RSS while listing should stay within, in MiB.
+const MEMORY_TARGET_MIB: f64 = 16.0;
+
+/// The child: lists every identity at `url` (as a user's program would, on `#[tokio::main]`'s
+/// runtime), dropping each, then prints how many it read and its peak RSS.
+fn memory_child(which: &str, url: &str) {
+    let token = "bench-token";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let items = rt.block_on(async {
+        match which {
+            "permkit" => {
+                let client = permkit::permission_assist::Client::builder(url)
+                    .token(token)
+                    .build()
+                    .unwrap();
+                count(client.list_identities().stream()).await
+            }
+            "hand" => hand_identities(&reqwest::Client::new(), url, token).await,
+            other => panic!("{MEMORY_CHILD}={other}: expected `permkit` or `hand`"),
+        }
+    });
+    println!("items={items}");
+    println!("peak_rss_kib={}", status_kib("VmHWM:").unwrap_or(0));
+}
+
+/// Runs one memory child against `url` and returns its peak RSS in KiB (0 when the platform
+/// has no `/proc/self/status`); panics unless it read exactly `n` items.
+fn run_memory_child(exe: &std::path::Path, which: &str, url: &str, n: u64) -> u64 {
+    let out = std::process::Command::new(exe)
+        .env(MEMORY_CHILD, which)
+        .env(MEMORY_CHILD_URL, url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "memory child `{which}` failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let items = child_value(&out.stdout, "items=").unwrap_or_else(|| {
+        panic!(
+            "memory child `{which}` printed no item count:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    assert_eq!(
+        items, n,
+        "memory child `{which}` read {items} items, expected {n}"
+    );
+    child_value(&out.stdout, "peak_rss_kib=").unwrap_or(0)
+}
+
+/// Serves `n` identities from this process and lists them in child processes, alternately
+/// permkit's `.stream()` and the hand loop, `rounds` times each; prints each one's highest
+/// peak RSS.
+fn bench_memory(n: u64, rounds: usize) {
+    let pages = (1..=n.div_ceil(IDENTITY_SIZE))
+        .map(|p| identity_page(p, IDENTITY_SIZE, n))
+        .collect();
+    let server = serve(pages, route_page);
+    let url = format!("{}/api", server.url);
+    let exe = std::env::current_exe().unwrap();
+    let (mut ours, mut base) = (0u64, 0u64);
+    for _ in 0..rounds.max(1) {
+        ours = ours.max(run_memory_child(&exe, "permkit", &url, n));
+        base = base.max(run_memory_child(&exe, "hand", &url, n));
+    }
+    drop(server);
+    let what = format!("memory  stream {n} Permission Assist items:");
+    if ours == 0 || base == 0 {
+        println!("{what} peak RSS not measured (no /proc/self/status)");
+        return;
+    }
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "{what} permkit peak RSS {:.1} MiB, hand loop {:.1} MiB (ratio {:.2}); target <= {MEMORY_TARGET_MIB} MiB: {}",
+        mib(ours),
+        mib(base),
+        ours as f64 / base as f64,
+        if mib(ours) <= MEMORY_TARGET_MIB {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+}
+
 fn main() {
     if let (Ok(file), Ok(url)) = (std::env::var(CHILD_FILE), std::env::var(CHILD_URL)) {
         upload_child(&file, &url);
+        return;
+    }
+    if let (Ok(which), Ok(url)) = (std::env::var(MEMORY_CHILD), std::env::var(MEMORY_CHILD_URL)) {
+        memory_child(&which, &url);
         return;
     }
     let items = env_num("PERMKIT_BENCH_ITEMS", 100_000);
@@ -889,5 +1004,11 @@ fn main() {
     }
     if run("upload") && mib > 0 {
         bench_upload(mib, rounds.min(5));
+    }
+    if run("memory") {
+        bench_memory(
+            env_num("PERMKIT_BENCH_MEMORY_ITEMS", 1_000_000),
+            rounds.min(3),
+        );
     }
 }

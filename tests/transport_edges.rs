@@ -481,3 +481,534 @@ async fn the_call_timeout_bounds_every_attempt_and_wait() {
     );
     assert_eq!(permkit::DEFAULT_CALL_TIMEOUT, Duration::from_secs(120));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 15: every promise kept under attack. Each test failed before its fix.
+
+/// A fast retry policy for tests: the same rules, short waits.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default().with_initial_backoff(Duration::from_millis(5))
+}
+
+fn intacct_oauth(server: &MockServer) -> permkit::intacct::Client {
+    permkit::intacct::Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .client_credentials("client", "client-s3cr3t-value", "ws@ACME")
+        .retry(quick_retries())
+        .build()
+        .unwrap()
+}
+
+async fn mount_roles(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/ia/api/v1/objects/company-config/role"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"ia::result": [], "ia::meta": {"totalCount": 0}})),
+        )
+        .mount(server)
+        .await;
+}
+
+// Item 1: a token lifetime of u64::MAX (in `expires_in` or a JWT's `exp`) does not panic.
+
+#[tokio::test]
+async fn a_token_that_never_expires_does_not_panic() {
+    let jwt_payload = format!("{{\"exp\":{}}}", u64::MAX);
+    let jwt = format!("eyJhbGciOiJub25lIn0.{}.sig", b64url(jwt_payload.as_bytes()));
+    for body in [
+        json!({"access_token": "at-1", "expires_in": u64::MAX}),
+        json!({"access_token": "at-1", "expires_in": u64::MAX.to_string()}),
+        json!({"access_token": jwt}),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/ia/api/v1/oauth2/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+            .expect(1)
+            .mount(&server)
+            .await;
+        mount_roles(&server).await;
+        let client = intacct_oauth(&server);
+        client.list_roles().send().await.unwrap();
+        client.list_roles().send().await.unwrap();
+    }
+}
+
+fn b64url(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+// Item 2: a key echoed in JSON with `/` escaped as `\/` (PHP's json_encode) never shows.
+
+#[cfg(feature = "perscom")]
+#[tokio::test]
+async fn a_key_echoed_with_escaped_slashes_never_shows() {
+    const KEY: &str = "eyJ0eXAi.pk/live/9f8e7d6c5b4a";
+    let server = MockServer::start().await;
+    let escaped = KEY.replace('/', "\\/");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            format!(
+                r#"{{"error":{{"message":"Invalid key {escaped}","type":"AuthenticationException","request_id":"{escaped}"}}}}"#
+            ),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = permkit::perscom::Client::builder(server.uri())
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    let e = client.list_users().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("9f8e7d6c5b4a"), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+}
+
+// Item 3: control characters in any field of an error never reach the terminal.
+
+#[tokio::test]
+async fn control_characters_in_any_error_field_are_not_displayed() {
+    let hostile = "a\u{1b}[2J\u{1b}]0;title\u{7}b\r\nc\u{0}d\u{8}e\u{7f}f\u{9b}g\u{202e}h";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/identities/{ID}")))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .set_body_json(json!({
+                    "code": hostile,
+                    "message": hostile,
+                    "correlationId": hostile,
+                    "errors": [{"field": hostile, "message": hostile, "code": hostile}],
+                }))
+                .insert_header("x-request-id", "req-1"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/identities"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_raw(format!("<html>{hostile}</html>"), "text/html"),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder(format!("{}/api", server.uri()))
+        .token(TOKEN)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let first = client.get_identity(id()).send().await.unwrap_err();
+    let second = client.list_identities().send().await.unwrap_err();
+    assert!(second.body_excerpt().is_some(), "{second:?}");
+    for e in [first, second] {
+        let shown = e.to_string();
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{shown:?}"
+        );
+        assert!(
+            !shown.contains("[2J"),
+            "an ANSI sequence is dropped whole: {shown:?}"
+        );
+    }
+}
+
+// Item 4: a success body over the client's limit fails at once, without being read whole.
+
+#[tokio::test]
+async fn a_success_body_over_the_limit_is_refused() {
+    // A body announced at 1 GiB: refused on its Content-Length, nothing read.
+    let huge = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1073741824\r\nconnection: close\r\n\r\n{\"items\":[".to_vec();
+    // A chunked body that keeps coming past the limit.
+    let mut chunked = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n".to_vec();
+    for _ in 0..64 {
+        chunked.extend_from_slice(b"400\r\n");
+        chunked.extend(std::iter::repeat_n(b' ', 0x400));
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    for answer in [huge, chunked] {
+        let (base, count) = raw::serve(vec![answer]).await;
+        let client = Client::builder(format!("{base}/api"))
+            .token(TOKEN)
+            .max_response_body(16 * 1024)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let e = client.get_identity(id()).send().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ResponseTooLarge, "{e}");
+        assert_eq!(e.status(), Some(200));
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains("16384"), "{e}");
+        assert_eq!(count.load(Ordering::SeqCst), 1, "not retried");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+    // The default is generous: 128 MiB.
+    assert_eq!(permkit::DEFAULT_MAX_RESPONSE_BODY, 128 << 20);
+}
+
+// Item 5: a body that trickles past the request timeout is a timeout, not a dropped connection.
+
+#[tokio::test]
+async fn a_trickling_body_past_the_timeout_is_a_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                // One byte every 50 ms: never silent for long, never done in time.
+                for _ in 0..100_000 {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    if socket.write_all(b" ").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let client = Client::builder(format!("http://{addr}/api"))
+        .token(TOKEN)
+        .timeout(Duration::from_millis(600))
+        .retry(quick_retries())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = client.get_identity(id()).send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "a timeout is not retried"
+    );
+    assert_eq!(client.request_counts().retries(), 0);
+}
+
+// Item 6: two distinct ids are never taken for a repeat, even when they collide in a 64-bit
+// hash (the pager compares exact ids).
+
+/// The 64-bit id hash the pager used before (fold words by rotate, xor, multiply): a UUID
+/// hashed as its length prefix, its length, then two little-endian words.
+fn old_state(words: [u64; 2]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let add = |s: u64, w: u64| (s.rotate_left(23) ^ w).wrapping_mul(K);
+    let s = add(add(0, 16), 16);
+    add(add(s, words[0]), words[1])
+}
+
+#[tokio::test]
+async fn distinct_ids_that_collide_in_a_hash_are_not_repeats() {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let add = |s: u64, w: u64| (s.rotate_left(23) ^ w).wrapping_mul(K);
+    let s0 = add(add(0, 16), 16);
+    let a = [0x1111_2222_3333_4444u64, 0x5555_6666_7777_8888u64];
+    let b0 = 0x9999_aaaa_bbbb_ccccu64;
+    // Choose b's second word so that both fold to the same state.
+    let b1 = add(s0, a[0]).rotate_left(23) ^ a[1] ^ add(s0, b0).rotate_left(23);
+    let b = [b0, b1];
+    assert_eq!(
+        old_state(a),
+        old_state(b),
+        "the two ids collide in the old hash"
+    );
+    let uuid = |w: [u64; 2]| {
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&w[0].to_le_bytes());
+        bytes[8..].copy_from_slice(&w[1].to_le_bytes());
+        uuid::Uuid::from_bytes(bytes)
+    };
+    let (ua, ub) = (uuid(a), uuid(b));
+    assert_ne!(ua, ub);
+    let server = MockServer::start().await;
+    for (page, id) in [(1, ua), (2, ub)] {
+        let mut item = identity();
+        item["id"] = json!(id.to_string());
+        Mock::given(method("GET"))
+            .and(path("/api/identities"))
+            .and(wiremock::matchers::query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": [item], "page": page, "pageSize": 1, "totalPages": 2, "totalCount": 2
+            })))
+            .mount(&server)
+            .await;
+    }
+    use futures::TryStreamExt;
+    let all: Vec<_> = pa(&server.uri())
+        .list_identities()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+}
+
+#[tokio::test]
+async fn a_server_going_round_a_long_circle_is_stopped_in_bounded_time() {
+    // 100 pages of 500 distinct ids (more than the pager remembers), then the same again.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/identities"))
+        .respond_with(|req: &Request| {
+            let page: u64 = req
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            let round = (page - 1) % 100;
+            let items: Vec<_> = (0..500u64)
+                .map(|i| {
+                    let mut v = identity();
+                    v["id"] = json!(uuid::Uuid::from_u128(u128::from(round * 500 + i + 1)).to_string());
+                    v
+                })
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({
+                "items": items, "page": page, "pageSize": 500, "totalPages": 1_000_000, "totalCount": 500_000_000u64
+            }))
+        })
+        .mount(&server)
+        .await;
+    use futures::TryStreamExt;
+    let e = pa(&server.uri())
+        .list_identities()
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Pagination, "{e}");
+    let sent = server.received_requests().await.unwrap().len();
+    assert!(
+        (101..=100 + 2 * 128 + 1).contains(&sent),
+        "stopped after {sent} pages"
+    );
+}
+
+// Item 7: operations that only read are retried like GETs although they are POSTs.
+
+#[tokio::test]
+async fn the_intacct_query_is_retried_like_a_get() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/services/core/query"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/services/core/query"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ia::result": [{"id": "1"}], "ia::meta": {"totalCount": 1, "start": 1, "pageSize": 1, "next": null}}),
+        ))
+        .mount(&server)
+        .await;
+    let client = permkit::intacct::Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token("at-1")
+        .retry(quick_retries())
+        .build()
+        .unwrap();
+    let query = permkit::intacct::query::Query::new("company-config/role").field("id");
+    let page = query.send(&client).await.unwrap();
+    assert_eq!(page.rows.len(), 1);
+    assert_eq!(client.request_counts().retries(), 1);
+
+    // Opted out: a 503 is returned at once.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client = permkit::intacct::Client::builder(format!("{}/ia/api/v1", server.uri()))
+        .token("at-1")
+        .retry(quick_retries().treat_as_read("query", false))
+        .build()
+        .unwrap();
+    let e = query.send(&client).await.unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[cfg(feature = "perscom")]
+#[tokio::test]
+async fn perscom_searches_are_retried_like_gets_and_other_posts_are_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v2/users/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [], "links": {}, "meta": {"current_page": 1, "last_page": 1, "per_page": 15, "total": 0}})))
+        .mount(&server)
+        .await;
+    let client = permkit::perscom::Client::builder(server.uri())
+        .api_key("k")
+        .retry(quick_retries())
+        .build()
+        .unwrap();
+    client
+        .search_users()
+        .body(permkit::perscom::Search::new().text("x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // A POST that writes is not retried on a 503.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let client = permkit::perscom::Client::builder(server.uri())
+        .api_key("k")
+        .retry(quick_retries())
+        .build()
+        .unwrap();
+    let e = client
+        .create_announcement()
+        .body(
+            serde_json::from_value::<permkit::perscom::types::AnnouncementCreate>(
+                json!({"title": "t", "content": "c", "color": "#1f2937"}),
+            )
+            .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert!(e.is_retryable(), "a caller may try again");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+// Item 8: a transient token failure is retried under the policy; the error names create_token.
+
+#[tokio::test]
+async fn a_token_request_answered_503_is_retried_and_named() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/oauth2/token"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "at-1", "expires_in": 3600})),
+        )
+        .mount(&server)
+        .await;
+    mount_roles(&server).await;
+    let client = intacct_oauth(&server);
+    client.list_roles().send().await.unwrap();
+    let counts = client.request_counts();
+    let token = counts.operation("create_token");
+    assert_eq!((token.sent, token.retries), (3, 2), "{counts:?}");
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/oauth2/token"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("client-s3cr3t-value down"))
+        .mount(&server)
+        .await;
+    let client = intacct_oauth(&server);
+    let e = client.list_roles().send().await.unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(e.operation(), Some("create_token"));
+    assert!(
+        e.to_string().starts_with("intacct create_token: 503"),
+        "{e}"
+    );
+    assert!(
+        !format!("{e} {e:?}").contains("client-s3cr3t-value"),
+        "{e:?}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        4,
+        "1 + 3 retries"
+    );
+}
+
+// Item 9: a failed token request is shared by the calls that waited for it.
+
+#[tokio::test]
+async fn a_refused_token_request_is_shared_by_every_waiting_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ia/api/v1/oauth2/token"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(
+                    json!({"error": "invalid_client", "error_description": "bad client"}),
+                )
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let client = intacct_oauth(&server);
+    let calls = (0..20).map(|_| client.list_roles().send());
+    let results = futures::future::join_all(calls).await;
+    for r in &results {
+        let e = r.as_ref().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unauthorized, "{e}");
+        assert_eq!(e.code(), Some("invalid_client"));
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+// Item 11: `is_retryable` means "the same request may succeed later", for every kind.
+
+#[test]
+fn is_retryable_follows_one_rule() {
+    use permkit::Error;
+    for (kind, status, transient) in [
+        (ErrorKind::RateLimited, Some(429), true),
+        (ErrorKind::Unavailable, Some(503), true),
+        (ErrorKind::Server, Some(500), true),
+        (ErrorKind::Server, Some(501), false),
+        (ErrorKind::Server, Some(505), false),
+        (ErrorKind::Timeout, None, true),
+        (ErrorKind::Timeout, Some(408), true),
+        (ErrorKind::Transport, None, true),
+        (ErrorKind::Validation, Some(400), false),
+        (ErrorKind::Unauthorized, Some(401), false),
+        (ErrorKind::ResponseTooLarge, Some(200), false),
+        (ErrorKind::Decode, Some(200), false),
+        (ErrorKind::Pagination, None, false),
+        (ErrorKind::InvalidRequest, None, false),
+    ] {
+        let mut e = Error::new(kind, "x");
+        if let Some(s) = status {
+            e = e.with_status(s);
+        }
+        assert_eq!(e.is_retryable(), transient, "{kind:?} {status:?}");
+    }
+}
