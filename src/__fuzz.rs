@@ -553,3 +553,66 @@ pub fn timestamp(data: &[u8]) {
         check_timestamp(t);
     }
 }
+
+/// The credential the `error_display` target's requests carried: with a `/`, so that its
+/// JSON-escaped spelling (`\/`) differs from it.
+const DISPLAY_SECRET: &str = "permkit/fuzz-display-secret";
+
+/// `Error`'s `Display` over hostile field values: the input is split at `\x1f` into the
+/// message, code, field, field message, field code, correlation, request, support and error
+/// ids, required scope and a body excerpt; `{S}` in a piece is replaced by the credential and
+/// `{E}` by its JSON-escaped spelling. The error is scrubbed of the credential as the
+/// transport does, then its `Display` must be one line with no control character (nor a
+/// bidirectional override) and no credential, and its `Debug` must hold no credential.
+pub fn error_display(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let escaped = DISPLAY_SECRET.replace('/', "\\/");
+    let mut pieces = text
+        .split('\u{1f}')
+        .map(|p| p.replace("{S}", DISPLAY_SECRET).replace("{E}", &escaped));
+    let mut next = || pieces.next().unwrap_or_default();
+    let message = next();
+    let mut e = Error::new(ErrorKind::Validation, message);
+    let code = next();
+    if !code.is_empty() {
+        e = e.with_code(code);
+    }
+    let (field, field_message, field_code) = (next(), next(), next());
+    e = e.with_field_errors([crate::FieldError::new(field, field_message).with_code(field_code)]);
+    e = e
+        .with_correlation_id(next())
+        .with_request_id(next())
+        .with_support_id(next())
+        .with_error_id(next())
+        .with_required_scope(next())
+        .with_body_excerpt(&next())
+        .with_api(Api::Perscom)
+        .with_status(422);
+    let credential = http::HeaderValue::from_str(&format!("Bearer {DISPLAY_SECRET}"))
+        .expect("a valid header value");
+    let e = crate::transport::scrub_credential(e, Some(&credential));
+    let line = e.to_string();
+    assert!(
+        !line.chars().any(crate::error::unsafe_char),
+        "a control character in {line:?}"
+    );
+    for secret in [DISPLAY_SECRET, escaped.as_str()] {
+        assert!(!line.contains(secret), "the credential in {line:?}");
+        assert!(
+            !format!("{e:?}").contains(secret),
+            "the credential in {e:?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn error_display_holds_on_its_seeds() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/error_display");
+        for entry in std::fs::read_dir(dir).expect("the seeds") {
+            super::error_display(&std::fs::read(entry.expect("a seed").path()).expect("a seed"));
+        }
+        super::error_display("{S}\x1f{E}\x1f{S}\x1f\u{1b}[1m{E}\x1f{S}".as_bytes());
+    }
+}

@@ -650,7 +650,7 @@ impl fmt::Display for Error {
 }
 
 /// Vendor text written on one line, safe for a terminal: an ANSI escape sequence (`ESC [ ...`)
-/// is dropped whole, and every other control character (line breaks, BEL, NUL, BS, DEL, C1
+/// becomes one space, and every other control character (line breaks, BEL, NUL, BS, DEL, C1
 /// controls) and every bidirectional override becomes a space. An `Error` displays as one
 /// readable line whatever the server put in any of its fields.
 pub(crate) struct OneLine<'a>(pub(crate) &'a str);
@@ -677,6 +677,9 @@ impl fmt::Display for OneLine<'_> {
                         break;
                     }
                 }
+                // A space, not nothing: text on either side never joins into a new word (a
+                // credential split by an escape stays split).
+                line.push(' ');
                 continue;
             }
             line.push(if unsafe_char(c) { ' ' } else { c });

@@ -46,6 +46,25 @@ fn credential_parts(credential: Option<&http::HeaderValue>) -> Vec<&str> {
     parts
 }
 
+/// `text` without the credential a request carried (the whole header value and the token in
+/// it, as sent and with `/` escaped as `\/`): a body is cleaned before it is decoded, so that
+/// no excerpt cut from it can keep part of a credential, and the error is cleaned again after
+/// ([`scrub_credential`]), when the decoder has undone the body's other escapes.
+pub(crate) fn redact(text: &str, credential: Option<&http::HeaderValue>) -> String {
+    let mut out = text.to_string();
+    for secret in credential_parts(credential) {
+        if secret.len() < 4 {
+            continue;
+        }
+        out = out.replace(secret, "[redacted]");
+        let escaped = secret.replace('/', "\\/");
+        if escaped != secret {
+            out = out.replace(&escaped, "[redacted]");
+        }
+    }
+    out
+}
+
 /// `e` without the credential a request carried, in any of its texts (see [`Error::scrub`]).
 pub(crate) fn scrub_credential(e: Error, credential: Option<&http::HeaderValue>) -> Error {
     e.scrub(&credential_parts(credential))
@@ -58,7 +77,10 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
     reply: &Reply,
 ) -> Result<T, Error> {
     serde_json::from_slice(&reply.body).map_err(|e| {
-        let text = String::from_utf8_lossy(&reply.body);
+        let text = redact(
+            &String::from_utf8_lossy(&reply.body),
+            reply.credential.as_ref(),
+        );
         let e = Error::new(
             ErrorKind::Decode,
             format!("response body did not decode: {e}"),

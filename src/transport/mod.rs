@@ -14,7 +14,7 @@ mod options;
 
 pub(crate) use auth::{Authenticate, BearerAuth};
 pub use body::MAX_ERROR_BODY;
-pub(crate) use body::{Reply, decode_json, read_bounded, scrub_credential};
+pub(crate) use body::{Reply, decode_json, read_bounded, redact, scrub_credential};
 pub(crate) use counts::Counter;
 pub use counts::{OperationCounts, RequestCounts};
 pub(crate) use options::option_setters;
@@ -530,7 +530,7 @@ async fn read_error(
     let status = resp.status().as_u16();
     let headers = std::mem::take(resp.headers_mut());
     let (body, truncated) = read_bounded(&mut resp, MAX_ERROR_BODY).await;
-    let text = String::from_utf8_lossy(&body);
+    let text = redact(&String::from_utf8_lossy(&body), credential);
     let e = (inner.rules.decode)(status, &headers, &text, Some(operation));
     let e = if truncated && e.body_excerpt().is_none() {
         let msg = format!("{} (body truncated)", e.message());
