@@ -6,10 +6,10 @@
 //! | each builder's `send` is split: the generated request-building statements move into a private `request()`; `send()` and `send_with_meta()` hand the request to permkit's transport | `send()` returns a `permkit::Pending` that gives `permkit::Result<T>`, `send_with_meta()` one that gives `permkit::Result<permkit::Response<T>>`; both are `#[inline]`, so only the operations a crate calls are compiled, in that crate |
 //! | the success type is unwrapped per API ([`Surface`]) | PERSCOM `data` and Intacct `ia::result` unwrapped; list operations and Intacct collection GETs return `permkit::Page<T>`; 204 returns `()`; raw bytes return `permkit::ByteStream` |
 //! | required path parameters become arguments of the `Client` method, in URL order; their builder setters and every builder's `new` become crate-private | `pa.get_identity(id)`, `pc.create_user_rank_record(user_id)` |
-//! | conversion messages of the setters are plain words | "`page` must be a number of 1 or more" |
+//! | conversion messages of the setters are plain words; a body setter names its field by the JSON name | "`page` must be a number of 1 or more"; a refused body value is a `Validation` error on `identity.firstName` |
 //! | the `ClientInfo` impl becomes crate-private inherent methods; the generated constructors become crate-private | no progenitor type in rustdoc |
 //! | setters get the spec's parameter descriptions | documented setters |
-//! | setter bodies call one shared generic function ([`SharedSetters`]); `Accept` goes into the request's header map | nothing: the same values and messages, less to compile |
+//! | setter bodies call one shared generic function ([`SharedSetters`]); `Accept` goes into the request's header map | nothing: the same values, less to compile |
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -335,7 +335,11 @@ pub fn rewrite(
         path_params.insert(name, (op, typed));
     }
     PlainMessages.visit_item_mod_mut(builder_mod_mut(file)?);
-    SharedSetters.visit_file_mut(file);
+    SharedSetters {
+        json_names: json_names(file),
+        builder: None,
+    }
+    .visit_file_mut(file);
 
     // The Client: operation methods take the path parameters; progenitor's traits go.
     let mut kept = Vec::new();
@@ -748,25 +752,89 @@ fn quote_expr(e: &Expr) -> String {
 }
 
 /// Setter bodies call one shared generic function instead of each holding a `try_into()`
-/// chain and a closure of its own: the same values and messages, and far less for the compiler
-/// to check (every setter of every operation builder and body builder has this shape).
+/// chain and a closure of its own: the same values, and far less for the compiler to check
+/// (every setter of every operation builder and body builder has this shape).
 ///
 /// | generated | becomes |
 /// |---|---|
 /// | `value.try_into().map_err(\|_\| "m".to_string())` | `crate::generated::set(value, "m")` |
 /// | `value.try_into().map(Some).map_err(\|_\| "m".to_string())` | `crate::generated::set_some(value, "m")` |
-/// | `value.try_into().map_err(\|e\| format!("error converting supplied value for f: {e}"))` | `crate::generated::convert(value, "f")` |
-struct SharedSetters;
+/// | `value.try_into().map_err(\|e\| format!("error converting supplied value for f: {e}"))` | `crate::generated::convert(value, "json")` |
+///
+/// A body builder's setter names its field by the JSON name (`first_name` becomes `firstName`),
+/// so that a refused value is reported on the path the server would name.
+struct SharedSetters {
+    /// `(struct, Rust field) -> JSON name`, where they differ ([`json_names`]).
+    json_names: BTreeMap<(String, String), String>,
+    /// The builder whose `impl` is being visited.
+    builder: Option<String>,
+}
 
 impl VisitMut for SharedSetters {
+    fn visit_item_impl_mut(&mut self, imp: &mut ItemImpl) {
+        let outer = std::mem::replace(&mut self.builder, self_name(imp));
+        syn::visit_mut::visit_item_impl_mut(self, imp);
+        self.builder = outer;
+    }
+
     fn visit_expr_assign_mut(&mut self, a: &mut syn::ExprAssign) {
-        if let Some(call) = shared_setter(&a.right) {
+        let json = |field: &str| {
+            self.builder
+                .as_ref()
+                .and_then(|b| self.json_names.get(&(b.clone(), field.to_string())))
+                .cloned()
+                .unwrap_or_else(|| field.to_string())
+        };
+        if let Some(call) = shared_setter(&a.right, json) {
             *a.right = call;
         }
     }
 }
 
-fn shared_setter(rhs: &Expr) -> Option<Expr> {
+/// The JSON name of every field of `mod types` whose Rust name differs (`#[serde(rename =
+/// "firstName")] first_name`), by struct and Rust field.
+fn json_names(file: &syn::File) -> BTreeMap<(String, String), String> {
+    let mut out = BTreeMap::new();
+    let types = file.items.iter().find_map(|i| match i {
+        Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+        _ => None,
+    });
+    for item in types.iter().flat_map(|c| c.1.iter()) {
+        let Item::Struct(s) = item else { continue };
+        for f in &s.fields {
+            let Some(ident) = &f.ident else { continue };
+            if let Some(name) = f.attrs.iter().find_map(serde_rename) {
+                out.insert((s.ident.to_string(), ident.to_string()), name);
+            }
+        }
+    }
+    out
+}
+
+/// `name` of `#[serde(rename = "name", ...)]`.
+fn serde_rename(attr: &syn::Attribute) -> Option<String> {
+    if !attr.path().is_ident("serde") {
+        return None;
+    }
+    let mut name = None;
+    let _ = attr.parse_nested_meta(|meta| {
+        if meta.input.peek(Token![=]) {
+            let value: Expr = meta.value()?.parse()?;
+            if meta.path.is_ident("rename")
+                && let Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = value
+            {
+                name = Some(s.value());
+            }
+        }
+        Ok(())
+    });
+    name
+}
+
+fn shared_setter(rhs: &Expr, json: impl Fn(&str) -> String) -> Option<Expr> {
     let Expr::MethodCall(map_err) = rhs else {
         return None;
     };
@@ -816,7 +884,7 @@ fn shared_setter(rhs: &Expr) -> Option<Expr> {
             if !field.chars().all(|c| c.is_alphanumeric() || c == '_') {
                 return None;
             }
-            let field = LitStr::new(field, Span::call_site());
+            let field = LitStr::new(&json(field), Span::call_site());
             Some(parse_quote!(crate::generated::convert(value, #field)))
         }
         _ => None,

@@ -4,7 +4,7 @@
 //! the answer comes back as permkit's own types.
 
 use crate::transport::{Call, Inner, Received, Reply, call, decode_json, exec};
-use crate::{ByteStream, Error, ErrorKind, Pending, Response, Result};
+use crate::{ByteStream, Error, ErrorKind, FieldError, Pending, Response, Result};
 use futures::{FutureExt, TryStreamExt};
 
 /// Includes the generated client of one API (`$name` is its `OUT_DIR` file stem) into the
@@ -80,15 +80,36 @@ pub(crate) fn path_segment(value: &str, name: &str) -> std::result::Result<(), S
     }
 }
 
-/// A value the request builder refused (a missing or unconvertible parameter), named with its
-/// operation.
+/// Why the request builder made no request, named with its operation.
+///
+/// A body value the spec forbids (too long, outside a pattern, not one of the allowed values)
+/// is [`ErrorKind::Validation`] with one [`FieldError`] on the field's JSON path
+/// (`identity.firstName: must be at most 256 characters`), the shape of the server's own
+/// refusal, so one handler serves both; no status, as nothing was sent. A request that cannot
+/// be made at all (a required value missing, a parameter value the setter could not take, a
+/// path segment `..`) is [`ErrorKind::InvalidRequest`].
 pub(crate) fn request_error(e: progenitor_client::Error<()>, operation: &str) -> Error {
     let message = match e {
         progenitor_client::Error::InvalidRequest(m) | progenitor_client::Error::Custom(m) => m,
         other => other.to_string(),
     };
+    let refused = refusal(unwrapped_body(&message)).or_else(|| parameter_refusal(&message));
+    if let Some((path, why)) = refused {
+        return Error::new(ErrorKind::Validation, "refused before sending")
+            .with_field_errors([FieldError::new(path, why)])
+            .with_operation(operation);
+    }
     Error::new(ErrorKind::InvalidRequest, format!("{operation}: {message}"))
         .with_operation(operation)
+}
+
+/// The message inside progenitor's wording for a body that could not be converted
+/// (``conversion to `X` for body failed: {message}``), or the message as it is.
+fn unwrapped_body(message: &str) -> &str {
+    message
+        .strip_prefix("conversion to `")
+        .and_then(|rest| rest.split_once("` for body failed: "))
+        .map_or(message, |(_, inner)| inner)
 }
 
 fn called<'a>(operation: &'a str, template: &'a str) -> Call<'a> {
@@ -208,13 +229,147 @@ pub(crate) fn set_some<V: TryInto<T>, T>(
     value.try_into().map(Some).map_err(|_| refused.to_string())
 }
 
-/// A body builder setter's value, or why it could not be converted.
+/// A body builder setter's value, or why it was refused (see [`refused`]). `field` is the
+/// field's JSON name (`firstName`), which the build script puts in every setter.
 pub(crate) fn convert<V, T>(value: V, field: &str) -> std::result::Result<T, String>
 where
     V: TryInto<T>,
     V::Error: std::fmt::Display,
 {
-    value
-        .try_into()
-        .map_err(|e| format!("error converting supplied value for {field}: {e}"))
+    value.try_into().map_err(|e| refused(field, &e))
+}
+
+/// How the generated builders say a required value was not set (`no value supplied for
+/// last_name`, naming the setter).
+const MISSING: &str = "no value supplied for ";
+
+/// Why a body builder's `field` refused a value, as the text the builder keeps (its errors are
+/// strings, down to the request builder's): ``"`path`: message"``, the path in the body's JSON
+/// names (`` `identity.firstName`: must be at most 256 characters``), which
+/// [`request_error`] turns into a field error. A nested body's refusal gets `field` in front
+/// of its path; a nested body's missing value stays a missing value (`no value supplied for
+/// identity.last_name`); any other reason is the value's own, in plain words ([`plain`]).
+/// Not generic, so that the setters' one generic function stays one line.
+fn refused(field: &str, reason: &dyn std::fmt::Display) -> String {
+    let reason = reason.to_string();
+    if let Some((path, why)) = refusal(&reason) {
+        format!("`{field}.{path}`: {why}")
+    } else if let Some(setter) = reason.strip_prefix(MISSING) {
+        format!("{MISSING}{field}.{setter}")
+    } else {
+        format!("`{field}`: {}", plain(&reason))
+    }
+}
+
+/// The `(path, message)` of a text [`refused`] made; `None` for any other text (a path has no
+/// backtick, so `` `id` must not be `..`: ... `` is not one).
+fn refusal(text: &str) -> Option<(&str, &str)> {
+    let (path, why) = text.strip_prefix('`')?.split_once("`: ")?;
+    (!path.is_empty() && !path.contains('`')).then_some((path, why))
+}
+
+/// A parameter setter's refusal (``"`page` must be a number of 1 or more"``, written by the
+/// build for each setter) as its parameter and the reason.
+fn parameter_refusal(text: &str) -> Option<(&str, &str)> {
+    let (name, why) = text.strip_prefix('`')?.split_once("` ")?;
+    // "must be ..." is a setter's refusal; a path segment's "must not be `..`" is a URL that
+    // cannot be made, and stays an invalid request.
+    (!name.is_empty() && !name.contains('`') && why.starts_with("must be ")).then_some((name, why))
+}
+
+/// The generated types' conversion messages in plain words: "longer than 256 characters" is
+/// "must be at most 256 characters". Any other message is kept.
+fn plain(reason: &str) -> String {
+    let count = |n: &str| {
+        let unit = if n == "1" { "character" } else { "characters" };
+        format!("{n} {unit}")
+    };
+    if let Some(n) = reason
+        .strip_prefix("longer than ")
+        .and_then(|r| r.strip_suffix(" characters"))
+    {
+        format!("must be at most {}", count(n))
+    } else if let Some(n) = reason
+        .strip_prefix("shorter than ")
+        .and_then(|r| r.strip_suffix(" characters"))
+    {
+        format!("must be at least {}", count(n))
+    } else if let Some(pattern) = reason
+        .strip_prefix("doesn't match pattern \"")
+        .and_then(|r| r.strip_suffix('"'))
+    {
+        format!("must match the pattern {pattern}")
+    } else if reason == "invalid value" {
+        "is not one of the allowed values".to_string()
+    } else {
+        reason.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_body_value_is_a_validation_error_on_its_json_path() {
+        let leaf = refused("firstName", &"longer than 256 characters");
+        assert_eq!(leaf, "`firstName`: must be at most 256 characters");
+        let nested = refused("identity", &leaf);
+        let message = format!("conversion to `OnboardRequest` for body failed: {nested}");
+        let e = request_error(
+            progenitor_client::Error::InvalidRequest(message),
+            "create_onboard_event",
+        );
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.status(), None);
+        assert_eq!(e.operation(), Some("create_onboard_event"));
+        assert_eq!(
+            e.field_errors(),
+            [FieldError::new(
+                "identity.firstName",
+                "must be at most 256 characters"
+            )]
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_built_stays_an_invalid_request_and_a_parameter_out_of_range_does_not() {
+        let missing = refused("identity", &"no value supplied for last_name");
+        assert_eq!(missing, "no value supplied for identity.last_name");
+        let e = request_error(
+            progenitor_client::Error::InvalidRequest("`page` must be a number of 1 or more".into()),
+            "op",
+        );
+        assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+        assert_eq!(
+            e.field_errors(),
+            [FieldError::new("page", "must be a number of 1 or more")]
+        );
+        for message in [
+            missing,
+            "`id` must not be `..`: a path parameter is one segment of the URL".into(),
+            "conversion to `SearchRequest` for body failed: validation: `in` needs a list".into(),
+        ] {
+            let e = request_error(progenitor_client::Error::InvalidRequest(message), "op");
+            assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+            assert!(e.field_errors().is_empty(), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_generated_messages_in_plain_words() {
+        for (generated, plain_words) in [
+            ("longer than 1 characters", "must be at most 1 character"),
+            ("shorter than 1 characters", "must be at least 1 character"),
+            ("shorter than 3 characters", "must be at least 3 characters"),
+            (
+                "doesn't match pattern \"^#([A-Fa-f0-9]{6})$\"",
+                "must match the pattern ^#([A-Fa-f0-9]{6})$",
+            ),
+            ("invalid value", "is not one of the allowed values"),
+            ("not a date-time: soon", "not a date-time: soon"),
+        ] {
+            assert_eq!(plain(generated), plain_words);
+        }
+    }
 }

@@ -103,7 +103,7 @@ pub const MAX_PAGES: u64 = 1_000_000;
 /// How many item ids a page-numbered pager remembers, the most recent ones, to find a page
 /// that repeats items of the pages before it (a few MiB at most, whatever the length of the
 /// list). A server that goes round a longer circle is still stopped: see [`Repeats::ById`].
-pub const MAX_TRACKED_IDS: usize = 32_768;
+pub const MAX_TRACKED_IDS: usize = 8_192;
 
 /// How a pager recognises a server that goes round in circles.
 #[derive(Debug, Clone, Copy)]
@@ -286,11 +286,11 @@ struct SeenIds {
 impl SeenIds {
     /// Takes the ids of the next page; `Err` says it repeats what was seen.
     fn take(&mut self, ids: Vec<ItemKey>) -> std::result::Result<(), &'static str> {
-        if !self.kept.is_empty() && ids == self.kept {
-            return Err("is the same page as an earlier one");
-        }
         if ids.iter().any(|id| self.recent.contains(id)) {
             return Err("repeats items an earlier page returned");
+        }
+        if !self.kept.is_empty() && ids == self.kept {
+            return Err("is the same page as an earlier one");
         }
         for id in &ids {
             self.recent.insert(id.clone());

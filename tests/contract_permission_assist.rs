@@ -138,7 +138,7 @@ async fn prism_does_reject_what_the_spec_forbids() {
     let Some(c) = client() else { return };
     // page must be >= 1: the client refuses it before sending...
     let e = c.list_identities().page(0).send().await.unwrap_err();
-    assert_eq!(e.kind(), permkit::ErrorKind::InvalidRequest, "{e}");
+    assert_eq!(e.kind(), permkit::ErrorKind::Validation, "{e}");
     // ...and Prism, sent the same request by hand, rejects it: the contract server is strict.
     let url = std::env::var("PRISM_PERMISSION_ASSIST_URL").unwrap();
     let resp = reqwest::Client::new()

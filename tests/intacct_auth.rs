@@ -276,7 +276,8 @@ async fn token_errors_are_unauthorized_and_never_show_secrets() {
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.code(), Some("invalid_client"));
     assert_eq!(e.message(), "Client authentication failed");
-    assert_eq!(e.operation(), Some("list_roles"));
+    // The request that failed is the token request, not the call that needed the token.
+    assert_eq!(e.operation(), Some("create_token"));
     for text in [e.to_string(), format!("{e:?}"), format!("{client:?}")] {
         assert!(!text.contains(SECRET), "{text}");
     }
@@ -412,7 +413,7 @@ async fn an_empty_store_is_unauthorized_without_a_status_or_a_request() {
     let e = client.list_roles().send().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unauthorized);
     assert_eq!(e.status(), None);
-    assert_eq!(e.operation(), Some("list_roles"));
+    assert_eq!(e.operation(), Some("create_token"));
     assert!(e.message().contains("no refresh token"), "{e}");
 }
 
