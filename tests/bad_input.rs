@@ -326,6 +326,7 @@ async fn intacct() {
 // that cannot be made at all (a required value missing) stays `InvalidRequest`.
 
 /// What a caller's validation handler reads: the kind and each `(field, message)`.
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
 fn refusal(e: &permkit::Error) -> (ErrorKind, Vec<(String, String)>) {
     let fields = e
         .field_errors()
@@ -336,6 +337,7 @@ fn refusal(e: &permkit::Error) -> (ErrorKind, Vec<(String, String)>) {
 }
 
 /// A server that answers anything with `answer`, and counts what reaches it.
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
 async fn answering(answer: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(answer).mount(&server).await;

@@ -77,6 +77,7 @@ pub(crate) fn operation(api: Api, method: &str, path: &str) -> Option<&'static s
 
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]
