@@ -29,9 +29,9 @@
 use crate::{Error, ErrorKind, Result};
 use futures::future::{self, BoxFuture};
 use futures::stream::FuturesOrdered;
-use futures::{Stream, StreamExt};
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
 use futures::{FutureExt, TryFutureExt};
+use futures::{Stream, StreamExt};
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::Hasher;

@@ -65,7 +65,11 @@ fn table(api: Api) -> Option<&'static Table> {
 /// one style; the others stay for the tests of the wording.)
 #[derive(Clone, Copy)]
 #[cfg_attr(
-    not(all(feature = "perscom", feature = "permission-assist", feature = "intacct")),
+    not(all(
+        feature = "perscom",
+        feature = "permission-assist",
+        feature = "intacct"
+    )),
     allow(dead_code)
 )]
 enum Style {
