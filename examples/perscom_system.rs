@@ -19,7 +19,7 @@ async fn main() -> Outcome {
     let sandbox = Sandbox::start().await;
     let (client, run) = common::perscom(&sandbox)?;
 
-    match client.get_health().await? {
+    match client.get_health().send().await? {
         Some(checks) => println!("health: {checks}"),
         None => println!("health: no checks reported (204)"),
     }

@@ -101,9 +101,11 @@ pub use response::{ByteStream, Pending, Response};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{
-    ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, OperationCounts, RequestCounts,
-    RetryPolicy,
+    AttemptOutcome, AttemptRequest, ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,
+    Interceptor, OperationCounts, RequestCounts, RetryPolicy,
 };
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+pub use transport::{Certificate, ClientIdentity};
 /// The `uuid` crate, whose `Uuid` identifies Permission Assist's resources.
 pub use uuid;
 

@@ -346,11 +346,11 @@ async fn health_and_spec_are_unversioned() {
         .await;
     let c = client(&server);
     assert_eq!(
-        c.get_health().await.unwrap().unwrap(),
+        c.get_health().send().await.unwrap().unwrap(),
         json!({"database": "ok"})
     );
-    assert!(c.get_health().await.unwrap().is_none());
-    assert_eq!(c.get_spec().await.unwrap()["info"]["version"], "v2");
+    assert!(c.get_health().send().await.unwrap().is_none());
+    assert_eq!(c.get_spec().send().await.unwrap()["info"]["version"], "v2");
 }
 
 #[tokio::test]

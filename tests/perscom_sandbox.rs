@@ -241,7 +241,7 @@ async fn limited_key_gets_403_naming_the_scope() {
 async fn health_and_version() {
     let sandbox = Sandbox::start().await;
     let c = client(&sandbox, Sandbox::PERSCOM_API_KEY);
-    assert!(c.get_health().await.unwrap().is_some());
+    assert!(c.get_health().send().await.unwrap().is_some());
     let v1 = Client::builder(sandbox.perscom_url())
         .api_key(Sandbox::PERSCOM_API_KEY)
         .version(permkit::perscom::enums::ApiVersion::V1)

@@ -338,10 +338,13 @@ async fn intacct_query_pages_with_equal_rows_are_not_refused() {
         .build()
         .unwrap();
     use futures::TryStreamExt;
-    let rows: Vec<_> = permkit::intacct::query::Query::new("company-config/user")
-        .fields(["status"])
-        .size(2)
-        .stream(&client)
+    let rows: Vec<_> = client
+        .query(
+            permkit::intacct::query::Query::new("company-config/user")
+                .fields(["status"])
+                .size(2),
+        )
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -833,8 +836,8 @@ async fn the_intacct_query_is_retried_like_a_get() {
         .build()
         .unwrap();
     let query = permkit::intacct::query::Query::new("company-config/role").field("id");
-    let page = query.send(&client).await.unwrap();
-    assert_eq!(page.rows.len(), 1);
+    let page = client.query(query.clone()).send().await.unwrap();
+    assert_eq!(page.items.len(), 1);
     assert_eq!(client.request_counts().retries(), 1);
 
     // Opted out: a 503 is returned at once.
@@ -848,7 +851,7 @@ async fn the_intacct_query_is_retried_like_a_get() {
         .retry(quick_retries().treat_as_read("query", false))
         .build()
         .unwrap();
-    let e = query.send(&client).await.unwrap_err();
+    let e = client.query(query).send().await.unwrap_err();
     assert_eq!(e.status(), Some(503));
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -1011,4 +1014,146 @@ fn is_retryable_follows_one_rule() {
         }
         assert_eq!(e.is_retryable(), transient, "{kind:?} {status:?}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 16: an open transport that keeps its invariants: a custom root certificate and an
+// interceptor, against the sandbox behind a TLS front signed by a test CA.
+
+/// A TLS front on loopback for `target` (an `http://127.0.0.1:port/...` URL): it terminates
+/// TLS with `tests/fixtures/tls/server.pem` (for `localhost` and 127.0.0.1, signed by the test
+/// CA `ca.pem`) and forwards the bytes. Returns the same URL as `https://localhost:<front>`.
+#[cfg(feature = "sandbox")]
+async fn tls_front(target: &str) -> String {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let url = reqwest::Url::parse(target).unwrap();
+    let backend = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(include_bytes!("fixtures/tls/server.pem"))
+            .collect::<Result<_, _>>()
+            .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("fixtures/tls/server-key.pem")).unwrap();
+    let provider = Arc::new(tokio_rustls::rustls::crypto::aws_lc_rs::default_provider());
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let (acceptor, backend) = (acceptor.clone(), backend.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(socket).await else {
+                    return;
+                };
+                let Ok(mut plain) = tokio::net::TcpStream::connect(backend).await else {
+                    return;
+                };
+                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
+            });
+        }
+    });
+    let mut front = url.clone();
+    front.set_scheme("https").unwrap();
+    front.set_host(Some("localhost")).unwrap();
+    front.set_port(Some(port)).unwrap();
+    front.to_string()
+}
+
+/// Counts attempts, tags each request, and records what it saw of the credentials.
+#[derive(Default)]
+struct Audit {
+    before: std::sync::atomic::AtomicUsize,
+    statuses: std::sync::Mutex<Vec<Option<u16>>>,
+    saw_authorization: std::sync::atomic::AtomicBool,
+}
+
+impl permkit::Interceptor for Audit {
+    fn before_attempt(&self, request: &mut permkit::AttemptRequest<'_>) -> permkit::Result<()> {
+        self.before.fetch_add(1, Ordering::SeqCst);
+        if request.headers().contains_key("authorization") {
+            self.saw_authorization.store(true, Ordering::SeqCst);
+        }
+        request
+            .headers_mut()
+            .insert("x-audit", "nightly-import".parse().unwrap());
+        // An interceptor cannot put credentials of its own on the request.
+        request
+            .headers_mut()
+            .insert("authorization", "Bearer intercepted".parse().unwrap());
+        Ok(())
+    }
+    fn after_attempt(&self, outcome: &permkit::AttemptOutcome<'_>) {
+        assert_eq!(outcome.operation(), "list_identities");
+        self.statuses.lock().unwrap().push(outcome.status());
+    }
+}
+
+#[cfg(feature = "sandbox")]
+#[tokio::test]
+async fn a_custom_root_certificate_and_an_interceptor_against_the_sandbox() {
+    use permkit::sandbox::Sandbox;
+    let sandbox = Sandbox::start().await;
+    let url = tls_front(&sandbox.permission_assist_url()).await;
+    assert!(url.starts_with("https://localhost:"), "{url}");
+
+    // The test CA is no platform root: without it, the handshake fails.
+    let untrusting = Client::builder(&url)
+        .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = untrusting.list_identities().send().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+
+    let audit = Arc::new(Audit::default());
+    let ca = permkit::Certificate::from_pem(include_bytes!("fixtures/tls/ca.pem")).unwrap();
+    let client = Client::builder(&url)
+        .token(Sandbox::PERMISSION_ASSIST_TOKEN)
+        .root_certificate(ca)
+        .interceptor(audit.clone())
+        .build()
+        .unwrap();
+    sandbox.clear_requests();
+    let page = client.list_identities().send().await.unwrap();
+    assert!(!page.items.is_empty());
+    assert_eq!(audit.before.load(Ordering::SeqCst), 1);
+    assert_eq!(*audit.statuses.lock().unwrap(), [Some(200)]);
+    assert!(
+        !audit.saw_authorization.load(Ordering::SeqCst),
+        "credentials are put on after the interceptors"
+    );
+    let seen = sandbox.requests();
+    let last = seen.last().unwrap();
+    let header = |name: &str| {
+        last.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(header("x-audit").as_deref(), Some("nightly-import"));
+    // The sandbox refuses any other token with a 401: the call succeeding shows the client's
+    // own credentials went out, not the interceptor's (the request log redacts them).
+    assert_eq!(last.status, Some(200));
+    assert!(header("authorization").is_some());
+}
+
+#[test]
+fn a_bad_proxy_or_certificate_fails_the_build_clearly() {
+    let e = Client::builder("https://pa.example.com/api")
+        .token(TOKEN)
+        .proxy("not a url")
+        .build()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+    assert!(e.to_string().contains("proxy"), "{e}");
+    let e = permkit::Certificate::from_pem(b"-----BEGIN NOTHING-----").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    let e = permkit::ClientIdentity::from_pem(b"no key here").unwrap_err();
+    assert!(!format!("{e:?}").contains("no key here"));
 }

@@ -57,12 +57,16 @@ impl<'a> UploadImport<'a> {
 
     /// Sends the upload, streaming each file. Empty files and an upload with no file are
     /// refused before anything is sent, since the server refuses them.
-    pub async fn send(self) -> Result<types::ApplicationImport> {
-        self.send_with_meta().await.map(crate::Response::into_inner)
+    pub fn send(self) -> crate::Pending<'a, types::ApplicationImport> {
+        self.send_with_meta().value()
     }
 
     /// Like [`send`](Self::send), with the response's status, headers and request id.
-    pub async fn send_with_meta(self) -> Result<crate::Response<types::ApplicationImport>> {
+    pub fn send_with_meta(self) -> crate::Pending<'a, crate::Response<types::ApplicationImport>> {
+        crate::Pending::new(self.sent())
+    }
+
+    async fn sent(self) -> Result<crate::Response<types::ApplicationImport>> {
         if self.files.is_empty() {
             return Err(Error::new(
                 ErrorKind::Validation,

@@ -47,6 +47,7 @@ pub mod webhooks;
 
 pub use client::ClientBuilder;
 pub use envelope::Data;
+pub use extra::{GetHealth, GetSpec};
 pub use scopes::{Scope, required_scope};
 pub use search::{Filter, FilterGroup, Operator, Search};
 pub use upload::{BatchUpload, Upload};

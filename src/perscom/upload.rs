@@ -129,12 +129,22 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
     /// Sends the request, streaming each file. Refused before sending (as
     /// [`ErrorKind::Validation`]): an empty file, a missing required part, an update with
     /// nothing in it.
-    pub async fn send(self) -> Result<T> {
-        self.send_with_meta().await.map(crate::Response::into_inner)
+    pub fn send(self) -> crate::Pending<'a, T>
+    where
+        T: Send + 'a,
+    {
+        self.send_with_meta().value()
     }
 
     /// Like [`send`](Self::send), with the response's status, headers and request id.
-    pub async fn send_with_meta(self) -> Result<crate::Response<T>> {
+    pub fn send_with_meta(self) -> crate::Pending<'a, crate::Response<T>>
+    where
+        T: Send + 'a,
+    {
+        crate::Pending::new(self.sent())
+    }
+
+    async fn sent(self) -> Result<crate::Response<T>> {
         for name in self.required {
             let present = self
                 .fields
@@ -277,12 +287,22 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
 
     /// Sends the batch, streaming each file. An empty batch, an item without a name and an
     /// empty file are refused before sending.
-    pub async fn send(self) -> Result<T> {
-        self.send_with_meta().await.map(crate::Response::into_inner)
+    pub fn send(self) -> crate::Pending<'a, T>
+    where
+        T: Send + 'a,
+    {
+        self.send_with_meta().value()
     }
 
     /// Like [`send`](Self::send), with the response's status, headers and request id.
-    pub async fn send_with_meta(self) -> Result<crate::Response<T>> {
+    pub fn send_with_meta(self) -> crate::Pending<'a, crate::Response<T>>
+    where
+        T: Send + 'a,
+    {
+        crate::Pending::new(self.sent())
+    }
+
+    async fn sent(self) -> Result<crate::Response<T>> {
         if self.items.is_empty() {
             return Err(
                 Error::new(ErrorKind::Validation, "a batch needs at least one item")

@@ -9,14 +9,21 @@
 
 mod auth;
 mod body;
+mod connection;
 mod counts;
+mod intercept;
 mod options;
 
 pub(crate) use auth::{Authenticate, BearerAuth};
 pub use body::MAX_ERROR_BODY;
 pub(crate) use body::{Reply, decode_json, read_bounded, redact, scrub_credential};
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+pub use connection::{Certificate, ClientIdentity};
+pub(crate) use connection::{Connection, ProxyUrl};
 pub(crate) use counts::Counter;
 pub use counts::{OperationCounts, RequestCounts};
+pub(crate) use intercept::Interceptors;
+pub use intercept::{AttemptOutcome, AttemptRequest, Interceptor};
 pub(crate) use options::option_setters;
 pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, RetryPolicy};
 
@@ -76,6 +83,8 @@ pub(crate) struct Inner {
     pub(crate) limit: Option<Arc<tokio::sync::Semaphore>>,
     /// The requests sent, per operation.
     pub(crate) counter: Arc<Counter>,
+    /// The user's interceptors ([`ClientOptions::with_interceptor`]).
+    pub(crate) interceptors: Interceptors,
 }
 
 impl Inner {
@@ -96,6 +105,7 @@ impl Inner {
                 .max_concurrent_requests
                 .map(|n| Arc::new(tokio::sync::Semaphore::new(n.get()))),
             counter: Arc::default(),
+            interceptors: options.interceptors.clone(),
         }
     }
 
@@ -276,6 +286,22 @@ async fn attempts(
             ));
         };
         *req.url_mut() = url.clone();
+        // The user's interceptors see the request before the credentials are put on it.
+        if !inner.interceptors.0.is_empty() {
+            let method = req.method().clone();
+            let url_text = url.as_str().to_string();
+            for interceptor in &inner.interceptors.0 {
+                let mut seen = AttemptRequest {
+                    api: inner.api,
+                    operation: call.operation,
+                    attempt: attempt + redirects,
+                    method: &method,
+                    url: &url_text,
+                    headers: req.headers_mut(),
+                };
+                interceptor.before_attempt(&mut seen)?;
+            }
+        }
         // Credentials go only to the origin the user named.
         let same_origin = url.origin() == origin;
         if same_origin {
@@ -298,6 +324,26 @@ async fn attempts(
         );
         let started = Instant::now();
         let result = client.execute(req).instrument(attempt_span.clone()).await;
+        if !inner.interceptors.0.is_empty() {
+            let (status, headers, error) = match &result {
+                Ok(resp) => (Some(resp.status().as_u16()), Some(resp.headers()), None),
+                Err(e) => (None, None, Some(e.without_url_ref())),
+            };
+            let outcome = AttemptOutcome {
+                api: inner.api,
+                operation: call.operation,
+                attempt: attempt + redirects,
+                method: &method,
+                url: url.as_str(),
+                status,
+                headers,
+                error,
+                elapsed: started.elapsed(),
+            };
+            for interceptor in &inner.interceptors.0 {
+                interceptor.after_attempt(&outcome);
+            }
+        }
         let mut resp = match result {
             Err(e) => {
                 tracing::debug!(parent: &attempt_span, error = %e.without_url_ref(), "request failed");

@@ -1,8 +1,10 @@
 //! The options every client builder takes: timeouts, retries, user agent, the limit on
 //! requests in flight.
 
+use super::{Connection, Interceptor, Interceptors, ProxyUrl};
 use crate::error::{Error, from_reqwest};
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// When and how often a failed request is tried again.
@@ -177,6 +179,12 @@ pub struct ClientOptions {
     /// stream (PERSCOM files as a `ByteStream`) are not bounded by it; error bodies are read
     /// to 64 KiB only.
     pub max_response_body: usize,
+    /// Root certificates, client identity, proxy, local address.
+    pub(crate) connection: Connection,
+    /// A setting that could not be taken (a proxy that is not a URL): `build()` fails with it.
+    pub(crate) refused: Option<Error>,
+    /// The user's interceptors, in the order they were added.
+    pub(crate) interceptors: Interceptors,
 }
 
 impl Default for ClientOptions {
@@ -190,6 +198,9 @@ impl Default for ClientOptions {
             retry: RetryPolicy::default(),
             max_concurrent_requests: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            connection: Connection::default(),
+            refused: None,
+            interceptors: Interceptors::default(),
         }
     }
 }
@@ -248,6 +259,90 @@ impl ClientOptions {
         self
     }
 
+    /// Trusts `certificate` as a root, beside the platform's roots (a company or test CA).
+    ///
+    /// ```
+    /// # fn demo(pem: &[u8]) -> permkit::Result<()> {
+    /// let opts = permkit::ClientOptions::default()
+    ///     .with_root_certificate(permkit::Certificate::from_pem(pem)?);
+    /// # let _ = opts; Ok(()) }
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    pub fn with_root_certificate(mut self, certificate: super::Certificate) -> Self {
+        self.connection.roots.push(certificate);
+        self
+    }
+
+    /// Trusts only the root certificates added with
+    /// [`with_root_certificate`](Self::with_root_certificate), not the platform's (a private
+    /// deployment pinned to its own CA).
+    ///
+    /// ```
+    /// let opts = permkit::ClientOptions::default().with_only_added_roots(true);
+    /// # let _ = opts;
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    pub fn with_only_added_roots(mut self, only: bool) -> Self {
+        self.connection.only_these_roots = only;
+        self
+    }
+
+    /// Presents `identity` to servers that ask for a client certificate (mutual TLS).
+    ///
+    /// ```no_run
+    /// # fn demo(pem: &[u8]) -> permkit::Result<()> {
+    /// let opts = permkit::ClientOptions::default()
+    ///     .with_identity(permkit::ClientIdentity::from_pem(pem)?);
+    /// # let _ = opts; Ok(()) }
+    /// ```
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    pub fn with_identity(mut self, identity: super::ClientIdentity) -> Self {
+        self.connection.identity = Some(identity);
+        self
+    }
+
+    /// Sends every request through the proxy at `url` (`http://proxy:3128`; user and password
+    /// in the URL go to the proxy only). A URL that is not one fails the client's `build()`.
+    /// No proxy by default, and the `HTTP_PROXY` variables are not read.
+    ///
+    /// ```
+    /// let opts = permkit::ClientOptions::default().with_proxy("http://proxy.internal:3128");
+    /// # let _ = opts;
+    /// ```
+    pub fn with_proxy(mut self, url: &str) -> Self {
+        match ProxyUrl::parse(url) {
+            Ok(proxy) => self.connection.proxy = Some(proxy),
+            Err(e) => self.refused = Some(e),
+        }
+        self
+    }
+
+    /// Connects from `address` (a host with several interfaces).
+    ///
+    /// ```
+    /// let opts = permkit::ClientOptions::default()
+    ///     .with_local_address(std::net::Ipv4Addr::LOCALHOST.into());
+    /// # let _ = opts;
+    /// ```
+    pub fn with_local_address(mut self, address: std::net::IpAddr) -> Self {
+        self.connection.local_address = Some(address);
+        self
+    }
+
+    /// Adds an [`Interceptor`]: it sees every attempt of every call (see its docs). Several
+    /// run in the order they were added.
+    ///
+    /// ```
+    /// struct Nothing;
+    /// impl permkit::Interceptor for Nothing {}
+    /// let opts = permkit::ClientOptions::default().with_interceptor(Nothing);
+    /// # let _ = opts;
+    /// ```
+    pub fn with_interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.0.push(Arc::new(interceptor));
+        self
+    }
+
     /// The `reqwest::Client` these options describe, with `default_headers` on every request.
     /// It follows no redirect: the transport does (a POST never quietly becomes a GET, and
     /// credentials never follow a redirect to another host).
@@ -255,6 +350,9 @@ impl ClientOptions {
         &self,
         default_headers: http::HeaderMap,
     ) -> Result<reqwest::Client, Error> {
+        if let Some(e) = &self.refused {
+            return Err(e.clone());
+        }
         let mut b = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
@@ -264,6 +362,8 @@ impl ClientOptions {
         if let Some(t) = self.timeout {
             b = b.timeout(t);
         }
+        // Applied before nothing else is: the redirect policy and timeouts above stay.
+        b = self.connection.apply(b)?;
         b.build().map_err(from_reqwest)
     }
 }
@@ -339,6 +439,52 @@ macro_rules! option_setters {
         #[doc = concat!("```\nlet b = ", $builder, "\n    .max_response_body(32 << 20);\n# let _ = b;\n```")]
         pub fn max_response_body(mut self, bytes: usize) -> Self {
             self.options.max_response_body = bytes;
+            self
+        }
+
+        /// Trusts `certificate` as a root beside the platform's. See
+        /// [`ClientOptions::with_root_certificate`](crate::ClientOptions::with_root_certificate).
+        ///
+        #[doc = concat!("```\n# fn demo(pem: &[u8]) -> permkit::Result<()> {\nlet b = ", $builder, "\n    .root_certificate(permkit::Certificate::from_pem(pem)?);\n# let _ = b; Ok(()) }\n```")]
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        pub fn root_certificate(mut self, certificate: $crate::Certificate) -> Self {
+            self.options = self.options.with_root_certificate(certificate);
+            self
+        }
+
+        /// Presents a client certificate (mutual TLS). See
+        /// [`ClientOptions::with_identity`](crate::ClientOptions::with_identity).
+        ///
+        #[doc = concat!("```no_run\n# fn demo(pem: &[u8]) -> permkit::Result<()> {\nlet b = ", $builder, "\n    .identity(permkit::ClientIdentity::from_pem(pem)?);\n# let _ = b; Ok(()) }\n```")]
+        #[cfg(any(feature = "rustls", feature = "native-tls"))]
+        pub fn identity(mut self, identity: $crate::ClientIdentity) -> Self {
+            self.options = self.options.with_identity(identity);
+            self
+        }
+
+        /// Sends every request through a proxy. See
+        /// [`ClientOptions::with_proxy`](crate::ClientOptions::with_proxy).
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .proxy(\"http://proxy.internal:3128\");\n# let _ = b;\n```")]
+        pub fn proxy(mut self, url: &str) -> Self {
+            self.options = self.options.with_proxy(url);
+            self
+        }
+
+        /// Connects from a given local address.
+        ///
+        #[doc = concat!("```\nlet b = ", $builder, "\n    .local_address(std::net::Ipv4Addr::LOCALHOST.into());\n# let _ = b;\n```")]
+        pub fn local_address(mut self, address: std::net::IpAddr) -> Self {
+            self.options = self.options.with_local_address(address);
+            self
+        }
+
+        /// Adds an interceptor that sees every attempt of every call. See
+        /// [`Interceptor`](crate::Interceptor).
+        ///
+        #[doc = concat!("```\nstruct Nothing;\nimpl permkit::Interceptor for Nothing {}\nlet b = ", $builder, "\n    .interceptor(Nothing);\n# let _ = b;\n```")]
+        pub fn interceptor(mut self, interceptor: impl $crate::Interceptor) -> Self {
+            self.options = self.options.with_interceptor(interceptor);
             self
         }
 
