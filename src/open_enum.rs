@@ -95,6 +95,13 @@ macro_rules! __open_enum {
             }
         }
 
+        /// The value as the vendor spells it, e.g. as a filter value.
+        impl ::std::convert::From<$name> for ::serde_json::Value {
+            fn from(v: $name) -> ::serde_json::Value {
+                ::serde_json::Value::String(v.as_str().to_string())
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 $crate::open_enum::deserialize_str(d, Self::parse_str)
@@ -189,6 +196,14 @@ macro_rules! __open_int_enum {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_i64(self.value())
+            }
+        }
+
+        /// The number the vendor sends (`RankRecordType::Promotion` is 0), e.g. as a filter
+        /// value.
+        impl ::std::convert::From<$name> for ::serde_json::Value {
+            fn from(v: $name) -> ::serde_json::Value {
+                ::serde_json::Value::from(v.value())
             }
         }
 

@@ -274,6 +274,19 @@ fn parse_full(s: &str) -> Result<Timestamp, TimestampError> {
     Err(TimestampError(s.chars().take(64).collect()))
 }
 
+/// The timestamp as it is written (RFC 3339, or as the server sent it), e.g. as a filter
+/// value.
+///
+/// ```
+/// let t: permkit::Timestamp = "2024-01-01T00:00:00Z".parse().unwrap();
+/// assert_eq!(serde_json::Value::from(t), serde_json::json!("2024-01-01T00:00:00Z"));
+/// ```
+impl From<Timestamp> for serde_json::Value {
+    fn from(t: Timestamp) -> serde_json::Value {
+        serde_json::Value::String(t.to_string())
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.date_only {

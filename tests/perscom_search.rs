@@ -191,3 +191,19 @@ async fn search_validation_errors_come_back_typed() {
     assert_eq!(e.kind(), ErrorKind::Unprocessable);
     assert_eq!(e.code(), Some("MaxNestedDepthExceededException"));
 }
+
+#[test]
+fn open_enums_and_timestamps_are_filter_values() {
+    use permkit::perscom::enums::RankRecordType;
+    let since: permkit::Timestamp = "2025-01-01T00:00:00Z".parse().unwrap();
+    let search = Search::new()
+        .filter(Filter::eq("type", RankRecordType::Promotion))
+        .filter(Filter::new("created_at", Operator::Ge, since));
+    let body = serde_json::to_value(search.to_request().unwrap()).unwrap();
+    assert_eq!(
+        body["filters"][0]["value"],
+        json!(0),
+        "the number PERSCOM stores"
+    );
+    assert_eq!(body["filters"][1]["value"], json!("2025-01-01T00:00:00Z"));
+}
