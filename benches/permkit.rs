@@ -13,7 +13,7 @@
 //! | figure | permkit | baseline |
 //! |---|---|---|
 //! | decode one page (Permission Assist identities, PERSCOM users, Intacct permission rows) | the generated types (open enums, lenient timestamps) | plain `#[derive(Deserialize)]` structs with `String` dates and enums |
-//! | list `PERMKIT_BENCH_ITEMS` items (default 100,000) of each API from a loopback server of pre-rendered pages | `.stream()` (`Query::records` for Intacct) | a hand loop of reqwest calls decoding into the plain structs, same page sizes |
+//! | list `PERMKIT_BENCH_ITEMS` items (default 100,000) of each API from a loopback server of pre-rendered pages | `.stream()` (`client.query(q).records()` for Intacct) | a hand loop of reqwest calls decoding into the plain structs, same page sizes |
 //! | upload a file of `PERMKIT_BENCH_UPLOAD_MIB` MiB (default 1024) to a loopback sink | `upload_application_import` with a streamed `FilePart`, in a child process | `curl -F` to the same sink |
 //! | peak RSS while listing `PERMKIT_BENCH_MEMORY_ITEMS` Permission Assist identities (default 1,000,000, 50 a page) from the loopback server of pre-rendered pages, which stays in the parent | `list_identities().stream()`, each item counted and dropped, in a child process | the same hand loop as above, in a child process |
 //!
@@ -627,7 +627,7 @@ fn bench_streams(rt: &tokio::runtime::Runtime, n: u64, rounds: usize) {
             "Intacct permissions query, size 100",
             n,
             rounds,
-            async || count(query.records::<PermissionRecord>(&client)).await,
+            async || count(client.query(query.clone()).records::<PermissionRecord>()).await,
             async || {
                 let (mut items, mut start) = (0, 1);
                 let mut body = body.clone();

@@ -12,6 +12,7 @@
 //! | `fix_base_path` | a leading path parameter with one value per client (PERSCOM `/{version}`) moves into the base URL; paths outside it are set aside |
 //! | `join_unexploded_arrays` | progenitor sends every query array exploded (`a=1&a=2`): an `explode: false` array (`a=1,2`) becomes a string the caller joins with commas |
 //! | `set_aside_multipart` | a `multipart/form-data` body fails generation of the whole spec: the hand layer owns those operations |
+//! | `set_aside_hand_written` | operations the hand layer serves under the same name ([`HAND_WRITTEN`]: Intacct's `query`) are not generated |
 //! | `reduce_error_responses` | one error type per operation; every 4xx/5xx becomes a raw body our decoder reads |
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
 //! | `open_enums` | string enums become named components replaced by open Rust enums (unknown values decode) |
@@ -151,6 +152,10 @@ pub const STEPS: &[Step] = &[
         run: set_aside_multipart,
     },
     Step {
+        name: "set_aside_hand_written",
+        run: set_aside_hand_written,
+    },
+    Step {
         name: "reduce_error_responses",
         run: reduce_error_responses,
     },
@@ -288,6 +293,49 @@ fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
                 reason: "multipart/form-data request body".into(),
             });
         }
+    }
+    // A path item left with no operation is dropped too.
+    if let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|_, item| {
+            item.as_object()
+                .is_none_or(|o| o.keys().any(|k| METHODS.contains(&k.as_str())))
+        });
+    }
+    Ok(())
+}
+
+/// Operations the hand-written layer serves as a method of the same name, although the
+/// generator could take them: `(method, path, why)`.
+pub const HAND_WRITTEN: &[(&str, &str, &str)] = &[(
+    "post",
+    "/services/core/query",
+    "served by the hand-written `intacct::Client::query` (generated operand types hold numbers as f64)",
+)];
+
+/// Takes the [`HAND_WRITTEN`] operations out of the spec, so that the generated client has no
+/// method of their name.
+fn set_aside_hand_written(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    for (ptr, path, method) in operations(&ctx.out.spec) {
+        let Some((_, _, why)) = HAND_WRITTEN
+            .iter()
+            .find(|(m, p, _)| *m == method && *p == path)
+        else {
+            continue;
+        };
+        let id = ctx
+            .out
+            .spec
+            .pointer(&format!("{ptr}/operationId"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        remove_pointer(&mut ctx.out.spec, &ptr);
+        ctx.out.set_aside.push(SetAside {
+            operation_id: id,
+            method: method.to_uppercase(),
+            path,
+            reason: (*why).into(),
+        });
     }
     // A path item left with no operation is dropped too.
     if let Some(paths) = ctx.out.spec.get_mut("paths").and_then(Value::as_object_mut) {

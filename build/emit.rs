@@ -1,9 +1,9 @@
-//! Rust source the build script writes beside the generated client: open enums, list glue and
-//! the table of operations set aside for the hand-written layer. Everything here is a macro
-//! invocation; the macros live in `src/`, so this file only decides *what* is emitted.
+//! Rust source the build script writes beside the generated client: open enums, the scope
+//! table, the sandbox's tables and the table of operations set aside for the hand-written
+//! layer. The enums and scopes are invocations of macros shared by every API
+//! (`crate::open_enum`, `crate::perscom::scopes`); the page glue is `pages.rs`.
 
 use crate::adapt::{Adapted, IntEnum, OpenEnum, pascal};
-use crate::surface::Rewritten;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -90,24 +90,6 @@ pub fn int_enums(enums: &[IntEnum]) -> String {
             let _ = writeln!(out, "        {v} = {n},");
         }
         let _ = writeln!(out, "    }}\n}}");
-    }
-    out
-}
-
-/// One `impl_page!` invocation per envelope that becomes a `Page`, one `impl_list!` per list
-/// operation's builder.
-pub fn lists(rewritten: &Rewritten) -> String {
-    let mut out = String::new();
-    for p in &rewritten.pages {
-        let _ = writeln!(out, "impl_page!({}, {});", p.envelope, p.item);
-    }
-    let mut items = BTreeSet::new();
-    for (builder, item) in &rewritten.lists {
-        let _ = writeln!(out, "impl_list!({builder}, {item});");
-        items.insert(item);
-    }
-    for item in items {
-        let _ = writeln!(out, "impl_item_id!({item});");
     }
     out
 }

@@ -1,20 +1,28 @@
 //! Generates one client per enabled API: read `openapi/<api>.yaml`, adapt it for the generator
-//! (`adapt.rs`), run progenitor, write the client and its glue (`emit.rs`) to `OUT_DIR`.
-//! A bad spec stops the build with the file and the JSON pointer it is about.
+//! (`adapt.rs`), run progenitor, rewrite its output (`surface.rs` and the steps after it),
+//! write the client and its glue (`emit.rs`, `pages.rs`) to `OUT_DIR`. Everything an API's
+//! generated code needs comes from this table and the spec: the module that includes it
+//! defines nothing for it. A bad spec stops the build with the file and the JSON pointer it
+//! is about.
 
 mod adapt;
 mod boxing;
 mod builders;
 mod emit;
 mod envelopes;
+mod newtypes;
+mod pages;
 mod surface;
 
 use adapt::{Config, ListRule};
+use pages::Paging;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use std::path::{Path, PathBuf};
 use surface::Surface;
 
-/// The APIs: cargo feature, spec file stem, Rust module, list rule, envelope shape.
+/// The APIs: cargo feature, spec file stem, Rust module, list rule (which operations list, and
+/// the array of items in their envelopes), envelope shape (with where a list envelope says
+/// which page it is: [`Paging`], in the spec's JSON names).
 const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
     (
         "PERMISSION_ASSIST",
@@ -27,6 +35,12 @@ const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
         Surface {
             unwrap_field: None,
             meta_field: None,
+            paging: Paging::Numbered {
+                number: "page",
+                last: "totalPages",
+                total: "totalCount",
+                id: "id",
+            },
         },
     ),
     (
@@ -40,6 +54,12 @@ const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
         Surface {
             unwrap_field: Some(("data", "data")),
             meta_field: Some("meta"),
+            paging: Paging::Numbered {
+                number: "meta.current_page",
+                last: "meta.last_page",
+                total: "meta.total",
+                id: "id",
+            },
         },
     ),
     (
@@ -53,6 +73,13 @@ const APIS: &[(&str, &str, &str, ListRule, Surface)] = &[
         Surface {
             unwrap_field: Some(("ia_result", "ia::result")),
             meta_field: Some("ia_meta"),
+            // Collections are read through the query service (`intacct::query`): offsets,
+            // and no list operation to give `.stream()`.
+            paging: Paging::Offset {
+                start: "ia::meta.start",
+                next: "ia::meta.next",
+                total: "ia::meta.totalCount",
+            },
         },
     ),
 ];
@@ -199,6 +226,12 @@ fn generate(
         envelopes::share(&mut ast, &generic);
     }
     builders::keep_for_requests(&mut ast);
+    // After the builders are pruned: it names the body builders that take each type.
+    newtypes::document(&mut ast);
+    let glue = pages::emit(&ast, &rewritten, rule.items_field, &surface.paging)
+        .map_err(|e| format!("the page glue: {e}"))?;
+    let glue: syn::File =
+        syn::parse2(glue).map_err(|e| format!("the page glue does not parse: {e}"))?;
     let code = prettyplease::unparse(&ast);
     write(out_dir, &format!("{module}_client.rs"), &code)?;
     write(
@@ -209,7 +242,7 @@ fn generate(
     write(
         out_dir,
         &format!("{module}_lists.rs"),
-        &emit::lists(&rewritten),
+        &prettyplease::unparse(&glue),
     )?;
     write(
         out_dir,

@@ -30,9 +30,9 @@ async fn main() -> Outcome {
     );
 
     // Every permission, 250 per page, as typed records.
-    let mut pages = Query::permissions()
-        .size(250)
-        .record_pages::<PermissionRecord>(&client);
+    let mut pages = client
+        .query(Query::permissions().size(250))
+        .record_pages::<PermissionRecord>();
     let mut by_module: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_group: BTreeMap<String, usize> = BTreeMap::new();
     let mut first_key = None;

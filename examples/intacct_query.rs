@@ -1,6 +1,6 @@
-//! The Intacct query service: a filtered, sorted query with a filter expression, paging by
-//! hand and as a stream, the JSON sent, the raw `query` operation, an object's model
-//! (`get_model`), and an `ia::error` decoded with its details.
+//! The Intacct query service: a filtered, sorted query with a filter expression, one page with
+//! its status and headers, paging by hand and as a stream, pages fetched ahead, the JSON sent,
+//! an object's model (`get_model`), and an `ia::error` decoded with its details.
 //!
 //! ```text
 //! cargo run --example intacct_query
@@ -10,7 +10,7 @@
 //! `INTACCT_CLIENT_SECRET` and `INTACCT_USERNAME`, when set; the sandbox otherwise.
 
 use futures::TryStreamExt;
-use permkit::intacct::query::{Filter, Order, Query};
+use permkit::intacct::query::{Order, Query, QueryFilter};
 use permkit::intacct::{Client, ClientBuilder, types};
 use permkit::sandbox::Sandbox;
 
@@ -36,12 +36,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "permissionGroup",
             "allowedAccessRights",
         ])
-        .filter(Filter::in_(
+        .filter(QueryFilter::in_(
             "module",
             ["accountsPayable", "accountsReceivable", "generalLedger"],
         ))
-        .filter(Filter::has("allowedAccessRights", "delete"))
-        .filter(Filter::is_null("permissionGroup"))
+        .filter(QueryFilter::has("allowedAccessRights", "delete"))
+        .filter(QueryFilter::is_null("permissionGroup"))
         .filter_expression("1 and (2 or 3)")
         .case_sensitive(false)
         .order_by("module", Order::Asc)
@@ -52,16 +52,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::to_string_pretty(&q.to_json()?)?
     );
 
-    // One page by hand.
-    let first = q.send(&client).await?;
+    // One page, with the response's status and headers.
+    let first = client.query(q.clone()).send_with_meta().await?;
     println!(
-        "first page: {} rows, meta {:?}",
-        first.rows.len(),
-        first.meta
+        "first page: status {}, request id {:?}",
+        first.status(),
+        first.request_id()
+    );
+    let first = first.into_inner();
+    println!(
+        "  {} rows at start={}, next {:?}, total {:?}",
+        first.items.len(),
+        first.cursor,
+        first.next,
+        first.total_count
     );
 
     // Every page, following ia::meta.next.
-    let mut pages = q.pages(&client);
+    let mut pages = client.query(q.clone()).pages();
     while let Some(page) = pages.try_next().await? {
         println!(
             "start={} rows={} next={:?}",
@@ -74,21 +82,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    // The same service without the builder: the generated `query` operation and its body.
-    let raw = client
-        .query()
-        .body(
-            types::QueryRequest::builder()
-                .object("company-config/user-group")
-                .fields(vec!["key".to_string(), "id".to_string()])
-                .size(Some(5)),
+    // Every row, with up to 4 pages in flight once the offsets are known.
+    let groups: Vec<_> = client
+        .query(
+            Query::new("company-config/user-group")
+                .fields(["key", "id"])
+                .size(5),
         )
-        .send()
+        .prefetch(4)
+        .stream()
+        .try_collect()
         .await?;
     println!(
-        "\nquery(): {} user groups of {:?}",
-        raw.items.len(),
-        raw.total_count
+        "\n{} user groups, {} query requests so far",
+        groups.len(),
+        client.request_counts().operation("query").sent
     );
 
     // The model service: which fields an object has.
@@ -106,25 +114,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Counting: size 1 and read totalCount.
-    let count = Query::new("company-config/user")
-        .filter(Filter::eq("status", "active"))
-        .size(1)
-        .send(&client)
+    let count = client
+        .query(
+            Query::new("company-config/user")
+                .filter(QueryFilter::eq("status", "active"))
+                .size(1),
+        )
+        .send()
         .await?;
-    println!("\nactive users: {:?}", count.meta.total_count);
+    println!("\nactive users: {:?}", count.total_count);
 
     // Checked before sending.
-    let e = Query::new("company-config/permission")
-        .size(5000)
-        .send(&client)
+    let e = client
+        .query(Query::new("company-config/permission").size(5000))
+        .send()
         .await
         .unwrap_err();
     println!("refused locally: {e}");
 
     // Decoded ia::error with its details.
-    let e = Query::new("company-config/permission")
-        .fields(["key", "notAField"])
-        .send(&client)
+    let e = client
+        .query(Query::new("company-config/permission").fields(["key", "notAField"]))
+        .send()
         .await
         .unwrap_err();
     println!("server error: {e}");

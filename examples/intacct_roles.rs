@@ -13,7 +13,7 @@ mod common;
 
 use common::Outcome;
 use futures::TryStreamExt;
-use permkit::intacct::query::{Filter, Query};
+use permkit::intacct::query::{Query, QueryFilter};
 use permkit::intacct::types;
 use permkit::sandbox::Sandbox;
 
@@ -57,18 +57,16 @@ async fn main() -> Outcome {
     }
 
     // The same assignments through the query service, with related fields.
-    let rows: Vec<_> = Query::new("company-config/role-permission-assignment")
+    let q = Query::new("company-config/role-permission-assignment")
         .fields([
             "key",
             "permission.module",
             "permission.name",
             "accessRights",
         ])
-        .filter(Filter::eq("role.key", key.as_str()))
-        .size(1000)
-        .stream(&client)
-        .try_collect()
-        .await?;
+        .filter(QueryFilter::eq("role.key", key.as_str()))
+        .size(1000);
+    let rows: Vec<_> = client.query(q).stream().try_collect().await?;
     println!("query: {} assignments of role {key}", rows.len());
 
     if run.creates("a role of the example's own") {

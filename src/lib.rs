@@ -60,12 +60,41 @@
 //!
 //! ## Examples
 //!
-//! `cargo run --example tour` walks all three APIs against the sandbox. Per API:
-//! `permission_assist_identities`, `permission_assist_personnel_events`,
-//! `permission_assist_imports`, `permission_assist_applications`,
-//! `permission_assist_access_requests`; `perscom_users`, `perscom_organization`,
-//! `perscom_records`, `perscom_search`, `perscom_batch`, `perscom_uploads`, `perscom_scopes`;
-//! `intacct_auth`, `intacct_permissions`, `intacct_roles`, `intacct_query`.
+//! Every example runs on the embedded sandbox without credentials (`cargo run --example
+//! perscom_users`), and against a real server when that API's variables are set (the README
+//! names them); on a real server they only read unless `PERMKIT_TOUR_WRITES=1`.
+//!
+//! | example | what it shows |
+//! |---|---|
+//! | `tour` | all three APIs end to end (exits non-zero when a step fails) |
+//! | `permission_assist_identities` | identities page by page, then one |
+//! | `permission_assist_personnel_events` | events filtered and read; onboard, role transition, leave of absence, offboard |
+//! | `permission_assist_imports` | imports listed and read; stage, cancel, upload a file with progress |
+//! | `permission_assist_applications` | every application with its connector |
+//! | `permission_assist_access_requests` | access requests filtered by action, then one |
+//! | `perscom_users` | the roster with includes, one user with every record and status history, the authenticated user |
+//! | `perscom_organization` | ranks, positions, specialties, units, statuses, groups, slots, the roster |
+//! | `perscom_records` | a user's records of each kind; a promotion recorded |
+//! | `perscom_awards` | awards and qualifications, their records, competencies, credentials, issuers; an award granted and revoked |
+//! | `perscom_forms` | forms with their fields and submissions; a form created and deleted |
+//! | `perscom_calendars` | calendars and events; an event created, moved and deleted |
+//! | `perscom_content` | announcements, documents, the newsfeed, comments, messages; an announcement posted and removed |
+//! | `perscom_tasks` | tasks; one created, assigned, unassigned and deleted |
+//! | `perscom_other` | categories and their ranks; a rank attached to a new category |
+//! | `perscom_system` | the health check, the authenticated user, settings, the cache cleared |
+//! | `perscom_search` | filters, nested groups, full-text search, sort and includes |
+//! | `perscom_batch` | batch create, update and delete of ranks |
+//! | `perscom_uploads` | a rank image and a profile photo streamed from disk with progress |
+//! | `perscom_scopes` | the scope each operation needs, and a 403 naming the missing one |
+//! | `intacct_auth` | OAuth2 client credentials, one shared token, entities, `create_token`, a refresh-token store, a refused secret |
+//! | `intacct_permissions` | every permission through the query service, counted by module |
+//! | `intacct_roles` | roles with their assignments; create, update, delete a role |
+//! | `intacct_role_assignments` | role permission assignments, role-user and role-group maps; an assignment's rights changed and restored |
+//! | `intacct_user_groups` | user groups and members; a group created, renamed, given a member, deleted |
+//! | `intacct_users` | users; one created, updated and deleted |
+//! | `intacct_query` | filters, a filter expression, paging, the raw `query` operation, `get_model`, a decoded `ia::error` |
+//! | `webhook_receiver` | an axum receiver for PERSCOM's signed webhooks and Permission Assist's catch hooks |
+//! | `sandbox_faults` | testing error handling: faults injected into a stream, the retries read back from the sandbox's request log, each vendor's error body, a dropped connection, latency |
 #![warn(missing_docs)]
 
 pub mod error;

@@ -7,7 +7,7 @@
 //! [`crate::ErrorKind::Pagination`] instead of looping when a server does not advance, or
 //! (page numbers) returns items an earlier page returned ([`Repeats`]).
 //!
-//! `.prefetch(n)` on a list builder (a [`Pager`]) or on the Intacct `Query` keeps up to `n`
+//! `.prefetch(n)` on a list builder (a [`Pager`]) or on an Intacct `client.query(q)` keeps up to `n`
 //! pages in flight once the next cursors are known, in order and lazily
 //! ([`paginate_ahead`] says how far ahead each paging style can see). Those requests count
 //! toward the client's [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
@@ -825,7 +825,7 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
 pub type ResultStream<'a, T> = futures::stream::BoxStream<'a, Result<T>>;
 
 /// Reads one page envelope of an API into a [`Page`]; implemented for every envelope that
-/// becomes a `Page` (generated, `build/surface.rs`).
+/// becomes a `Page` (generated, `build/pages.rs`).
 pub(crate) trait IntoPage {
     /// The item type.
     type Item;
@@ -840,59 +840,6 @@ where
 {
     s.boxed()
 }
-
-#[cfg(any(feature = "permission-assist", feature = "perscom"))]
-/// `.prefetch(n)`, `.stream()`, `.pages()` and `.pages_from(n)` on a generated list builder
-/// whose API pages by page number (its `send()` returns one [`Page`]).
-macro_rules! page_number_list {
-    ($builder:ident, $item:ident) => {
-        impl<'a> builder::$builder<'a> {
-            /// Reads the list with up to `n` pages in flight once the total is known (see
-            /// [`Pager::prefetch`]($crate::pagination::Pager::prefetch)); then `.stream()`,
-            /// `.pages()` or `.pages_from(n)`. Set the filters before.
-            #[inline]
-            pub fn prefetch(self, n: usize) -> $crate::pagination::Pager<'a, types::$item> {
-                self.into_pager().prefetch(n)
-            }
-
-            /// Every item of every page, in order. The filters, `limit`, `include` or search
-            /// body set on this builder are sent with every page.
-            #[inline]
-            pub fn stream(self) -> $crate::pagination::ResultStream<'a, types::$item> {
-                self.into_pager().stream()
-            }
-
-            /// One page at a time, with its metadata; ends at the last page or an empty one.
-            #[inline]
-            pub fn pages(self) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
-                self.into_pager().pages()
-            }
-
-            /// Like [`pages`](Self::pages), starting at page `first` (to resume).
-            #[inline]
-            pub fn pages_from(
-                self,
-                first: u64,
-            ) -> $crate::pagination::ResultStream<'a, $crate::Page<types::$item>> {
-                self.into_pager().pages_from(first)
-            }
-
-            #[inline]
-            fn into_pager(self) -> $crate::pagination::Pager<'a, types::$item> {
-                $crate::pagination::Pager::numbered(
-                    self,
-                    $crate::pagination::Repeats::ById(
-                        <types::$item as $crate::pagination::ItemId>::item_id,
-                    ),
-                    |list, n| list.page(n).send(),
-                )
-            }
-        }
-    };
-}
-
-#[cfg(any(feature = "permission-assist", feature = "perscom"))]
-pub(crate) use page_number_list;
 
 #[cfg(test)]
 mod tests {

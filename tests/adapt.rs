@@ -1,5 +1,6 @@
-//! Unit tests of the build script's adaptation step (`build/adapt.rs`) and emitter
-//! (`build/emit.rs`), included here because cargo does not run a build script's tests.
+//! Unit tests of the build script's steps (`build/adapt.rs`, `build/surface.rs` and the
+//! rewrites after it) and emitters (`build/emit.rs`, `build/pages.rs`), included here because
+//! cargo does not run a build script's tests.
 
 #[path = "../build/adapt.rs"]
 #[allow(dead_code)]
@@ -13,6 +14,10 @@ mod builders;
 mod emit;
 #[path = "../build/envelopes.rs"]
 mod envelopes;
+#[path = "../build/newtypes.rs"]
+mod newtypes;
+#[path = "../build/pages.rs"]
+mod pages;
 #[path = "../build/surface.rs"]
 #[allow(dead_code)]
 mod surface;
@@ -516,6 +521,12 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
     let surface = surface::Surface {
         unwrap_field: Some(("data", "data")),
         meta_field: Some("meta"),
+        paging: pages::Paging::Numbered {
+            number: "meta.current_page",
+            last: "meta.last_page",
+            total: "meta.total",
+            id: "id",
+        },
     };
     let specs = surface::op_specs(&json!({"paths": {"/things/{id}": {"get": {
         "operationId": "get_thing",
@@ -541,7 +552,33 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
     ] {
         assert!(code.contains(expected), "missing {expected} in {code}");
     }
+    // The usage example is the call as it is made now, and not a doc test.
+    let mut docs = String::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            for a in &f.attrs {
+                if let syn::Meta::NameValue(nv) = &a.meta
+                    && let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &nv.value
+                {
+                    docs.push_str(&text.value());
+                }
+            }
+        }
+    }
+    assert!(
+        docs.contains(
+            "```text\nlet response = client.get_thing(id)\n    .send()\n    .await?;\n```"
+        ),
+        "{docs}"
+    );
     for gone in [
+        "```ignore",
+        ".await;",
         "ClientInfo<",
         "ResponseValue",
         "pubfnnew(",
@@ -708,4 +745,348 @@ fn builders_stay_for_request_bodies_and_what_they_contain_only() {
         dropped, 3,
         "Thing, ThingResponse and Strict lose their builders"
     );
+}
+
+/// Types shaped like the generator's: three list envelopes (numbered with nested metadata,
+/// numbered with renamed fields, offset with optional metadata) and their items.
+fn page_types() -> syn::File {
+    syn::parse_str(
+        r#"
+        pub mod types {
+            pub struct User { pub id: i64, pub name: String }
+            pub struct PageMeta { pub current_page: i64, pub last_page: i64, pub total: i64 }
+            pub struct UserList { pub data: Vec<User>, pub meta: PageMeta }
+            pub struct Identity { pub id: ::uuid::Uuid }
+            pub struct IdentityPage {
+                pub items: ::std::vec::Vec<Identity>,
+                pub page: i32,
+                #[serde(rename = "totalPages")]
+                pub total_pages: i32,
+                #[serde(rename = "totalCount")]
+                pub total_count: u64,
+            }
+            pub struct Reference { pub key: Option<String> }
+            pub struct PageMetadata {
+                pub next: ::std::option::Option<i64>,
+                pub start: ::std::option::Option<i64>,
+                #[serde(rename = "totalCount")]
+                pub total_count: ::std::option::Option<u32>,
+            }
+            pub struct ReferenceList {
+                #[serde(rename = "ia::meta")]
+                pub ia_meta: ::std::option::Option<PageMetadata>,
+                #[serde(rename = "ia::result", default)]
+                pub ia_result: ::std::vec::Vec<Reference>,
+            }
+        }
+        "#,
+    )
+    .unwrap()
+}
+
+fn rewritten(pages: &[(&str, &str)], lists: &[(&str, &str)]) -> surface::Rewritten {
+    surface::Rewritten {
+        pages: pages
+            .iter()
+            .map(|(e, i)| surface::PageEnvelope {
+                envelope: e.to_string(),
+                item: i.to_string(),
+            })
+            .collect(),
+        lists: lists
+            .iter()
+            .map(|(b, i)| (b.to_string(), i.to_string()))
+            .collect(),
+        operations: 0,
+    }
+}
+
+fn flat_tokens(tokens: &proc_macro2::TokenStream) -> String {
+    tokens.to_string().split_whitespace().collect()
+}
+
+#[test]
+fn numbered_pages_are_emitted_from_the_table_and_the_types() {
+    let perscom = pages::Paging::Numbered {
+        number: "meta.current_page",
+        last: "meta.last_page",
+        total: "meta.total",
+        id: "id",
+    };
+    let out = pages::emit(
+        &page_types(),
+        &rewritten(&[("UserList", "User")], &[("ListUsers", "User")]),
+        "data",
+        &perscom,
+    )
+    .unwrap();
+    let code = flat_tokens(&out);
+    for expected in [
+        "implcrate::pagination::IntoPagefortypes::UserList{typeItem=types::User;",
+        "letnumber=u64::try_from(self.meta.current_page).ok();",
+        "letlast=u64::try_from(self.meta.last_page).ok();",
+        "lettotal=u64::try_from(self.meta.total).ok();",
+        "crate::Page::numbered(self.data,number.unwrap_or(1),last).with_total_count(total).with_reported(number)",
+        "impl<'a>builder::ListUsers<'a>{",
+        "pubfnstream(self)->crate::pagination::ResultStream<'a,types::User>",
+        "pubfnpages_from(self,first:u64",
+        "pubfnprefetch(self,n:usize)",
+        "|list,n|list.page(n).send()",
+        "implcrate::pagination::ItemIdfortypes::User{fnitem_id(&self)->crate::pagination::ItemKey{crate::pagination::ItemKey::from(&self.id)}}",
+    ] {
+        assert!(code.contains(expected), "missing {expected} in {code}");
+    }
+    // The emitted code parses as a file of its own.
+    syn::parse2::<syn::File>(out).unwrap();
+
+    // Renamed fields are followed, and an unsigned count is taken as it is.
+    let permission_assist = pages::Paging::Numbered {
+        number: "page",
+        last: "totalPages",
+        total: "totalCount",
+        id: "id",
+    };
+    let out = pages::emit(
+        &page_types(),
+        &rewritten(
+            &[("IdentityPage", "Identity")],
+            &[("ListIdentities", "Identity")],
+        ),
+        "items",
+        &permission_assist,
+    )
+    .unwrap();
+    let code = flat_tokens(&out);
+    for expected in [
+        "letnumber=u64::try_from(self.page).ok();",
+        "letlast=u64::try_from(self.total_pages).ok();",
+        "lettotal=Some(self.total_count);",
+        "crate::Page::numbered(self.items,",
+        "ItemKey::from(&self.id)",
+    ] {
+        assert!(code.contains(expected), "missing {expected} in {code}");
+    }
+}
+
+#[test]
+fn offset_pages_read_through_optional_metadata_and_refuse_list_helpers() {
+    let intacct = pages::Paging::Offset {
+        start: "ia::meta.start",
+        next: "ia::meta.next",
+        total: "ia::meta.totalCount",
+    };
+    let out = pages::emit(
+        &page_types(),
+        &rewritten(&[("ReferenceList", "Reference")], &[]),
+        "ia::result",
+        &intacct,
+    )
+    .unwrap();
+    let code = flat_tokens(&out);
+    for expected in [
+        "letstart=self.ia_meta.as_ref().and_then(|v|v.start).and_then(|n|u64::try_from(n).ok());",
+        "letnext=self.ia_meta.as_ref().and_then(|v|v.next).and_then(|n|u64::try_from(n).ok());",
+        "lettotal=self.ia_meta.as_ref().and_then(|v|v.total_count).map(u64::from);",
+        "crate::Page::offset(self.ia_result,start.unwrap_or(1),next).with_total_count(total)",
+    ] {
+        assert!(code.contains(expected), "missing {expected} in {code}");
+    }
+    assert!(!code.contains("ItemId"), "{code}");
+    // A list operation on an offset API has no helpers to get: the build says so.
+    let e = pages::emit(
+        &page_types(),
+        &rewritten(
+            &[("ReferenceList", "Reference")],
+            &[("ListReferences", "Reference")],
+        ),
+        "ia::result",
+        &intacct,
+    )
+    .unwrap_err();
+    assert!(e.contains("ListReferences"), "{e}");
+}
+
+#[test]
+fn a_page_field_the_envelope_lacks_stops_the_build_naming_it() {
+    let paging = pages::Paging::Numbered {
+        number: "meta.page",
+        last: "meta.last_page",
+        total: "meta.total",
+        id: "id",
+    };
+    let e = pages::emit(
+        &page_types(),
+        &rewritten(&[("UserList", "User")], &[]),
+        "data",
+        &paging,
+    )
+    .unwrap_err();
+    assert!(e.contains("UserList") && e.contains("meta.page"), "{e}");
+    let e = pages::emit(
+        &page_types(),
+        &rewritten(&[("UserList", "User")], &[]),
+        "items",
+        &paging,
+    )
+    .unwrap_err();
+    assert!(e.contains("UserList") && e.contains("`items`"), "{e}");
+    // An item without an id cannot be paged by number.
+    let e = pages::emit(
+        &page_types(),
+        &rewritten(&[], &[("ListReferences", "Reference")]),
+        "data",
+        &paging,
+    )
+    .unwrap_err();
+    assert!(e.contains("Reference"), "{e}");
+}
+
+/// Two constrained strings as the generator emits them (a length limit, a pattern), a body that
+/// holds them with its builder, and a response type that holds one too.
+fn constrained_like() -> syn::File {
+    syn::parse_str(
+        r##"
+        pub mod types {
+            ///`NewThingName`
+            #[serde(transparent)]
+            pub struct NewThingName(::std::string::String);
+            impl ::std::str::FromStr for NewThingName {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    if value.chars().count() > 256usize {
+                        return Err("longer than 256 characters".into());
+                    }
+                    if value.chars().count() < 2usize {
+                        return Err("shorter than 2 characters".into());
+                    }
+                    Ok(Self(value.to_string()))
+                }
+            }
+            ///Hex colour including the leading #.
+            #[serde(transparent)]
+            pub struct HexColor(::std::string::String);
+            impl ::std::str::FromStr for HexColor {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+                    { ::regress::Regex::new("^#([A-Fa-f0-9]{6})$").unwrap() });
+                    if PATTERN.find(value).is_none() {
+                        return Err("doesn't match pattern".into());
+                    }
+                    Ok(Self(value.to_string()))
+                }
+            }
+            ///`Plain`
+            pub struct Plain(::std::string::String);
+            impl ::std::str::FromStr for Plain {
+                type Err = self::error::ConversionError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                    Ok(Self(value.to_string()))
+                }
+            }
+            pub struct NewThing {
+                pub name: NewThingName,
+                pub color: ::std::option::Option<HexColor>,
+            }
+            pub struct Thing { pub name: NewThingName }
+            pub mod builder {
+                pub struct NewThing { name: Result<super::NewThingName, String> }
+            }
+        }
+        "##,
+    )
+    .unwrap()
+}
+
+#[test]
+fn constrained_strings_state_their_limits_and_how_to_make_one() {
+    let mut file = constrained_like();
+    assert_eq!(newtypes::document(&mut file), 2);
+    let doc = |name: &str| -> String {
+        let types = file
+            .items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+                _ => None,
+            })
+            .unwrap();
+        let s = types
+            .1
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Struct(s) if s.ident == name => Some(s),
+                _ => None,
+            })
+            .unwrap();
+        s.attrs
+            .iter()
+            .filter_map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) => Some(text.value()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let name = doc("NewThingName");
+    for expected in [
+        "From 2 to 256 characters (as `str::chars` counts them). Every way of making one checks it",
+        "`NewThingName::try_from(\"text\")?`",
+        "`\"text\".parse::<NewThingName>()?`",
+        "ConversionError",
+        "`NewThing::builder().name(\"text\")`",
+    ] {
+        assert!(name.contains(expected), "missing {expected} in {name}");
+    }
+    assert!(
+        !name.starts_with("`NewThingName`"),
+        "the placeholder stays: {name}"
+    );
+    let color = doc("HexColor");
+    for expected in [
+        "Hex colour including the leading #.",
+        "Matches the regular expression `^#([A-Fa-f0-9]{6})$`.",
+        "HexColor::try_from(text)?",
+    ] {
+        assert!(color.contains(expected), "missing {expected} in {color}");
+    }
+    // An optional field of a body takes a checked value.
+    assert!(
+        color.contains("`NewThing::builder().color(HexColor::try_from(text)?)`"),
+        "{color}"
+    );
+    // A string without limits keeps its doc.
+    assert_eq!(doc("Plain"), "`Plain`");
+}
+
+/// What the constrained strings' rustdoc says works, compiled.
+#[cfg(feature = "permission-assist")]
+#[test]
+fn constrained_strings_are_made_as_their_docs_say() -> Result<(), Box<dyn std::error::Error>> {
+    use permkit::permission_assist::types::{NewIdentity, NewIdentityEmail, NewIdentityFirstName};
+    let name = NewIdentityFirstName::try_from("Ada")?;
+    assert_eq!(name.as_str(), "Ada");
+    let parsed = "Ada".parse::<NewIdentityFirstName>()?;
+    assert_eq!(String::from(parsed), "Ada");
+    let refused = NewIdentityFirstName::try_from("x".repeat(257)).unwrap_err();
+    assert_eq!(refused.to_string(), "longer than 256 characters");
+    let body: NewIdentity = NewIdentity::builder()
+        .first_name("Ada")
+        .last_name(String::from("Lovelace"))
+        .email(NewIdentityEmail::try_from("ada@example.com")?)
+        .try_into()?;
+    assert_eq!(body.first_name.as_str(), "Ada");
+    let body: NewIdentity = NewIdentity::builder()
+        .first_name("Ada")
+        .last_name("Lovelace")
+        .email(Some(NewIdentityEmail::try_from("ada@example.com")?))
+        .try_into()?;
+    assert!(body.email.is_some());
+    Ok(())
 }

@@ -6,7 +6,7 @@
 #![cfg(feature = "intacct")]
 
 use futures::TryStreamExt;
-use permkit::intacct::query::{Filter, Order, Query};
+use permkit::intacct::query::{Order, Query, QueryFilter};
 use permkit::intacct::{Client, types};
 use serde_json::json;
 
@@ -117,10 +117,7 @@ async fn every_operation_is_accepted_and_its_response_decodes() {
         .await
         .unwrap();
     c.delete_user("65").send().await.unwrap();
-    c.query()
-        .body(body::<types::QueryRequest>(
-            json!({"object": "company-config/role", "fields": ["id"], "size": 10}),
-        ))
+    c.query(Query::new("company-config/role").field("id").size(10))
         .send()
         .await
         .unwrap();
@@ -144,21 +141,22 @@ async fn hand_built_query_requests_match_the_spec() {
     let c = client(&url);
     let q = Query::new("company-config/permission")
         .fields(["key", "module", "name"])
-        .filter(Filter::eq("module", "accountsPayable"))
-        .filter(Filter::ne("permissionGroup", None::<&str>))
-        .filter(Filter::in_("key", [1, 2]))
-        .filter(Filter::between("key", 1, 500))
-        .filter(Filter::has("allowedAccessRights", "void"))
-        .filter(Filter::starts_with("name", "vend"))
+        .filter(QueryFilter::eq("module", "accountsPayable"))
+        .filter(QueryFilter::ne("permissionGroup", None::<&str>))
+        .filter(QueryFilter::in_("key", [1, 2]))
+        .filter(QueryFilter::between("key", 1, 500))
+        .filter(QueryFilter::has("allowedAccessRights", "void"))
+        .filter(QueryFilter::starts_with("name", "vend"))
         .filter_expression("1 and (2 or 3) and 4 and 5 and 6")
         .as_of_date(chrono::NaiveDate::from_ymd_opt(2025, 1, 31).unwrap())
         .case_sensitive(false)
         .order_by("key", Order::Asc)
         .start(1)
         .size(4000);
-    q.send(&c).await.unwrap();
+    c.query(q.clone()).send().await.unwrap();
+    c.query(q.clone()).send_with_meta().await.unwrap();
     // Prism's generated meta may say there is a next page; only the first page is taken here.
-    let first = q.pages(&c).try_next().await.unwrap();
+    let first = c.query(q).pages().try_next().await.unwrap();
     assert!(first.is_some());
 }
 

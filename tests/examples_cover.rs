@@ -1,5 +1,6 @@
 //! The examples cover every Permission Assist and Intacct operation and every group of PERSCOM's
-//! scope list, and the README lists every example: read from the specs and the examples' source.
+//! scope list, and the README and the crate page list every example: read from the specs, the
+//! examples' source, `Cargo.toml` and `src/lib.rs`.
 //!
 //! An operation counts as covered when some example calls its method (`.list_roles(`), outside
 //! comments. `cargo test --test examples_cover -- --nocapture` prints the counts.
@@ -225,4 +226,81 @@ fn the_readme_lists_every_example() {
         .filter(|name| !readme.contains(&format!("`{name}`")))
         .collect();
     assert!(missing.is_empty(), "README.md does not list {missing:?}");
+}
+
+/// The names of the `[[example]]` targets of Cargo.toml.
+fn cargo_examples() -> BTreeSet<String> {
+    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    let mut out = BTreeSet::new();
+    let mut in_example = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_example = line == "[[example]]";
+        } else if in_example
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "name"
+        {
+            out.insert(value.trim().trim_matches('"').to_string());
+        }
+    }
+    out
+}
+
+/// The rows of the example table of the crate page (`src/lib.rs`'s `## Examples`): name and
+/// description.
+fn crate_page_examples() -> BTreeMap<String, String> {
+    let lib = std::fs::read_to_string("src/lib.rs").unwrap();
+    let docs: Vec<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+        .collect();
+    let start = docs
+        .iter()
+        .position(|l| *l == "## Examples")
+        .expect("src/lib.rs has an `## Examples` section");
+    let mut out = BTreeMap::new();
+    for line in docs[start + 1..]
+        .iter()
+        .take_while(|l| !l.starts_with("## "))
+    {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if let [_, name, description, _] = cells[..]
+            && let Some(name) = name.strip_prefix('`').and_then(|n| n.strip_suffix('`'))
+        {
+            out.insert(name.to_string(), description.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_crate_page_lists_every_example_with_a_description() {
+    let listed = crate_page_examples();
+    let files: BTreeSet<String> = examples().into_keys().collect();
+    let declared = cargo_examples();
+    assert_eq!(
+        files, declared,
+        "the examples in examples/ and the [[example]] targets of Cargo.toml differ"
+    );
+    let missing: Vec<&String> = files.iter().filter(|n| !listed.contains_key(*n)).collect();
+    assert!(
+        missing.is_empty(),
+        "the crate page (src/lib.rs, ## Examples) does not list {missing:?}"
+    );
+    let unknown: Vec<&String> = listed.keys().filter(|n| !files.contains(*n)).collect();
+    assert!(
+        unknown.is_empty(),
+        "the crate page lists examples that do not exist: {unknown:?}"
+    );
+    let bare: Vec<&String> = listed
+        .iter()
+        .filter(|(_, d)| d.is_empty())
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "no description on the crate page for {bare:?}"
+    );
+    println!("the crate page lists all {} examples", listed.len());
 }

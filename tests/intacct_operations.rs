@@ -531,7 +531,7 @@ async fn user_crud() {
 }
 
 #[tokio::test]
-async fn query_operation_generated() {
+async fn query_operation() {
     let (server, client) = setup().await;
     let body = json!({"object": "company-config/permission", "fields": ["key", "name"], "filters": [{"$eq": {"module": "accountsPayable"}}],
         "filterParameters": {"caseSensitiveComparison": false}, "orderBy": [{"key": "asc"}], "start": 1, "size": 2});
@@ -547,14 +547,19 @@ async fn query_operation_generated() {
         .expect(2)
         .mount(&server)
         .await;
-    let req: types::QueryRequest = serde_json::from_value(body).unwrap();
-    let rows = client
-        .query()
-        .x_ia_api_param_entity("UK")
-        .body(req)
-        .send()
-        .await
-        .unwrap();
+    let q = permkit::intacct::query::Query::new("company-config/permission")
+        .fields(["key", "name"])
+        .filter(permkit::intacct::query::QueryFilter::eq(
+            "module",
+            "accountsPayable",
+        ))
+        .case_sensitive(false)
+        .order_by("key", permkit::intacct::query::Order::Asc)
+        .start(1)
+        .size(2)
+        .entity("UK");
+    assert_eq!(q.to_json().unwrap(), body);
+    let rows = client.query(q.clone()).send().await.unwrap();
     assert_eq!(rows.items.len(), 2);
     assert_eq!(rows.items[0]["key"], "1");
     assert_eq!(rows.items[1]["name"], "bills");
@@ -563,24 +568,10 @@ async fn query_operation_generated() {
         (rows.cursor, rows.next, rows.total_count),
         (1, Some(3), Some(9))
     );
-    // The same body through `query::Query`.
-    let page = permkit::intacct::query::Query::new("company-config/permission")
-        .fields(["key", "name"])
-        .filter(permkit::intacct::query::Filter::eq(
-            "module",
-            "accountsPayable",
-        ))
-        .case_sensitive(false)
-        .order_by("key", permkit::intacct::query::Order::Asc)
-        .start(1)
-        .size(2)
-        .entity("UK")
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(page.rows.len(), 2);
-    assert_eq!(page.meta.next, Some(3));
-    assert_eq!(page.meta.total_count, Some(9));
+    let response = client.query(q).send_with_meta().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.value().items.len(), 2);
+    assert_eq!(client.request_counts().operation("query").sent, 2);
 }
 
 #[tokio::test]

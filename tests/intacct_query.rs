@@ -1,12 +1,17 @@
 #![cfg(feature = "intacct")]
-//! The query builder's JSON on the wire, its checks before sending, and paging over
-//! `ia::meta.next` (same body each page, stop on null, fail when `next` does not advance).
+//! The query builder's JSON on the wire, its checks before sending, paging over
+//! `ia::meta.next` (same body each page, stop on null, fail when `next` does not advance), and
+//! `client.query(q)` with the shape of every other call.
+
+#[path = "../build/adapt.rs"]
+#[allow(dead_code)]
+mod adapt;
 
 use futures::TryStreamExt;
-use permkit::ErrorKind;
 use permkit::intacct::Client;
-use permkit::intacct::query::{Filter, Order, PermissionRecord, Query};
+use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter, Row};
 use permkit::intacct::types::{PermissionAccessRight, PermissionModule};
+use permkit::{ErrorKind, Page};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 use wiremock::matchers::{body_json, header, method, path};
@@ -31,23 +36,23 @@ async fn all_seventeen_operators_and_every_part_go_out_exactly() {
     let date = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
     let q = Query::new("company-config/permission")
         .fields(["key", "module", "role.id", "count:key"])
-        .filter(Filter::eq("module", "accountsPayable"))
-        .filter(Filter::ne("permissionGroup", None::<&str>))
-        .filter(Filter::lt("key", 100))
-        .filter(Filter::gt("audit.createdDateTime", "priorMonth"))
-        .filter(Filter::lte("key", 99.5))
-        .filter(Filter::gte("isActive", true))
-        .filter(Filter::in_("module", ["accountsPayable", "purchasing"]))
-        .filter(Filter::not_in("key", [1, 2, 3]))
-        .filter(Filter::between("key", 10, 20))
-        .filter(Filter::not_between("audit.modifiedDateTime", date, "today"))
-        .filter(Filter::contains("name", "vendor"))
-        .filter(Filter::not_contains("name", "report"))
-        .filter(Filter::starts_with("id", "::SYS::"))
-        .filter(Filter::not_starts_with("id", "x"))
-        .filter(Filter::ends_with("name", "s"))
-        .filter(Filter::not_ends_with("name", "Reports"))
-        .filter(Filter::has("allowedAccessRights", "void"))
+        .filter(QueryFilter::eq("module", "accountsPayable"))
+        .filter(QueryFilter::ne("permissionGroup", None::<&str>))
+        .filter(QueryFilter::lt("key", 100))
+        .filter(QueryFilter::gt("audit.createdDateTime", "priorMonth"))
+        .filter(QueryFilter::lte("key", 99.5))
+        .filter(QueryFilter::gte("isActive", true))
+        .filter(QueryFilter::in_("module", ["accountsPayable", "purchasing"]))
+        .filter(QueryFilter::not_in("key", [1, 2, 3]))
+        .filter(QueryFilter::between("key", 10, 20))
+        .filter(QueryFilter::not_between("audit.modifiedDateTime", date, "today"))
+        .filter(QueryFilter::contains("name", "vendor"))
+        .filter(QueryFilter::not_contains("name", "report"))
+        .filter(QueryFilter::starts_with("id", "::SYS::"))
+        .filter(QueryFilter::not_starts_with("id", "x"))
+        .filter(QueryFilter::ends_with("name", "s"))
+        .filter(QueryFilter::not_ends_with("name", "Reports"))
+        .filter(QueryFilter::has("allowedAccessRights", "void"))
         .filter_expression("(1 and 2) or (3 and 4 and 5 and 6 and 7 and 8 and 9 and 10 and 11 and 12 and 13 and 14 and 15 and 16 and 17)")
         .as_of_date(date)
         .case_sensitive(false)
@@ -100,9 +105,10 @@ async fn all_seventeen_operators_and_every_part_go_out_exactly() {
         .expect(1)
         .mount(&server)
         .await;
-    let p = q.send(&client).await.unwrap();
-    assert_eq!(p.rows[0]["role.id"], Value::Null);
-    assert_eq!(p.meta.total_count, Some(5));
+    let p = client.query(q).send().await.unwrap();
+    assert_eq!(p.items[0]["role.id"], Value::Null);
+    assert_eq!(p.total_count, Some(5));
+    assert_eq!(p.cursor, 5);
     // Integers stay integers on the wire (no 100.0).
     assert!(
         !String::from_utf8(server.received_requests().await.unwrap()[0].body.clone())
@@ -147,17 +153,31 @@ async fn size_over_4000_and_other_bad_input_fail_before_sending() {
         Query::new(""),
         Query::new("x/y").fields([""]),
         Query::new("x/y")
-            .filter(Filter::eq("a", 1))
+            .filter(QueryFilter::eq("a", 1))
             .filter_expression("1 and 2"),
-        Query::new("x/y").filter(Filter::gte("a", None::<i32>)),
-        Query::new("x/y").filter(Filter::in_("a", Vec::<String>::new())),
-        Query::new("x/y").filter(Filter::lt("a", f64::INFINITY)),
+        Query::new("x/y").filter(QueryFilter::gte("a", None::<i32>)),
+        Query::new("x/y").filter(QueryFilter::in_("a", Vec::<String>::new())),
+        Query::new("x/y").filter(QueryFilter::lt("a", f64::INFINITY)),
         Query::new("x/y").order_by(" ", Order::Asc),
     ];
     for q in bad {
-        let e = q.send(&client).await.unwrap_err();
+        let e = client.query(q.clone()).send().await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Validation, "{q:?}");
-        let e = q.stream(&client).try_collect::<Vec<_>>().await.unwrap_err();
+        let e = client.query(q.clone()).send_with_meta().await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let e = client
+            .query(q.clone())
+            .stream()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let e = client
+            .query(q)
+            .record_pages::<PermissionRecord>()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Validation);
     }
     assert!(Query::new("x/y").size(4000).validate().is_ok());
@@ -188,9 +208,9 @@ async fn stream_follows_next_with_the_same_body() {
     rows_server(&server, 11, bodies.clone()).await;
     let q = Query::new("company-config/permission")
         .fields(["key"])
-        .filter(Filter::eq("module", "accountsPayable"))
+        .filter(QueryFilter::eq("module", "accountsPayable"))
         .size(4);
-    let rows: Vec<_> = q.stream(&client).try_collect().await.unwrap();
+    let rows: Vec<_> = client.query(q).stream().try_collect().await.unwrap();
     let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
     assert_eq!(
         keys,
@@ -217,10 +237,9 @@ async fn pages_carry_meta_and_start_where_asked() {
     let (server, client) = setup().await;
     let bodies = Arc::new(Mutex::new(Vec::new()));
     rows_server(&server, 10, bodies.clone()).await;
-    let pages: Vec<_> = Query::new("x/y")
-        .start(5)
-        .size(3)
-        .pages(&client)
+    let pages: Vec<_> = client
+        .query(Query::new("x/y").start(5).size(3))
+        .pages()
         .try_collect()
         .await
         .unwrap();
@@ -237,8 +256,9 @@ async fn typed_permission_records() {
     let (server, client) = setup().await;
     let bodies = Arc::new(Mutex::new(Vec::new()));
     rows_server(&server, 3, bodies.clone()).await;
-    let perms: Vec<PermissionRecord> = Query::permissions()
-        .records(&client)
+    let perms: Vec<PermissionRecord> = client
+        .query(Query::permissions())
+        .records()
         .try_collect()
         .await
         .unwrap();
@@ -274,8 +294,9 @@ async fn a_row_that_does_not_decode_is_a_decode_error() {
         ))
         .mount(&server)
         .await;
-    let e = Query::permissions()
-        .records::<PermissionRecord>(&client)
+    let e = client
+        .query(Query::permissions())
+        .records::<PermissionRecord>()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -299,8 +320,9 @@ async fn a_next_that_does_not_advance_stops_with_an_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let e = Query::new("x/y")
-        .stream(&client)
+    let e = client
+        .query(Query::new("x/y"))
+        .stream()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -321,8 +343,9 @@ async fn a_server_whose_offsets_run_past_its_total_stops_with_an_error() {
         .expect(101)
         .mount(&server)
         .await;
-    let e = Query::new("x/y")
-        .stream(&client)
+    let e = client
+        .query(Query::new("x/y"))
+        .stream()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
@@ -339,8 +362,12 @@ async fn query_runs_in_the_entity_it_names() {
         .mount(&server)
         .await;
     let us = client.with_entity("US-East").unwrap();
-    let p = Query::new("x/y").entity("UK").send(&us).await.unwrap();
-    assert!(p.rows.is_empty());
+    let p = us
+        .query(Query::new("x/y").entity("UK"))
+        .send()
+        .await
+        .unwrap();
+    assert!(p.items.is_empty());
 }
 
 #[tokio::test]
@@ -351,12 +378,135 @@ async fn query_errors_decode_with_details() {
             "errorId": "REST-1064", "details": [{"message": "nope is not a valid field", "target": "/fields/0", "errorId": "REST-1043"}]}}})))
         .mount(&server)
         .await;
-    let e = Query::new("x/y")
-        .field("nope")
-        .send(&client)
+    let e = client
+        .query(Query::new("x/y").field("nope"))
+        .send()
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
     assert_eq!(e.operation(), Some("query"));
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/fields/0"));
+}
+
+#[tokio::test]
+async fn the_query_has_the_shape_of_every_call() {
+    let (server, client) = setup().await;
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    rows_server(&server, 7, bodies.clone()).await;
+    let q = Query::permissions().size(3);
+
+    // `send()`: a `Pending` call whose value is one `permkit::Page` of rows.
+    let pending: permkit::Pending<'_, Page<Row>> = client.query(q.clone()).send();
+    let page: Page<Row> = pending.await.unwrap();
+    assert_eq!(
+        (page.cursor, page.items.len(), page.next, page.total_count),
+        (1, 3, Some(4), Some(7))
+    );
+    assert_eq!(page.items[0]["key"], "1");
+
+    // `send_with_meta()`: the same page with the status and headers, here at `start`.
+    let response: permkit::Response<Page<Row>> = client
+        .query(q.clone().start(4))
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("content-type"));
+    let page = response.into_inner();
+    assert_eq!((page.cursor, page.items.len(), page.next), (4, 3, Some(7)));
+    assert_eq!(page.items[0]["key"], "4");
+
+    // `.stream()`, `.pages()`, `.prefetch(n).stream()`: every row, following `next`.
+    let rows: Vec<Row> = client
+        .query(q.clone())
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = rows.iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["1", "2", "3", "4", "5", "6", "7"]);
+    let pages: Vec<Page<Row>> = client.query(q.clone()).pages().try_collect().await.unwrap();
+    let shape: Vec<(u64, usize, Option<u64>)> = pages
+        .iter()
+        .map(|p| (p.cursor, p.items.len(), p.next))
+        .collect();
+    assert_eq!(shape, [(1, 3, Some(4)), (4, 3, Some(7)), (7, 1, None)]);
+    let ahead: Vec<Row> = client
+        .query(q.clone())
+        .prefetch(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ahead, rows);
+
+    // `.records::<T>()` and `.record_pages::<T>()`: typed rows.
+    let perms: Vec<PermissionRecord> = client
+        .query(q.clone())
+        .records::<PermissionRecord>()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(perms.len(), 7);
+    assert_eq!(perms[6].key.as_deref(), Some("7"));
+    assert_eq!(perms[0].module, Some(PermissionModule::AccountsPayable));
+    let typed: Vec<Page<PermissionRecord>> = client
+        .query(q)
+        .record_pages::<PermissionRecord>()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(typed.iter().map(|p| p.items.len()).sum::<usize>(), 7);
+
+    // Every request went out as `query`, with the same body but `start`.
+    let sent = 1 + 1 + 3 + 3 + 3 + 3 + 3;
+    assert_eq!(client.request_counts().operation("query").sent, sent);
+    assert_eq!(bodies.lock().unwrap().len() as u64, sent);
+}
+
+#[tokio::test]
+async fn send_sends_the_query_as_written_and_the_pagers_fill_in_start_and_size() {
+    let (server, client) = setup().await;
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    rows_server(&server, 2, bodies.clone()).await;
+    let q = Query::new("x/y").field("key");
+    client.query(q.clone()).send().await.unwrap();
+    client
+        .query(q)
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap();
+    let bodies = bodies.lock().unwrap();
+    assert_eq!(bodies[0], json!({"object": "x/y", "fields": ["key"]}));
+    assert_eq!(
+        bodies[1],
+        json!({"object": "x/y", "fields": ["key"], "start": 1, "size": 4000})
+    );
+}
+
+/// The build sets the spec's `query` operation aside: [`Client::query`] is the hand-written
+/// builder, and no other operation of the spec is left out of the generated client.
+#[test]
+fn the_generated_query_operation_is_set_aside_for_the_builder() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/intacct.yaml"))
+            .unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let spec = serde_json::to_value(yaml).unwrap();
+    let config = adapt::Config {
+        list_rule: adapt::ListRule {
+            page_param: "start",
+            items_field: "ia::result",
+        },
+        base_path: None,
+    };
+    let out = adapt::adapt(spec, &config).unwrap();
+    let set_aside: Vec<(&str, &str, &str)> = out
+        .set_aside
+        .iter()
+        .map(|s| (s.operation_id.as_str(), s.method.as_str(), s.path.as_str()))
+        .collect();
+    assert_eq!(set_aside, [("query", "POST", "/services/core/query")]);
+    assert!(out.spec.pointer("/paths/~1services~1core~1query").is_none());
 }

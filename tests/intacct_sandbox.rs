@@ -4,7 +4,7 @@
 
 use futures::TryStreamExt;
 use permkit::ErrorKind;
-use permkit::intacct::query::{Filter, Order, PermissionRecord, Query};
+use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter, Row};
 use permkit::intacct::{Client, MemoryTokenStore, types};
 use permkit::sandbox::Sandbox;
 use serde_json::json;
@@ -25,9 +25,9 @@ async fn client(sandbox: &Sandbox) -> Client {
 async fn six_hundred_permissions_across_pages() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let pages: Vec<_> = Query::permissions()
-        .size(250)
-        .record_pages::<PermissionRecord>(&client)
+    let pages: Vec<_> = client
+        .query(Query::permissions().size(250))
+        .record_pages::<PermissionRecord>()
         .try_collect()
         .await
         .unwrap();
@@ -48,19 +48,69 @@ async fn six_hundred_permissions_across_pages() {
 }
 
 #[tokio::test]
-async fn filters_order_and_expression() {
+async fn the_query_has_the_shape_of_every_call_on_the_sandbox() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let rows: Vec<_> = Query::new("company-config/permission")
-        .fields(["key", "module", "permissionGroup"])
-        .filter(Filter::eq("module", "ACCOUNTSPAYABLE"))
-        .filter(Filter::is_null("permissionGroup"))
-        .case_sensitive(false)
-        .order_by("key", Order::Desc)
-        .stream(&client)
+    let q = Query::permissions().size(250);
+
+    let page: permkit::Page<Row> = client.query(q.clone()).send().await.unwrap();
+    assert_eq!(
+        (page.cursor, page.items.len(), page.next, page.total_count),
+        (1, 250, Some(251), Some(600))
+    );
+    let response = client
+        .query(q.clone().start(501))
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.value().cursor, 501);
+    assert_eq!(response.value().items.len(), 100);
+    assert_eq!(response.into_inner().next, None);
+
+    let rows: Vec<Row> = client
+        .query(q.clone())
+        .stream()
         .try_collect()
         .await
         .unwrap();
+    assert_eq!(rows.len(), 600);
+    let pages: Vec<permkit::Page<Row>> =
+        client.query(q.clone()).pages().try_collect().await.unwrap();
+    assert_eq!(
+        pages.iter().map(|p| p.cursor).collect::<Vec<_>>(),
+        [1, 251, 501]
+    );
+    let ahead: Vec<Row> = client
+        .query(q.clone())
+        .prefetch(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ahead, rows);
+    let perms: Vec<PermissionRecord> = client
+        .query(q)
+        .records::<PermissionRecord>()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(perms.len(), 600);
+    assert_eq!(perms[0].key.as_deref(), rows[0]["key"].as_str());
+    assert_eq!(client.request_counts().operation("query").sent, 2 + 3 * 4);
+}
+
+#[tokio::test]
+async fn filters_order_and_expression() {
+    let sandbox = Sandbox::start().await;
+    let client = client(&sandbox).await;
+    let q = Query::new("company-config/permission")
+        .fields(["key", "module", "permissionGroup"])
+        .filter(QueryFilter::eq("module", "ACCOUNTSPAYABLE"))
+        .filter(QueryFilter::is_null("permissionGroup"))
+        .case_sensitive(false)
+        .order_by("key", Order::Desc);
+    let rows: Vec<_> = client.query(q).stream().try_collect().await.unwrap();
     assert!(!rows.is_empty());
     assert!(
         rows.iter()
@@ -73,33 +123,29 @@ async fn filters_order_and_expression() {
     assert!(keys.windows(2).all(|w| w[0] > w[1]));
 
     let either = Query::new("company-config/permission")
-        .filter(Filter::between("key", 1, 10))
-        .filter(Filter::in_("key", ["500", "501"]))
-        .filter(Filter::has("allowedAccessRights", "void"))
+        .filter(QueryFilter::between("key", 1, 10))
+        .filter(QueryFilter::in_("key", ["500", "501"]))
+        .filter(QueryFilter::has("allowedAccessRights", "void"))
         .filter_expression("(1 or 2) and 3")
-        .size(4000)
-        .send(&client)
-        .await
-        .unwrap();
-    assert!(either.rows.len() <= 12);
-    assert_eq!(either.meta.next, None);
+        .size(4000);
+    let either = client.query(either).send().await.unwrap();
+    assert!(either.items.len() <= 12);
+    assert_eq!(either.next, None);
 
     let sys = Query::new("company-config/role")
         .fields(["id", "roleType"])
-        .filter(Filter::starts_with("id", "::SYS::"))
-        .send(&client)
-        .await
-        .unwrap();
-    assert_eq!(sys.rows.len(), 2);
+        .filter(QueryFilter::starts_with("id", "::SYS::"));
+    let sys = client.query(sys).send().await.unwrap();
+    assert_eq!(sys.items.len(), 2);
 }
 
 #[tokio::test]
 async fn query_errors_are_sage_shaped() {
     let sandbox = Sandbox::start().await;
     let client = client(&sandbox).await;
-    let e = Query::new("company-config/permission")
-        .field("noSuchField")
-        .send(&client)
+    let e = client
+        .query(Query::new("company-config/permission").field("noSuchField"))
+        .send()
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Validation);
@@ -107,8 +153,9 @@ async fn query_errors_are_sage_shaped() {
     assert_ne!(e.request_id(), Some("REST-1064"));
     assert!(e.support_id().is_some());
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/fields/0"));
-    let e = Query::new("company-config/nothing")
-        .send(&client)
+    let e = client
+        .query(Query::new("company-config/nothing"))
+        .send()
         .await
         .unwrap_err();
     assert_eq!(e.field_errors()[0].field.as_deref(), Some("/object"));
@@ -164,9 +211,9 @@ async fn invalid_writes_name_their_targets() {
         .await
         .unwrap();
     // A logged-in user cannot be deleted: 422 with the business-rule detail.
-    let users: Vec<_> = Query::new("company-config/user")
-        .fields(["key"])
-        .stream(&client)
+    let users: Vec<_> = client
+        .query(Query::new("company-config/user").fields(["key"]))
+        .stream()
         .try_collect()
         .await
         .unwrap();

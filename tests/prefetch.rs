@@ -283,10 +283,14 @@ fn keys(rows: &[permkit::intacct::query::Row]) -> Vec<u64> {
 #[tokio::test]
 async fn query_pages_are_fetched_ahead_by_offset() {
     let (client, stats, asked) = query_server(100, None).await;
-    let q = permkit::intacct::query::Query::new("company-config/role")
-        .size(10)
-        .prefetch(4);
-    let rows: Vec<_> = q.stream(&client).try_collect().await.unwrap();
+    let q = permkit::intacct::query::Query::new("company-config/role").size(10);
+    let rows: Vec<_> = client
+        .query(q)
+        .prefetch(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(keys(&rows), (1..=100).collect::<Vec<_>>());
     assert_eq!(stats.requests(), 10);
     assert_eq!(stats.max_in_flight(), 4);
@@ -300,10 +304,14 @@ async fn query_offsets_that_stray_from_the_prediction_are_followed() {
     // The page at 21 says the next starts at 32, not 31: the pages asked for ahead are
     // dropped and paging goes on from 32, so row 31 is skipped as the server says.
     let (client, _stats, _asked) = query_server(100, Some(21)).await;
-    let q = permkit::intacct::query::Query::new("company-config/role")
-        .size(10)
-        .prefetch(4);
-    let rows: Vec<_> = q.stream(&client).try_collect().await.unwrap();
+    let q = permkit::intacct::query::Query::new("company-config/role").size(10);
+    let rows: Vec<_> = client
+        .query(q)
+        .prefetch(4)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     let mut want: Vec<u64> = (1..=30).collect();
     want.extend(32..=100);
     assert_eq!(keys(&rows), want);
@@ -312,8 +320,9 @@ async fn query_offsets_that_stray_from_the_prediction_are_followed() {
 #[tokio::test]
 async fn the_query_stream_asks_for_the_largest_page_unless_told() {
     let (client, _stats, asked) = query_server(9000, None).await;
-    let rows: Vec<_> = permkit::intacct::query::Query::new("company-config/role")
-        .stream(&client)
+    let rows: Vec<_> = client
+        .query(permkit::intacct::query::Query::new("company-config/role"))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -325,9 +334,9 @@ async fn the_query_stream_asks_for_the_largest_page_unless_told() {
     );
     assert_eq!(client.request_counts().operation("query").sent, 3);
     let (client, _stats, asked) = query_server(30, None).await;
-    let _: Vec<_> = permkit::intacct::query::Query::new("company-config/role")
-        .size(10)
-        .stream(&client)
+    let _: Vec<_> = client
+        .query(permkit::intacct::query::Query::new("company-config/role").size(10))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -341,10 +350,10 @@ async fn query_records_decode_each_row_once_into_the_type() {
         key: String,
     }
     let (client, _stats, _asked) = query_server(25, None).await;
-    let rows: Vec<Key> = permkit::intacct::query::Query::new("company-config/role")
-        .size(10)
+    let rows: Vec<Key> = client
+        .query(permkit::intacct::query::Query::new("company-config/role").size(10))
         .prefetch(3)
-        .records(&client)
+        .records()
         .try_collect()
         .await
         .unwrap();
@@ -359,8 +368,9 @@ async fn query_records_decode_each_row_once_into_the_type() {
     struct Wrong {
         key: u64,
     }
-    let e = permkit::intacct::query::Query::new("company-config/role")
-        .records::<Wrong>(&client)
+    let e = client
+        .query(permkit::intacct::query::Query::new("company-config/role"))
+        .records::<Wrong>()
         .try_collect::<Vec<_>>()
         .await
         .unwrap_err();

@@ -2,7 +2,7 @@
 
 use crate::{Step, Tour};
 use futures::TryStreamExt;
-use permkit::intacct::query::{Filter, Order, PermissionRecord, Query};
+use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter};
 use permkit::intacct::{Client, ClientBuilder, types};
 use permkit::sandbox::Sandbox;
 
@@ -49,9 +49,9 @@ pub async fn run(tour: &Tour) -> Step {
     }
 
     // Every permission through the query service, several pages of 200.
-    let mut pages = Query::permissions()
-        .size(200)
-        .record_pages::<PermissionRecord>(&client);
+    let mut pages = client
+        .query(Query::permissions().size(200))
+        .record_pages::<PermissionRecord>();
     let (mut count, mut page_count, mut with_void) = (0usize, 0usize, 0usize);
     while let Some(page) = pages.try_next().await? {
         page_count += 1;
@@ -81,15 +81,13 @@ pub async fn run(tour: &Tour) -> Step {
     }
 
     // A filtered, sorted query.
-    let rows: Vec<_> = Query::new("company-config/permission")
+    let q = Query::new("company-config/permission")
         .fields(["key", "module", "name"])
-        .filter(Filter::eq("module", "accountsPayable"))
-        .filter(Filter::has("allowedAccessRights", "delete"))
+        .filter(QueryFilter::eq("module", "accountsPayable"))
+        .filter(QueryFilter::has("allowedAccessRights", "delete"))
         .order_by("name", Order::Asc)
-        .size(50)
-        .stream(&client)
-        .try_collect()
-        .await?;
+        .size(50);
+    let rows: Vec<_> = client.query(q).stream().try_collect().await?;
     println!(
         "accountsPayable permissions that allow delete: {}",
         rows.len()
@@ -118,9 +116,9 @@ pub async fn run(tour: &Tour) -> Step {
     }
 
     // An ia::error, decoded with its details.
-    let e = Query::new("company-config/permission")
-        .fields(["key", "notAField"])
-        .send(&client)
+    let e = client
+        .query(Query::new("company-config/permission").fields(["key", "notAField"]))
+        .send()
         .await;
     match e {
         Err(e) => {

@@ -20,7 +20,9 @@
 //! let role = client.with_entity("US-East")?.get_role("24").send().await?;
 //! println!("{:?}", role.id.as_deref());
 //! // Every permission, through the query service, 500 a page:
-//! let mut perms = Query::permissions().size(500).records::<permkit::intacct::query::PermissionRecord>(&client);
+//! let mut perms = client
+//!     .query(Query::permissions().size(500))
+//!     .records::<permkit::intacct::query::PermissionRecord>();
 //! while let Some(p) = perms.try_next().await? {
 //!     println!("{:?} {:?} {:?}", p.module, p.name, p.allowed_access_rights);
 //! }
@@ -30,10 +32,11 @@
 //! Every operation of `openapi/intacct.yaml` is a method of [`Client`] (`list_permissions`,
 //! `get_permission`, `list_roles`, `create_role`, ... `query`, `get_model`, `create_token`).
 //! A call returns what `ia::result` holds: `get_role(key)` a `Role`, the object list operations
-//! (`list_roles()`...) a [`Page`](crate::Page) of references, `query()` a `Page` of rows with
+//! (`list_roles()`...) a [`Page`](crate::Page) of references, `query(q)` a `Page` of rows with
 //! `ia::meta.next` as its `next`. The object lists return up to about 100 references and do not
 //! page (Sage declares no paging parameters for them): read whole collections with
-//! [`query::Query`], whose `.stream()` follows `ia::meta.next`.
+//! `client.query(q).stream()` ([`query::Query`], [`query::QueryRequest`]), which follows
+//! `ia::meta.next`.
 //!
 //! Errors decode Intacct's `ia::error` (nested in `ia::result` or at the top level) with its
 //! `code`, `errorId` ([`Error::error_id`](crate::Error::error_id)), `supportId` and
@@ -47,6 +50,7 @@
 mod auth;
 mod client;
 pub(crate) mod errors;
+pub mod objects;
 pub mod query;
 
 pub use auth::{MemoryTokenStore, TokenEncoding, TokenStore};
@@ -55,35 +59,6 @@ pub use errors::{RETRY_AFTER_HEADERS, multi_status_error, retry_after};
 
 crate::generated::generated_api!("intacct");
 
-/// A collection envelope (`ia::result` references, `ia::meta` with `start`, `next`,
-/// `totalCount`) as a [`Page`](crate::Page).
-macro_rules! impl_page {
-    ($envelope:ident, $item:ident) => {
-        impl crate::pagination::IntoPage for types::$envelope {
-            type Item = types::$item;
-            fn into_page(self) -> crate::Page<types::$item> {
-                let meta = self.ia_meta.unwrap_or_default();
-                let start = meta.start.and_then(|s| u64::try_from(s).ok()).unwrap_or(1);
-                crate::Page::offset(
-                    self.ia_result,
-                    start,
-                    meta.next.and_then(|n| u64::try_from(n).ok()),
-                )
-                .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok()))
-            }
-        }
-    };
-}
-
-/// Intacct pages through the query service ([`query`]), not through list builders.
-#[allow(unused_macros)]
-macro_rules! impl_list {
-    ($builder:ident, $item:ident) => {};
-}
-
-#[allow(unused_macros)]
-macro_rules! impl_item_id {
-    ($item:ident) => {};
-}
-
+// Generated whole (`build/pages.rs`, from the table in `build/main.rs`): each list envelope as
+// a `Page`.
 include!(concat!(env!("OUT_DIR"), "/intacct_lists.rs"));

@@ -1,42 +1,49 @@
-//! The query service (`POST /services/core/query`): a typed builder that writes exactly the
-//! JSON Sage documents, checked before it is sent, and pagers over `ia::meta.next`.
+//! The query service (`POST /services/core/query`): a typed [`Query`] that writes exactly the
+//! JSON Sage documents, checked before it is sent, and sent like every other operation:
+//! [`Client::query`] returns a builder ([`QueryRequest`]) whose `send()` gives one
+//! [`Page`] of rows and whose `.stream()` and `.pages()` follow `ia::meta.next`.
 //!
 //! ```no_run
 //! # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
 //! use futures::TryStreamExt;
-//! use permkit::intacct::query::{Filter, Order, Query};
+//! use permkit::intacct::query::{QueryFilter, Order, Query};
 //!
 //! let q = Query::new("company-config/permission")
 //!     .fields(["key", "module", "name", "allowedAccessRights"])
-//!     .filter(Filter::eq("module", "accountsPayable"))
-//!     .filter(Filter::contains("name", "vendor"))
+//!     .filter(QueryFilter::eq("module", "accountsPayable"))
+//!     .filter(QueryFilter::contains("name", "vendor"))
 //!     .filter_expression("1 and 2")
 //!     .case_sensitive(false)
 //!     .order_by("name", Order::Asc)
 //!     .size(500);
-//! let mut rows = q.stream(client);
+//! // One page:
+//! let page = client.query(q.clone()).send().await?;
+//! println!("{} of {:?} rows, next page at {:?}", page.items.len(), page.total_count, page.next);
+//! // Every row of every page:
+//! let mut rows = client.query(q).stream();
 //! while let Some(row) = rows.try_next().await? {
 //!     println!("{} {}", row["module"], row["name"]);
 //! }
 //! # Ok(()) }
 //! ```
 //!
-//! The request goes through permkit's transport with the client's credentials, entity and
-//! retries (`send_json`), not through the generated `Client::query`: the generated operand
+//! The request goes through permkit's transport with the client's credentials, entity,
+//! retries (the query only reads, so it is retried like a GET) and request counts (operation
+//! `query`). It is built here rather than generated from the spec: the generated operand
 //! types hold numbers as `f64`, which would turn a filter value `100` into `100.0`.
 //!
 //! Pages are offset based: the same body is sent again with `start` set to the previous
 //! page's `ia::meta.next`, until `next` is null. The pager stops with
 //! [`ErrorKind::Pagination`] when `next` does not advance or a page repeats the previous one.
 //! The pagers ask for [`MAX_SIZE`] rows a page (each page is one billed API transaction)
-//! unless [`Query::size`] says otherwise, and [`Query::prefetch`] keeps pages in flight (the
-//! offsets after `next` are predicted from the first page and the total count: see
+//! unless [`Query::size`] says otherwise, and [`QueryRequest::prefetch`] keeps pages in flight
+//! (the offsets after `next` are predicted from the first page and the total count: see
 //! [`paginate_ahead`](crate::pagination::paginate_ahead)).
 
 use super::Client;
-use super::types::{PageMetadata, QueryResponse};
+use super::types::{PageMetadata, QueryRecord, QueryResponse};
 use crate::pagination::{self, Page, ResultStream};
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Pending, Response, Result};
 use serde_json::{Map, Number, Value, json};
 
 /// One result row: requested field name (dotted names kept flat, `role.id`) to its value.
@@ -48,13 +55,13 @@ pub const MAX_SIZE: u64 = 4000;
 /// A filter operator of the query service.
 ///
 /// ```
-/// use permkit::intacct::query::Operator;
-/// assert_eq!(Operator::NotStartsWith.as_str(), "$notStartsWith");
-/// assert_eq!(Operator::ALL.len(), 17);
+/// use permkit::intacct::query::QueryOp;
+/// assert_eq!(QueryOp::NotStartsWith.as_str(), "$notStartsWith");
+/// assert_eq!(QueryOp::ALL.len(), 17);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Operator {
+pub enum QueryOp {
     /// `$eq`: equal (string, null, number, boolean).
     Eq,
     /// `$ne`: not equal (string, null, number, boolean).
@@ -91,60 +98,60 @@ pub enum Operator {
     Has,
 }
 
-impl Operator {
+impl QueryOp {
     /// Every operator, in Sage's order.
-    pub const ALL: [Operator; 17] = [
-        Operator::Eq,
-        Operator::Ne,
-        Operator::Lt,
-        Operator::Gt,
-        Operator::Lte,
-        Operator::Gte,
-        Operator::In,
-        Operator::NotIn,
-        Operator::Between,
-        Operator::NotBetween,
-        Operator::Contains,
-        Operator::NotContains,
-        Operator::StartsWith,
-        Operator::NotStartsWith,
-        Operator::EndsWith,
-        Operator::NotEndsWith,
-        Operator::Has,
+    pub const ALL: [QueryOp; 17] = [
+        QueryOp::Eq,
+        QueryOp::Ne,
+        QueryOp::Lt,
+        QueryOp::Gt,
+        QueryOp::Lte,
+        QueryOp::Gte,
+        QueryOp::In,
+        QueryOp::NotIn,
+        QueryOp::Between,
+        QueryOp::NotBetween,
+        QueryOp::Contains,
+        QueryOp::NotContains,
+        QueryOp::StartsWith,
+        QueryOp::NotStartsWith,
+        QueryOp::EndsWith,
+        QueryOp::NotEndsWith,
+        QueryOp::Has,
     ];
 
     /// The operator's spelling on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
-            Operator::Eq => "$eq",
-            Operator::Ne => "$ne",
-            Operator::Lt => "$lt",
-            Operator::Gt => "$gt",
-            Operator::Lte => "$lte",
-            Operator::Gte => "$gte",
-            Operator::In => "$in",
-            Operator::NotIn => "$notIn",
-            Operator::Between => "$between",
-            Operator::NotBetween => "$notBetween",
-            Operator::Contains => "$contains",
-            Operator::NotContains => "$notContains",
-            Operator::StartsWith => "$startsWith",
-            Operator::NotStartsWith => "$notStartsWith",
-            Operator::EndsWith => "$endsWith",
-            Operator::NotEndsWith => "$notEndsWith",
-            Operator::Has => "$has",
+            QueryOp::Eq => "$eq",
+            QueryOp::Ne => "$ne",
+            QueryOp::Lt => "$lt",
+            QueryOp::Gt => "$gt",
+            QueryOp::Lte => "$lte",
+            QueryOp::Gte => "$gte",
+            QueryOp::In => "$in",
+            QueryOp::NotIn => "$notIn",
+            QueryOp::Between => "$between",
+            QueryOp::NotBetween => "$notBetween",
+            QueryOp::Contains => "$contains",
+            QueryOp::NotContains => "$notContains",
+            QueryOp::StartsWith => "$startsWith",
+            QueryOp::NotStartsWith => "$notStartsWith",
+            QueryOp::EndsWith => "$endsWith",
+            QueryOp::NotEndsWith => "$notEndsWith",
+            QueryOp::Has => "$has",
         }
     }
 
     /// The operator spelled `s` (`$eq`), if any.
     ///
     /// ```
-    /// use permkit::intacct::query::Operator;
-    /// assert_eq!(Operator::parse("$in"), Some(Operator::In));
-    /// assert_eq!(Operator::parse("$like"), None);
+    /// use permkit::intacct::query::QueryOp;
+    /// assert_eq!(QueryOp::parse("$in"), Some(QueryOp::In));
+    /// assert_eq!(QueryOp::parse("$like"), None);
     /// ```
-    pub fn parse(s: &str) -> Option<Operator> {
-        Operator::ALL.into_iter().find(|o| o.as_str() == s)
+    pub fn parse(s: &str) -> Option<QueryOp> {
+        QueryOp::ALL.into_iter().find(|o| o.as_str() == s)
     }
 }
 
@@ -243,20 +250,20 @@ impl<T: Into<Scalar>> From<Option<T>> for Scalar {
 /// One condition of a query: an operator, a field and its operand.
 ///
 /// ```
-/// use permkit::intacct::query::Filter;
-/// assert_eq!(Filter::between("key", 10, 20).to_json(), serde_json::json!({"$between": {"key": [10, 20]}}));
-/// assert_eq!(Filter::is_null("permissionGroup").to_json(), serde_json::json!({"$eq": {"permissionGroup": null}}));
+/// use permkit::intacct::query::QueryFilter;
+/// assert_eq!(QueryFilter::between("key", 10, 20).to_json(), serde_json::json!({"$between": {"key": [10, 20]}}));
+/// assert_eq!(QueryFilter::is_null("permissionGroup").to_json(), serde_json::json!({"$eq": {"permissionGroup": null}}));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Filter {
-    op: Operator,
+pub struct QueryFilter {
+    op: QueryOp,
     field: String,
     operand: Value,
 }
 
-impl Filter {
-    fn make(op: Operator, field: impl Into<String>, operand: Value) -> Self {
-        Filter {
+impl QueryFilter {
+    fn make(op: QueryOp, field: impl Into<String>, operand: Value) -> Self {
+        QueryFilter {
             op,
             field: field.into(),
             operand,
@@ -266,97 +273,97 @@ impl Filter {
     /// Any operator with a raw JSON operand (checked against the operator before sending).
     ///
     /// ```
-    /// use permkit::intacct::query::{Filter, Operator};
-    /// let f = Filter::new(Operator::Eq, "status", serde_json::json!("active"));
-    /// assert_eq!(f, Filter::eq("status", "active"));
+    /// use permkit::intacct::query::{QueryFilter, QueryOp};
+    /// let f = QueryFilter::new(QueryOp::Eq, "status", serde_json::json!("active"));
+    /// assert_eq!(f, QueryFilter::eq("status", "active"));
     /// ```
-    pub fn new(op: Operator, field: impl Into<String>, operand: Value) -> Self {
-        Filter::make(op, field, operand)
+    pub fn new(op: QueryOp, field: impl Into<String>, operand: Value) -> Self {
+        QueryFilter::make(op, field, operand)
     }
     /// `$eq`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::eq("module", "accountsPayable");
+    /// let f = permkit::intacct::query::QueryFilter::eq("module", "accountsPayable");
     /// assert_eq!(f.to_json(), serde_json::json!({"$eq": {"module": "accountsPayable"}}));
     /// ```
     pub fn eq(field: impl Into<String>, value: impl Into<Scalar>) -> Self {
-        Filter::make(Operator::Eq, field, value.into().0)
+        QueryFilter::make(QueryOp::Eq, field, value.into().0)
     }
     /// `$ne`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::ne("status", "inactive");
+    /// let f = permkit::intacct::query::QueryFilter::ne("status", "inactive");
     /// assert_eq!(f.to_json(), serde_json::json!({"$ne": {"status": "inactive"}}));
     /// ```
     pub fn ne(field: impl Into<String>, value: impl Into<Scalar>) -> Self {
-        Filter::make(Operator::Ne, field, value.into().0)
+        QueryFilter::make(QueryOp::Ne, field, value.into().0)
     }
     /// `$eq` null.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::is_null("permissionGroup");
+    /// let f = permkit::intacct::query::QueryFilter::is_null("permissionGroup");
     /// # let _ = f;
     /// ```
     pub fn is_null(field: impl Into<String>) -> Self {
-        Filter::make(Operator::Eq, field, Value::Null)
+        QueryFilter::make(QueryOp::Eq, field, Value::Null)
     }
     /// `$ne` null.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::is_not_null("permissionGroup");
+    /// let f = permkit::intacct::query::QueryFilter::is_not_null("permissionGroup");
     /// assert_eq!(f.to_json(), serde_json::json!({"$ne": {"permissionGroup": null}}));
     /// ```
     pub fn is_not_null(field: impl Into<String>) -> Self {
-        Filter::make(Operator::Ne, field, Value::Null)
+        QueryFilter::make(QueryOp::Ne, field, Value::Null)
     }
     /// `$lt`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::lt("key", 100);
+    /// let f = permkit::intacct::query::QueryFilter::lt("key", 100);
     /// assert_eq!(f.to_json(), serde_json::json!({"$lt": {"key": 100}}));
     /// ```
     pub fn lt(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::Lt, field, value.into().0)
+        QueryFilter::make(QueryOp::Lt, field, value.into().0)
     }
     /// `$gt`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::gt("audit.createdDateTime", "priorMonth");
+    /// let f = permkit::intacct::query::QueryFilter::gt("audit.createdDateTime", "priorMonth");
     /// # let _ = f;
     /// ```
     pub fn gt(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::Gt, field, value.into().0)
+        QueryFilter::make(QueryOp::Gt, field, value.into().0)
     }
     /// `$lte` (string, number or boolean; not null).
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::lte("key", 10);
+    /// let f = permkit::intacct::query::QueryFilter::lte("key", 10);
     /// # let _ = f;
     /// ```
     pub fn lte(field: impl Into<String>, value: impl Into<Scalar>) -> Self {
-        Filter::make(Operator::Lte, field, value.into().0)
+        QueryFilter::make(QueryOp::Lte, field, value.into().0)
     }
     /// `$gte` (string, number or boolean; not null).
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::gte("key", 10);
+    /// let f = permkit::intacct::query::QueryFilter::gte("key", 10);
     /// # let _ = f;
     /// ```
     pub fn gte(field: impl Into<String>, value: impl Into<Scalar>) -> Self {
-        Filter::make(Operator::Gte, field, value.into().0)
+        QueryFilter::make(QueryOp::Gte, field, value.into().0)
     }
     /// `$in`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::in_("module", ["accountsPayable", "purchasing"]);
+    /// let f = permkit::intacct::query::QueryFilter::in_("module", ["accountsPayable", "purchasing"]);
     /// assert_eq!(f.to_json(), serde_json::json!({"$in": {"module": ["accountsPayable", "purchasing"]}}));
     /// ```
     pub fn in_<V: Into<Scalar>>(
         field: impl Into<String>,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
-        Filter::make(
-            Operator::In,
+        QueryFilter::make(
+            QueryOp::In,
             field,
             Value::Array(values.into_iter().map(|v| v.into().0).collect()),
         )
@@ -364,15 +371,15 @@ impl Filter {
     /// `$notIn`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::not_in("key", [1, 2, 3]);
+    /// let f = permkit::intacct::query::QueryFilter::not_in("key", [1, 2, 3]);
     /// # let _ = f;
     /// ```
     pub fn not_in<V: Into<Scalar>>(
         field: impl Into<String>,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
-        Filter::make(
-            Operator::NotIn,
+        QueryFilter::make(
+            QueryOp::NotIn,
             field,
             Value::Array(values.into_iter().map(|v| v.into().0).collect()),
         )
@@ -380,7 +387,7 @@ impl Filter {
     /// `$between` (inclusive bounds).
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::between("key", 1, 50);
+    /// let f = permkit::intacct::query::QueryFilter::between("key", 1, 50);
     /// # let _ = f;
     /// ```
     pub fn between(
@@ -388,8 +395,8 @@ impl Filter {
         low: impl Into<Ordinal>,
         high: impl Into<Ordinal>,
     ) -> Self {
-        Filter::make(
-            Operator::Between,
+        QueryFilter::make(
+            QueryOp::Between,
             field,
             json!([low.into().0, high.into().0]),
         )
@@ -397,7 +404,7 @@ impl Filter {
     /// `$notBetween`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::not_between("key", 1, 50);
+    /// let f = permkit::intacct::query::QueryFilter::not_between("key", 1, 50);
     /// # let _ = f;
     /// ```
     pub fn not_between(
@@ -405,8 +412,8 @@ impl Filter {
         low: impl Into<Ordinal>,
         high: impl Into<Ordinal>,
     ) -> Self {
-        Filter::make(
-            Operator::NotBetween,
+        QueryFilter::make(
+            QueryOp::NotBetween,
             field,
             json!([low.into().0, high.into().0]),
         )
@@ -414,69 +421,69 @@ impl Filter {
     /// `$contains`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::contains("name", "vendor");
+    /// let f = permkit::intacct::query::QueryFilter::contains("name", "vendor");
     /// # let _ = f;
     /// ```
     pub fn contains(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::Contains, field, value.into().0)
+        QueryFilter::make(QueryOp::Contains, field, value.into().0)
     }
     /// `$notContains`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::not_contains("name", "report");
+    /// let f = permkit::intacct::query::QueryFilter::not_contains("name", "report");
     /// # let _ = f;
     /// ```
     pub fn not_contains(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::NotContains, field, value.into().0)
+        QueryFilter::make(QueryOp::NotContains, field, value.into().0)
     }
     /// `$startsWith`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::starts_with("id", "::SYS::");
+    /// let f = permkit::intacct::query::QueryFilter::starts_with("id", "::SYS::");
     /// # let _ = f;
     /// ```
     pub fn starts_with(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::StartsWith, field, value.into().0)
+        QueryFilter::make(QueryOp::StartsWith, field, value.into().0)
     }
     /// `$notStartsWith`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::not_starts_with("id", "::SYS::");
+    /// let f = permkit::intacct::query::QueryFilter::not_starts_with("id", "::SYS::");
     /// # let _ = f;
     /// ```
     pub fn not_starts_with(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::NotStartsWith, field, value.into().0)
+        QueryFilter::make(QueryOp::NotStartsWith, field, value.into().0)
     }
     /// `$endsWith`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::ends_with("name", "Reports");
+    /// let f = permkit::intacct::query::QueryFilter::ends_with("name", "Reports");
     /// # let _ = f;
     /// ```
     pub fn ends_with(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::EndsWith, field, value.into().0)
+        QueryFilter::make(QueryOp::EndsWith, field, value.into().0)
     }
     /// `$notEndsWith`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::not_ends_with("name", "Reports");
+    /// let f = permkit::intacct::query::QueryFilter::not_ends_with("name", "Reports");
     /// # let _ = f;
     /// ```
     pub fn not_ends_with(field: impl Into<String>, value: impl Into<Ordinal>) -> Self {
-        Filter::make(Operator::NotEndsWith, field, value.into().0)
+        QueryFilter::make(QueryOp::NotEndsWith, field, value.into().0)
     }
     /// `$has`: the array-of-strings `field` contains `value`.
     ///
     /// ```
-    /// let f = permkit::intacct::query::Filter::has("allowedAccessRights", "void");
+    /// let f = permkit::intacct::query::QueryFilter::has("allowedAccessRights", "void");
     /// assert_eq!(f.to_json(), serde_json::json!({"$has": {"allowedAccessRights": "void"}}));
     /// ```
     pub fn has(field: impl Into<String>, value: impl Into<String>) -> Self {
-        Filter::make(Operator::Has, field, Value::String(value.into()))
+        QueryFilter::make(QueryOp::Has, field, Value::String(value.into()))
     }
 
     /// The operator.
-    pub fn operator(&self) -> Operator {
+    pub fn operator(&self) -> QueryOp {
         self.op
     }
     /// The field.
@@ -512,24 +519,24 @@ impl Filter {
         let ordinal = |v: &Value| matches!(v, Value::String(_) | Value::Number(_));
         let v = &self.operand;
         let ok = match self.op {
-            Operator::Eq | Operator::Ne => v.is_null() || scalar(v),
-            Operator::Lte | Operator::Gte => scalar(v),
-            Operator::Lt | Operator::Gt => ordinal(v),
-            Operator::Contains
-            | Operator::NotContains
-            | Operator::StartsWith
-            | Operator::NotStartsWith
-            | Operator::EndsWith
-            | Operator::NotEndsWith => ordinal(v),
-            Operator::Has => v.is_string(),
-            Operator::In | Operator::NotIn => {
+            QueryOp::Eq | QueryOp::Ne => v.is_null() || scalar(v),
+            QueryOp::Lte | QueryOp::Gte => scalar(v),
+            QueryOp::Lt | QueryOp::Gt => ordinal(v),
+            QueryOp::Contains
+            | QueryOp::NotContains
+            | QueryOp::StartsWith
+            | QueryOp::NotStartsWith
+            | QueryOp::EndsWith
+            | QueryOp::NotEndsWith => ordinal(v),
+            QueryOp::Has => v.is_string(),
+            QueryOp::In | QueryOp::NotIn => {
                 return match v.as_array() {
                     Some(items) if items.is_empty() => bad("the list is empty"),
                     Some(items) if items.iter().all(scalar) => Ok(()),
                     _ => bad("needs a list of strings, numbers or booleans"),
                 };
             }
-            Operator::Between | Operator::NotBetween => {
+            QueryOp::Between | QueryOp::NotBetween => {
                 return match v.as_array() {
                     Some(items) if items.len() == 2 && items.iter().all(ordinal) => Ok(()),
                     _ => bad("needs exactly two bounds, strings or numbers"),
@@ -610,10 +617,10 @@ impl FilterParameters {
 /// A query of one object. See the [module docs](self).
 ///
 /// ```
-/// use permkit::intacct::query::{Filter, Order, Query};
+/// use permkit::intacct::query::{QueryFilter, Order, Query};
 /// let q = Query::new("company-config/role")
 ///     .fields(["key", "id", "roleType"])
-///     .filter(Filter::starts_with("id", "::SYS::"))
+///     .filter(QueryFilter::starts_with("id", "::SYS::"))
 ///     .order_by("id", Order::Desc)
 ///     .start(1)
 ///     .size(50);
@@ -630,14 +637,13 @@ impl FilterParameters {
 pub struct Query {
     object: String,
     fields: Vec<String>,
-    filters: Vec<Filter>,
+    filters: Vec<QueryFilter>,
     filter_expression: Option<String>,
     filter_parameters: FilterParameters,
     order_by: Vec<(String, Order)>,
     start: Option<u64>,
     size: Option<u64>,
     entity: Option<String>,
-    prefetch: usize,
 }
 
 /// The fields of `company-config/permission` that [`PermissionRecord`] reads.
@@ -669,12 +675,11 @@ impl Query {
             start: None,
             size: None,
             entity: None,
-            prefetch: 1,
         }
     }
 
     /// The permissions query: `company-config/permission` with [`PERMISSION_FIELDS`], sorted
-    /// by key, whose rows decode as [`PermissionRecord`] (see [`Query::records`]).
+    /// by key, whose rows decode as [`PermissionRecord`] (see [`QueryRequest::records`]).
     ///
     /// ```
     /// let q = permkit::intacct::query::Query::permissions();
@@ -712,30 +717,30 @@ impl Query {
     /// Adds a condition (numbered from 1 in the order added, for `filterExpression`).
     ///
     /// ```
-    /// use permkit::intacct::query::{Filter, Query};
-    /// let q = Query::new("company-config/role").filter(Filter::eq("roleType", "enterprise"));
+    /// use permkit::intacct::query::{QueryFilter, Query};
+    /// let q = Query::new("company-config/role").filter(QueryFilter::eq("roleType", "enterprise"));
     /// # let _ = q;
     /// ```
-    pub fn filter(mut self, filter: Filter) -> Self {
+    pub fn filter(mut self, filter: QueryFilter) -> Self {
         self.filters.push(filter);
         self
     }
     /// Adds conditions.
     ///
     /// ```
-    /// use permkit::intacct::query::{Filter, Query};
-    /// let q = Query::new("company-config/role").filters([Filter::eq("a", 1), Filter::eq("b", 2)]);
+    /// use permkit::intacct::query::{QueryFilter, Query};
+    /// let q = Query::new("company-config/role").filters([QueryFilter::eq("a", 1), QueryFilter::eq("b", 2)]);
     /// # let _ = q;
     /// ```
-    pub fn filters(mut self, filters: impl IntoIterator<Item = Filter>) -> Self {
+    pub fn filters(mut self, filters: impl IntoIterator<Item = QueryFilter>) -> Self {
         self.filters.extend(filters);
         self
     }
     /// How conditions combine: `(1 and 2) or 3`; `and` (the default) or `or` alone.
     ///
     /// ```
-    /// use permkit::intacct::query::{Filter, Query};
-    /// let q = Query::new("x/y").filters([Filter::eq("a", 1), Filter::eq("b", 2)]).filter_expression("1 or 2");
+    /// use permkit::intacct::query::{QueryFilter, Query};
+    /// let q = Query::new("x/y").filters([QueryFilter::eq("a", 1), QueryFilter::eq("b", 2)]).filter_expression("1 or 2");
     /// assert!(q.to_json().is_ok());
     /// assert!(q.clone().filter_expression("1 or 3").to_json().is_err());
     /// ```
@@ -818,9 +823,9 @@ impl Query {
         self.start = Some(start);
         self
     }
-    /// Records per page, 1 to [`MAX_SIZE`] (checked before sending). Unset, [`send`](Self::send)
-    /// sends none (the service's default, 100, applies) and the pagers ask for [`MAX_SIZE`]:
-    /// the fewest billed calls.
+    /// Records per page, 1 to [`MAX_SIZE`] (checked before sending). Unset,
+    /// [`send`](QueryRequest::send) sends none (the service's default, 100, applies) and the
+    /// pagers ask for [`MAX_SIZE`]: the fewest billed calls.
     ///
     /// ```
     /// let e = permkit::intacct::query::Query::new("x/y").size(4001).to_json().unwrap_err();
@@ -828,22 +833,6 @@ impl Query {
     /// ```
     pub fn size(mut self, size: u64) -> Self {
         self.size = Some(size);
-        self
-    }
-    /// Keeps up to `n` pages in flight when paging (`0` and `1`: one at a time, the default),
-    /// once the first page gave the step between offsets and the total count. The requests
-    /// count toward the client's
-    /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
-    /// use futures::TryStreamExt;
-    /// let q = permkit::intacct::query::Query::permissions().size(500).prefetch(4);
-    /// let rows: Vec<_> = q.stream(client).try_collect().await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn prefetch(mut self, n: usize) -> Self {
-        self.prefetch = n.max(1);
         self
     }
     /// Runs this query in `entity` (`X-IA-API-Param-Entity`), whatever the client's entity.
@@ -907,7 +896,7 @@ impl Query {
         if !self.filters.is_empty() {
             m.insert(
                 "filters".into(),
-                Value::Array(self.filters.iter().map(Filter::to_json).collect()),
+                Value::Array(self.filters.iter().map(QueryFilter::to_json).collect()),
             );
         }
         if let Some(e) = &self.filter_expression {
@@ -933,12 +922,9 @@ impl Query {
         Value::Object(m)
     }
 
-    async fn send_body<R: serde::de::DeserializeOwned>(
-        &self,
-        client: &Client,
-        body: &Value,
-    ) -> Result<R> {
-        let url = format!("{}/services/core/query", client.baseurl);
+    /// The request of one page: this query's entity, if it names one, over the client's.
+    fn request(&self, client: &Client, body: &Value) -> Result<reqwest::Request> {
+        let url = format!("{}{PATH}", client.baseurl);
         let mut request = client
             .client
             .post(url)
@@ -953,67 +939,7 @@ impl Query {
             })?;
             request = request.header(super::auth::ENTITY_HEADER, value);
         }
-        let request = request.build().map_err(crate::error::from_reqwest)?;
-        crate::transport::send_json(&client.client, &client.inner, request, "query").await
-    }
-
-    /// Sends the query once (the page at `start`).
-    pub async fn send(&self, client: &Client) -> Result<QueryPage<Row>> {
-        let body = self.to_json()?;
-        let resp: QueryResponse = self.send_body(client, &body).await?;
-        Ok(QueryPage {
-            rows: resp.ia_result.into_iter().map(|r| r.0).collect(),
-            meta: resp.ia_meta.unwrap_or_default(),
-        })
-    }
-
-    /// Every page from `start` (or 1) on, following `ia::meta.next` with the same body.
-    pub fn pages<'a>(&self, client: &'a Client) -> ResultStream<'a, Page<Row>> {
-        self.record_pages(client)
-    }
-
-    /// Every row of every page, in order.
-    pub fn stream<'a>(&self, client: &'a Client) -> ResultStream<'a, Row> {
-        self.records(client)
-    }
-
-    /// Every row of every page as `T` (e.g. [`PermissionRecord`]), decoded straight from the
-    /// response body; a row that does not decode ends the stream with [`ErrorKind::Decode`].
-    pub fn records<'a, T>(&self, client: &'a Client) -> ResultStream<'a, T>
-    where
-        T: serde::de::DeserializeOwned + Send + 'a,
-    {
-        match self.checked() {
-            Ok(query) => pagination::boxed(pagination::paginate_items(
-                query.start.unwrap_or(1),
-                pagination::Repeats::CursorOnly,
-                query.prefetch,
-                query.fetch_page(client),
-            )),
-            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
-        }
-    }
-
-    /// Pages of rows as `T`.
-    pub fn record_pages<'a, T>(&self, client: &'a Client) -> ResultStream<'a, Page<T>>
-    where
-        T: serde::de::DeserializeOwned + Send + 'a,
-    {
-        match self.checked() {
-            Ok(query) => pagination::boxed(pagination::paginate_ahead(
-                query.start.unwrap_or(1),
-                pagination::Repeats::CursorOnly,
-                query.prefetch,
-                query.fetch_page(client),
-            )),
-            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
-        }
-    }
-
-    /// A copy of the query for a pager, once it is known to be one the service accepts.
-    fn checked(&self) -> Result<Query> {
-        self.validate()?;
-        Ok(self.clone())
+        request.build().map_err(crate::error::from_reqwest)
     }
 
     /// The fetch of the page at an offset, [`MAX_SIZE`] rows unless `size` was set, its rows
@@ -1030,12 +956,232 @@ impl Query {
             let query = self.clone();
             Box::pin(async move {
                 let body = query.body(Some(start), size);
-                let resp: Rows<T> = query.send_body(client, &body).await?;
-                let meta = resp.ia_meta.unwrap_or_default();
-                let next = meta.next.and_then(|n| u64::try_from(n).ok());
-                Ok(Page::offset(resp.ia_result, start, next)
-                    .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok())))
+                let request = query.request(client, &body)?;
+                let rows: Rows<T> =
+                    crate::transport::send_json(&client.client, &client.inner, request, OPERATION)
+                        .await?;
+                Ok(rows.into_page(start))
             })
+        }
+    }
+}
+
+/// The operation id the query service's requests are counted, traced and retried under.
+const OPERATION: &str = "query";
+
+/// The query service's path under the base URL.
+const PATH: &str = "/services/core/query";
+
+impl Client {
+    /// The query service (`POST /services/core/query`): `query` is checked, then sent with
+    /// this client's credentials, entity and retries. `send()` returns the page at
+    /// [`Query::start`] as a [`Page`] of [`Row`]s; `.stream()` and `.pages()` follow
+    /// `ia::meta.next` (see [`QueryRequest`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use permkit::intacct::query::{QueryFilter, Query};
+    /// let q = Query::new("company-config/role")
+    ///     .fields(["key", "id"])
+    ///     .filter(QueryFilter::starts_with("id", "::SYS::"));
+    /// let page: permkit::Page<_> = client.query(q).send().await?;
+    /// println!("{} of {:?} roles, next page at {:?}", page.items.len(), page.total_count, page.next);
+    /// # Ok(()) }
+    /// ```
+    pub fn query(&self, query: Query) -> QueryRequest<'_> {
+        QueryRequest {
+            client: self,
+            query,
+            prefetch: 1,
+        }
+    }
+}
+
+/// A query on its way, from [`Client::query`]: the request builder of the query service.
+///
+/// Like every operation's builder, `send()` sends it once (the page at [`Query::start`]) and
+/// `send_with_meta()` adds the response's status and headers. Like a list operation's
+/// builder, `.stream()` yields every row of every page, `.pages()` every [`Page`], and
+/// `.prefetch(n)` before them keeps pages in flight; `.records::<T>()` and
+/// `.record_pages::<T>()` decode the rows into `T` (e.g. [`PermissionRecord`]). A query the
+/// service would refuse ([`Query::validate`]) fails with [`ErrorKind::Validation`] before
+/// anything is sent.
+///
+/// ```no_run
+/// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+/// use futures::TryStreamExt;
+/// use permkit::intacct::query::{PermissionRecord, Query};
+///
+/// let response = client.query(Query::permissions().size(100)).send_with_meta().await?;
+/// println!("{} {:?}", response.status(), response.request_id());
+/// let mut perms = client
+///     .query(Query::permissions().size(500))
+///     .prefetch(4)
+///     .records::<PermissionRecord>();
+/// while let Some(p) = perms.try_next().await? {
+///     println!("{:?} {:?} {:?}", p.module, p.name, p.allowed_access_rights);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a query is sent when it is awaited or its stream is read"]
+pub struct QueryRequest<'a> {
+    client: &'a Client,
+    query: Query,
+    prefetch: usize,
+}
+
+impl<'a> QueryRequest<'a> {
+    /// Keeps up to `n` pages in flight when paging (`0` and `1`: one at a time, the default),
+    /// once the first page gave the step between offsets and the total count. The requests
+    /// count toward the client's
+    /// [`max_concurrent_requests`](crate::ClientOptions::max_concurrent_requests).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let q = permkit::intacct::query::Query::permissions().size(500);
+    /// let rows: Vec<_> = client.query(q).prefetch(4).stream().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn prefetch(mut self, n: usize) -> Self {
+        self.prefetch = n.max(1);
+        self
+    }
+
+    /// Sends the query once: the page at [`Query::start`] (the service starts at 1 when it is
+    /// unset), [`Query::size`] rows (the service's default, 100, when it is unset). The page's
+    /// `cursor` is that start; `next` and `total_count` come from `ia::meta`.
+    ///
+    /// Any failure is a [`permkit::Error`](crate::Error): the vendor's `ia::error` decoded, a
+    /// transport failure, or a query refused before sending.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use permkit::intacct::query::{QueryFilter, Query};
+    /// let q = Query::new("company-config/user").filter(QueryFilter::eq("status", "active")).size(1);
+    /// let active = client.query(q).send().await?.total_count;
+    /// # let _ = active;
+    /// # Ok(()) }
+    /// ```
+    pub fn send(self) -> Pending<'a, Page<Row>> {
+        self.send_with_meta().value()
+    }
+
+    /// Like [`send`](Self::send), with the response's status, headers and request id beside
+    /// the page.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// let q = permkit::intacct::query::Query::new("company-config/role").field("id");
+    /// let response = client.query(q).send_with_meta().await?;
+    /// println!("{} rows, request id {:?}", response.value().items.len(), response.request_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn send_with_meta(self) -> Pending<'a, Response<Page<Row>>> {
+        let QueryRequest { client, query, .. } = self;
+        Pending::new(async move {
+            let body = query.to_json()?;
+            let request = query.request(client, &body)?;
+            let call = crate::transport::Call {
+                template: Some(PATH),
+                ..crate::transport::Call::new(OPERATION)
+            };
+            let reply =
+                crate::transport::call(&client.client, &client.inner, request, call).await?;
+            let rows: Rows<Row> =
+                crate::transport::decode_json(client.inner.api, OPERATION, &reply)?;
+            let page = rows.into_page(query.start.unwrap_or(1));
+            Ok(Response::new(page, reply.status, reply.headers))
+        })
+    }
+
+    /// Every row of every page, in order, from [`Query::start`] (or 1) on, following
+    /// `ia::meta.next` with the same body.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let q = permkit::intacct::query::Query::new("company-config/user").fields(["key", "id"]);
+    /// let mut rows = client.query(q).stream();
+    /// while let Some(row) = rows.try_next().await? {
+    ///     println!("{} {}", row["key"], row["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> ResultStream<'a, Row> {
+        self.records()
+    }
+
+    /// Every page from [`Query::start`] (or 1) on, following `ia::meta.next` with the same
+    /// body; each [`Page`] has its `cursor` (the page's start), `next` and `total_count`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// let q = permkit::intacct::query::Query::new("company-config/role").size(200);
+    /// let mut pages = client.query(q).pages();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} rows at {}, next {:?}", page.items.len(), page.cursor, page.next);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn pages(self) -> ResultStream<'a, Page<Row>> {
+        self.record_pages()
+    }
+
+    /// Every row of every page as `T` (e.g. [`PermissionRecord`]), decoded straight from the
+    /// response body; a row that does not decode ends the stream with [`ErrorKind::Decode`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// use permkit::intacct::query::{PermissionRecord, Query};
+    /// let perms: Vec<PermissionRecord> =
+    ///     client.query(Query::permissions()).records().try_collect().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn records<T>(self) -> ResultStream<'a, T>
+    where
+        T: serde::de::DeserializeOwned + Send + 'a,
+    {
+        let first = self.query.start.unwrap_or(1);
+        match self.query.validate() {
+            Ok(()) => pagination::boxed(pagination::paginate_items(
+                first,
+                pagination::Repeats::CursorOnly,
+                self.prefetch,
+                self.query.fetch_page(self.client),
+            )),
+            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
+        }
+    }
+
+    /// Pages of rows as `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
+    /// use futures::TryStreamExt;
+    /// use permkit::intacct::query::{PermissionRecord, Query};
+    /// let mut pages = client.query(Query::permissions()).record_pages::<PermissionRecord>();
+    /// while let Some(page) = pages.try_next().await? {
+    ///     println!("{} permissions of {:?}", page.items.len(), page.total_count);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn record_pages<T>(self) -> ResultStream<'a, Page<T>>
+    where
+        T: serde::de::DeserializeOwned + Send + 'a,
+    {
+        let first = self.query.start.unwrap_or(1);
+        match self.query.validate() {
+            Ok(()) => pagination::boxed(pagination::paginate_ahead(
+                first,
+                pagination::Repeats::CursorOnly,
+                self.prefetch,
+                self.query.fetch_page(self.client),
+            )),
+            Err(e) => pagination::boxed(futures::stream::once(async move { Err(e) })),
         }
     }
 }
@@ -1047,6 +1193,35 @@ struct Rows<T> {
     ia_result: Vec<T>,
     #[serde(rename = "ia::meta", default)]
     ia_meta: Option<PageMetadata>,
+}
+
+impl<T> Rows<T> {
+    /// The page asked for at `start`, with `next` and `total_count` from `ia::meta`.
+    fn into_page(self, start: u64) -> Page<T> {
+        let meta = self.ia_meta.unwrap_or_default();
+        Page::offset(
+            self.ia_result,
+            start,
+            meta.next.and_then(|n| u64::try_from(n).ok()),
+        )
+        .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok()))
+    }
+}
+
+/// The query service's envelope as a [`Page`], as the server reports it (`cursor` is
+/// `ia::meta.start`). The pagers decode rows straight into their type instead.
+impl pagination::IntoPage for QueryResponse {
+    type Item = QueryRecord;
+    fn into_page(self) -> Page<QueryRecord> {
+        let meta = self.ia_meta.unwrap_or_default();
+        let start = meta.start.and_then(|s| u64::try_from(s).ok()).unwrap_or(1);
+        Page::offset(
+            self.ia_result,
+            start,
+            meta.next.and_then(|n| u64::try_from(n).ok()),
+        )
+        .with_total_count(meta.total_count.and_then(|n| u64::try_from(n).ok()))
+    }
 }
 
 /// Checks that a filter expression only names conditions 1..=n and uses `and`, `or` and
@@ -1085,16 +1260,6 @@ fn check_expression(expr: &str, n: usize) -> Result<()> {
         return invalid("unbalanced parentheses".into());
     }
     Ok(())
-}
-
-/// One page of query results with its `ia::meta`.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct QueryPage<T> {
-    /// The rows.
-    pub rows: Vec<T>,
-    /// `ia::meta`: `totalCount`, `start`, `pageSize`, `next`, `previous`.
-    pub meta: PageMetadata,
 }
 
 /// A `company-config/permission` row of [`Query::permissions`], typed. Every field is
@@ -1274,25 +1439,25 @@ mod tests {
     #[test]
     fn every_operator_writes_its_spelling() {
         let filters = [
-            Filter::eq("f", "a"),
-            Filter::ne("f", 1),
-            Filter::lt("f", 2),
-            Filter::gt("f", "b"),
-            Filter::lte("f", true),
-            Filter::gte("f", 3.5),
-            Filter::in_("f", ["x", "y"]),
-            Filter::not_in("f", [1, 2]),
-            Filter::between("f", 1, 9),
-            Filter::not_between("f", "a", "m"),
-            Filter::contains("f", "c"),
-            Filter::not_contains("f", "d"),
-            Filter::starts_with("f", "e"),
-            Filter::not_starts_with("f", "g"),
-            Filter::ends_with("f", "h"),
-            Filter::not_ends_with("f", "i"),
-            Filter::has("f", "j"),
+            QueryFilter::eq("f", "a"),
+            QueryFilter::ne("f", 1),
+            QueryFilter::lt("f", 2),
+            QueryFilter::gt("f", "b"),
+            QueryFilter::lte("f", true),
+            QueryFilter::gte("f", 3.5),
+            QueryFilter::in_("f", ["x", "y"]),
+            QueryFilter::not_in("f", [1, 2]),
+            QueryFilter::between("f", 1, 9),
+            QueryFilter::not_between("f", "a", "m"),
+            QueryFilter::contains("f", "c"),
+            QueryFilter::not_contains("f", "d"),
+            QueryFilter::starts_with("f", "e"),
+            QueryFilter::not_starts_with("f", "g"),
+            QueryFilter::ends_with("f", "h"),
+            QueryFilter::not_ends_with("f", "i"),
+            QueryFilter::has("f", "j"),
         ];
-        for (f, op) in filters.iter().zip(Operator::ALL) {
+        for (f, op) in filters.iter().zip(QueryOp::ALL) {
             assert_eq!(f.operator(), op);
             assert!(f.to_json().get(op.as_str()).is_some());
             f.check(1).unwrap();
@@ -1301,15 +1466,15 @@ mod tests {
 
     #[test]
     fn bad_operands_are_refused() {
-        assert!(Filter::gte("f", None::<i32>).check(1).is_err());
-        assert!(Filter::eq("f", f64::NAN).check(1).is_err());
-        assert!(Filter::in_("f", Vec::<i32>::new()).check(1).is_err());
+        assert!(QueryFilter::gte("f", None::<i32>).check(1).is_err());
+        assert!(QueryFilter::eq("f", f64::NAN).check(1).is_err());
+        assert!(QueryFilter::in_("f", Vec::<i32>::new()).check(1).is_err());
         assert!(
-            Filter::new(Operator::Between, "f", json!([1]))
+            QueryFilter::new(QueryOp::Between, "f", json!([1]))
                 .check(1)
                 .is_err()
         );
-        assert!(Filter::eq("", 1).check(1).is_err());
+        assert!(QueryFilter::eq("", 1).check(1).is_err());
     }
 
     #[test]

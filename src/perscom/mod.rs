@@ -54,38 +54,7 @@ pub use upload::{BatchUpload, Upload};
 
 crate::generated::generated_api!("perscom");
 
-/// A list envelope (`data`, `meta.current_page`, `meta.last_page`, `meta.total`) as a
-/// [`Page`](crate::Page).
-macro_rules! impl_page {
-    ($envelope:ident, $item:ident) => {
-        impl crate::pagination::IntoPage for types::$envelope {
-            type Item = types::$item;
-            fn into_page(self) -> crate::Page<types::$item> {
-                let number = u64::try_from(self.meta.current_page).unwrap_or(1);
-                crate::Page::numbered(self.data, number, u64::try_from(self.meta.last_page).ok())
-                    .with_total_count(u64::try_from(self.meta.total).ok())
-                    .with_reported(u64::try_from(self.meta.current_page).ok())
-            }
-        }
-    };
-}
-
-/// The id a page-numbered pager recognises a repeated item by.
-macro_rules! impl_item_id {
-    ($item:ident) => {
-        impl crate::pagination::ItemId for types::$item {
-            fn item_id(&self) -> crate::pagination::ItemKey {
-                crate::pagination::ItemKey::from(&self.id)
-            }
-        }
-    };
-}
-
-/// `.stream()`, `.pages()` and `.pages_from()` for one list operation.
-macro_rules! impl_list {
-    ($builder:ident, $item:ident) => {
-        crate::pagination::page_number_list!($builder, $item);
-    };
-}
-
+// Generated whole (`build/pages.rs`, from the table in `build/main.rs`): each list envelope as
+// a `Page`, and `.stream()`, `.pages()`, `.pages_from(n)` and `.prefetch(n)` on each list
+// operation's builder.
 include!(concat!(env!("OUT_DIR"), "/perscom_lists.rs"));

@@ -30,7 +30,8 @@ pub struct OperationCounts {
 /// # #[cfg(feature = "intacct")]
 /// # async fn demo(client: &permkit::intacct::Client) -> permkit::Result<()> {
 /// use futures::TryStreamExt;
-/// let rows: Vec<_> = permkit::intacct::query::Query::permissions().stream(client).try_collect().await?;
+/// let query = permkit::intacct::query::Query::permissions();
+/// let rows: Vec<_> = client.query(query).stream().try_collect().await?;
 /// let counts = client.request_counts();
 /// println!("{} rows cost {} requests ({} retries)", rows.len(), counts.sent(), counts.retries());
 /// for (operation, c) in counts.iter() {

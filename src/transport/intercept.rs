@@ -62,8 +62,9 @@ pub trait Interceptor: Send + Sync + 'static {
 ///
 /// ```
 /// fn tag(request: &mut permkit::AttemptRequest<'_>) {
-///     if request.attempt() > 0 {
-///         request.headers_mut().insert("x-retry", request.attempt().to_string().parse().unwrap());
+///     let attempt = request.attempt();
+///     if attempt > 0 {
+///         request.headers_mut().insert("x-retry", attempt.to_string().parse().unwrap());
 ///     }
 /// }
 /// # let _ = tag;
