@@ -12,7 +12,7 @@ mod common;
 
 use common::Outcome;
 use futures::TryStreamExt;
-use permkit::perscom::{Filter, FilterGroup, Operator, Search};
+use permkit::perscom::{Search, SearchFilter, SearchFilterGroup, SearchOp};
 use permkit::sandbox::Sandbox;
 
 #[tokio::main]
@@ -22,10 +22,10 @@ async fn main() -> Outcome {
 
     // Sergeants and above in unit 2 or 3, newest first.
     let search = Search::new()
-        .filter(Filter::new("rank_id", Operator::Ge, 6))
-        .filter(FilterGroup::and([
-            Filter::eq("unit_id", 2),
-            Filter::eq("unit_id", 3).or(),
+        .filter(SearchFilter::new("rank_id", SearchOp::Ge, 6))
+        .filter(SearchFilterGroup::and([
+            SearchFilter::eq("unit_id", 2),
+            SearchFilter::eq("unit_id", 3).or(),
         ]))
         .sort_desc("created_at")
         .include("rank");
@@ -58,7 +58,7 @@ async fn main() -> Outcome {
 
     // Lists: `in`, `not in`.
     let ranks = Search::new()
-        .filter(Filter::is_in("abbreviation", ["SGT", "SSG", "SFC"]))
+        .filter(SearchFilter::is_in("abbreviation", ["SGT", "SSG", "SFC"]))
         .sort_asc("order");
     let nco: Vec<_> = client
         .search_ranks()
@@ -70,7 +70,7 @@ async fn main() -> Outcome {
     println!("NCO ranks: {}", nco.join(", "));
 
     // A bad search is refused before anything is sent.
-    let bad = Search::new().filter(Filter::new("id", Operator::In, 5));
+    let bad = Search::new().filter(SearchFilter::new("id", SearchOp::In, 5));
     println!("\nrefused locally: {}", bad.to_request().unwrap_err());
     Ok(())
 }

@@ -16,7 +16,7 @@ use permkit::perscom::types::{
     RankRecordBatchCreateNested, RankRecordCreateNested, RankUpdate, RelatedResources,
     RelationPivot, RosterType, SyncRequest, ToggleRequest, UserCreate, UserUpdate,
 };
-use permkit::perscom::{Client, Filter, FilterGroup, Operator, Search};
+use permkit::perscom::{Client, Search, SearchFilter, SearchFilterGroup, SearchOp};
 use permkit::upload::FilePart;
 use serde_json::json;
 
@@ -142,10 +142,10 @@ async fn writes_match_the_spec() {
 async fn search_and_batches_match_the_spec() {
     let Some(c) = client() else { return };
     let search = Search::new()
-        .filter(Filter::new("name", Operator::Like, "%a%"))
-        .filter(FilterGroup::or([
-            Filter::eq("rank_id", 1),
-            Filter::is_in("unit_id", [1, 2]).or(),
+        .filter(SearchFilter::new("name", SearchOp::Like, "%a%"))
+        .filter(SearchFilterGroup::or([
+            SearchFilter::eq("rank_id", 1),
+            SearchFilter::is_in("unit_id", [1, 2]).or(),
         ]))
         .text("a")
         .case_insensitive()

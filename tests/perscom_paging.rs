@@ -3,7 +3,7 @@
 //! with `limit`, `include` and the search body kept on every page.
 
 use futures::TryStreamExt;
-use permkit::perscom::{Client, Filter, Operator, Search};
+use permkit::perscom::{Client, Search, SearchFilter, SearchOp};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -208,7 +208,7 @@ async fn search_stream_sends_the_same_body_on_every_page() {
         .mount(&server)
         .await;
     let search = Search::new()
-        .filter(Filter::new("name", Operator::Like, "User%"))
+        .filter(SearchFilter::new("name", SearchOp::Like, "User%"))
         .sort_asc("id");
     let users: Vec<_> = client(&server)
         .search_users()

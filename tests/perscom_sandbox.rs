@@ -7,7 +7,7 @@ use permkit::ErrorKind;
 use permkit::perscom::types::{
     BatchDeleteRequest, RankRecordCreateNested, UserBatchUpdate, UserCreate, UserUpdate,
 };
-use permkit::perscom::{Client, Filter, FilterGroup, Operator, Search};
+use permkit::perscom::{Client, Search, SearchFilter, SearchFilterGroup, SearchOp};
 use permkit::sandbox::Sandbox;
 use serde_json::json;
 
@@ -69,7 +69,7 @@ async fn search_filters_sorts_and_searches_text() {
         .limit(7u64)
         .body(
             Search::new()
-                .filter(Filter::new("name", Operator::Like, "% Smith"))
+                .filter(SearchFilter::new("name", SearchOp::Like, "% Smith"))
                 .sort_desc("id"),
         )
         .stream()
@@ -98,12 +98,13 @@ async fn search_filters_sorts_and_searches_text() {
     assert!(insensitive >= sensitive);
     assert!(insensitive > 0);
     // Nested or-group: rank 1 or rank 2, and in unit 1.
-    let group = Search::new()
-        .filter(Filter::eq("unit_id", 1))
-        .filter(FilterGroup::and([
-            Filter::eq("rank_id", 1),
-            Filter::eq("rank_id", 2).or(),
-        ]));
+    let group =
+        Search::new()
+            .filter(SearchFilter::eq("unit_id", 1))
+            .filter(SearchFilterGroup::and([
+                SearchFilter::eq("rank_id", 1),
+                SearchFilter::eq("rank_id", 2).or(),
+            ]));
     let hits: Vec<_> = c
         .search_users()
         .body(group)
@@ -118,7 +119,7 @@ async fn search_filters_sorts_and_searches_text() {
     assert_eq!(hits.len(), expected);
     let in_list: Vec<_> = c
         .search_ranks()
-        .body(Search::new().filter(Filter::is_in("abbreviation", ["SGT", "CPT"])))
+        .body(Search::new().filter(SearchFilter::is_in("abbreviation", ["SGT", "CPT"])))
         .stream()
         .try_collect()
         .await

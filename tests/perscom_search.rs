@@ -3,7 +3,9 @@
 //! search with case sensitivity, sort, includes; sent as the body of search operations.
 
 use permkit::ErrorKind;
-use permkit::perscom::{Client, Filter, FilterGroup, Operator, Search, enums::SearchOperator};
+use permkit::perscom::{
+    Client, Search, SearchFilter, SearchFilterGroup, SearchOp, enums::SearchOperator,
+};
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -15,13 +17,13 @@ fn empty_page() -> ResponseTemplate {
 #[test]
 fn every_operator_is_sent_as_the_server_spells_it() {
     let mut search = Search::new();
-    for op in Operator::ALL {
+    for op in SearchOp::ALL {
         let value = if op.takes_list() {
             json!([1, 2])
         } else {
             json!("x")
         };
-        search = search.filter(Filter::new("field", op, value));
+        search = search.filter(SearchFilter::new("field", op, value));
     }
     let body = serde_json::to_value(search.to_request().unwrap()).unwrap();
     let ops: Vec<&str> = body["filters"]
@@ -50,26 +52,26 @@ fn every_operator_is_sent_as_the_server_spells_it() {
         ]
     );
     // The generated open enum names them too.
-    assert_eq!(SearchOperator::from(Operator::Le), SearchOperator::Le);
+    assert_eq!(SearchOperator::from(SearchOp::Le), SearchOperator::Le);
     assert_eq!(SearchOperator::from("NOT  ILIKE"), SearchOperator::NotIlike);
 }
 
 #[test]
 fn the_whole_body() {
     let search = Search::new()
-        .filter(Filter::new("created_at", Operator::Ge, "2024-01-01"))
-        .filter(FilterGroup::or([
-            Filter::new("name", Operator::Like, "%Smith%"),
-            Filter::is_in("rank_id", [3, 4]).or(),
+        .filter(SearchFilter::new("created_at", SearchOp::Ge, "2024-01-01"))
+        .filter(SearchFilterGroup::or([
+            SearchFilter::new("name", SearchOp::Like, "%Smith%"),
+            SearchFilter::is_in("rank_id", [3, 4]).or(),
         ]))
-        .where_("unit_id", Operator::Ne, serde_json::Value::Null)
+        .where_("unit_id", SearchOp::Ne, serde_json::Value::Null)
         .scope("datePeriod", ["2024-01-01", "2024-12-31"])
         .text("smith")
         .case_insensitive()
         .sort_desc("created_at")
         .sort_asc("name")
         .include("rank")
-        .include_filtered("award_records", [Filter::eq("award_id", 7)]);
+        .include_filtered("award_records", [SearchFilter::eq("award_id", 7)]);
     let body = serde_json::to_value(search.to_request().unwrap()).unwrap();
     assert_eq!(
         body,
@@ -118,10 +120,14 @@ fn case_sensitivity_defaults_to_the_servers() {
 #[test]
 fn bad_searches_are_errors_before_sending() {
     for bad in [
-        Search::new().filter(Filter::new("id", Operator::In, 5)),
-        Search::new().filter(Filter::new(" ", Operator::Eq, 5)),
-        Search::new().filter(FilterGroup::and([])),
-        Search::new().filter(FilterGroup::or([Filter::new("id", Operator::AllIn, "x")])),
+        Search::new().filter(SearchFilter::new("id", SearchOp::In, 5)),
+        Search::new().filter(SearchFilter::new(" ", SearchOp::Eq, 5)),
+        Search::new().filter(SearchFilterGroup::and([])),
+        Search::new().filter(SearchFilterGroup::or([SearchFilter::new(
+            "id",
+            SearchOp::AllIn,
+            "x",
+        )])),
         Search::new().case_insensitive(),
         Search::new().include(""),
     ] {
@@ -139,7 +145,7 @@ async fn a_bad_search_never_reaches_the_server() {
     let client = Client::builder(server.uri()).api_key("k").build().unwrap();
     let e: permkit::Error = client
         .search_users()
-        .body(Search::new().filter(Filter::new("id", Operator::NotIn, 1)))
+        .body(Search::new().filter(SearchFilter::new("id", SearchOp::NotIn, 1)))
         .send()
         .await
         .unwrap_err();
@@ -197,8 +203,8 @@ fn open_enums_and_timestamps_are_filter_values() {
     use permkit::perscom::enums::RankRecordType;
     let since: permkit::Timestamp = "2025-01-01T00:00:00Z".parse().unwrap();
     let search = Search::new()
-        .filter(Filter::eq("type", RankRecordType::Promotion))
-        .filter(Filter::new("created_at", Operator::Ge, since));
+        .filter(SearchFilter::eq("type", RankRecordType::Promotion))
+        .filter(SearchFilter::new("created_at", SearchOp::Ge, since));
     let body = serde_json::to_value(search.to_request().unwrap()).unwrap();
     assert_eq!(
         body["filters"][0]["value"],

@@ -10,7 +10,7 @@ use futures::TryStreamExt;
 use permkit::ErrorKind;
 use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::{RankRecordCreateNested, UserCreate};
-use permkit::perscom::{Client, Filter, Operator, Search};
+use permkit::perscom::{Client, Search, SearchFilter, SearchOp};
 use permkit::sandbox::Sandbox;
 
 /// Runs the section.
@@ -79,7 +79,7 @@ pub async fn run(tour: &Tour) -> Step {
 
     // 2. A search: names ending in "son", sorted.
     let search = Search::new()
-        .filter(Filter::new("name", Operator::Like, "%son"))
+        .filter(SearchFilter::new("name", SearchOp::Like, "%son"))
         .sort_asc("name");
     let found: Vec<_> = client
         .search_users()

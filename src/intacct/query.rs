@@ -39,6 +39,15 @@
 //! unless [`Query::size`] says otherwise, and [`QueryRequest::prefetch`] keeps pages in flight
 //! (the offsets after `next` are predicted from the first page and the total count: see
 //! [`paginate_ahead`](crate::pagination::paginate_ahead)).
+//!
+//! Which objects the service serves, with every field as the query names it (dotted
+//! references such as `role.id`), is listed in [`objects`](super::objects), with typed
+//! records for the objects permkit models ([`PermissionRecord`] here;
+//! [`RoleRecord`](super::objects::RoleRecord), [`UserRecord`](super::objects::UserRecord),
+//! [`UserGroupRecord`](super::objects::UserGroupRecord),
+//! [`RoleUserMapRecord`](super::objects::RoleUserMapRecord),
+//! [`RolePermissionAssignmentRecord`](super::objects::RolePermissionAssignmentRecord)), each
+//! read with `client.query(Record::query()).records::<Record>()`.
 
 use super::Client;
 use super::types::{PageMetadata, QueryRecord, QueryResponse};

@@ -10,7 +10,7 @@
 //! ```no_run
 //! # async fn demo() -> permkit::Result<()> {
 //! use futures::TryStreamExt;
-//! use permkit::perscom::{Client, Search, Filter, Operator};
+//! use permkit::perscom::{Client, Search, SearchFilter, SearchOp};
 //!
 //! let client = Client::builder("https://api.perscom.io").api_key("eyJ0eXAi...").build()?;
 //! // Every user with their rank, 100 per page, over every page.
@@ -20,7 +20,7 @@
 //!     println!("{rank} {}", user.name);
 //! }
 //! // A search, also streamed.
-//! let search = Search::new().filter(Filter::new("name", Operator::Like, "%Smith%")).sort_asc("name");
+//! let search = Search::new().filter(SearchFilter::new("name", SearchOp::Like, "%Smith%")).sort_asc("name");
 //! let smiths: Vec<_> = client.search_users().body(search).stream().try_collect().await?;
 //! println!("{} Smiths", smiths.len());
 //! # Ok(()) }
@@ -49,7 +49,7 @@ pub use client::ClientBuilder;
 pub use envelope::Data;
 pub use extra::{GetHealth, GetSpec};
 pub use scopes::{Scope, required_scope};
-pub use search::{Filter, FilterGroup, Operator, Search};
+pub use search::{Search, SearchFilter, SearchFilterGroup, SearchOp};
 pub use upload::{BatchUpload, Upload};
 
 crate::generated::generated_api!("perscom");

@@ -1,20 +1,20 @@
 //! A typed builder for Orion search bodies (`POST /{resource}/search`).
 //!
-//! A search has filters (each with an [`Operator`], joined to the one before by `and` or
-//! `or`), groups of filters nested one level deep ([`FilterGroup`], PERSCOM's maximum depth),
+//! A search has filters (each with an [`SearchOp`], joined to the one before by `and` or
+//! `or`), groups of filters nested one level deep ([`SearchFilterGroup`], PERSCOM's maximum depth),
 //! the resource's exposed scopes, a full-text search with its case sensitivity (PERSCOM is
 //! case-sensitive unless told otherwise), sort fields and included relations (with filters of
 //! their own). Pass it to any search operation's `.body(...)`; `.stream()` then walks every page
 //! with the same body.
 //!
 //! ```
-//! use permkit::perscom::{Filter, FilterGroup, Operator, Search};
+//! use permkit::perscom::{SearchFilter, SearchFilterGroup, SearchOp, Search};
 //!
 //! let search = Search::new()
-//!     .filter(Filter::new("created_at", Operator::Ge, "2024-01-01"))
-//!     .filter(FilterGroup::or([
-//!         Filter::new("name", Operator::Like, "%Smith%"),
-//!         Filter::is_in("rank_id", [3, 4, 5]).or(),
+//!     .filter(SearchFilter::new("created_at", SearchOp::Ge, "2024-01-01"))
+//!     .filter(SearchFilterGroup::or([
+//!         SearchFilter::new("name", SearchOp::Like, "%Smith%"),
+//!         SearchFilter::is_in("rank_id", [3, 4, 5]).or(),
 //!     ]))
 //!     .scope("enabled", Vec::<serde_json::Value>::new())
 //!     .text("smith")
@@ -36,13 +36,13 @@ use serde_json::Value;
 /// A comparison of a search filter.
 ///
 /// ```
-/// use permkit::perscom::Operator;
-/// assert_eq!(Operator::NotIlike.as_str(), "not ilike");
-/// assert!(Operator::AnyIn.takes_list());
+/// use permkit::perscom::SearchOp;
+/// assert_eq!(SearchOp::NotIlike.as_str(), "not ilike");
+/// assert!(SearchOp::AnyIn.takes_list());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Operator {
+pub enum SearchOp {
     /// `<`
     Lt,
     /// `<=`
@@ -73,42 +73,42 @@ pub enum Operator {
     AnyIn,
 }
 
-impl Operator {
+impl SearchOp {
     /// Every operator.
-    pub const ALL: [Operator; 14] = [
-        Operator::Lt,
-        Operator::Le,
-        Operator::Gt,
-        Operator::Ge,
-        Operator::Eq,
-        Operator::Ne,
-        Operator::Like,
-        Operator::NotLike,
-        Operator::Ilike,
-        Operator::NotIlike,
-        Operator::In,
-        Operator::NotIn,
-        Operator::AllIn,
-        Operator::AnyIn,
+    pub const ALL: [SearchOp; 14] = [
+        SearchOp::Lt,
+        SearchOp::Le,
+        SearchOp::Gt,
+        SearchOp::Ge,
+        SearchOp::Eq,
+        SearchOp::Ne,
+        SearchOp::Like,
+        SearchOp::NotLike,
+        SearchOp::Ilike,
+        SearchOp::NotIlike,
+        SearchOp::In,
+        SearchOp::NotIn,
+        SearchOp::AllIn,
+        SearchOp::AnyIn,
     ];
 
     /// The server's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
-            Operator::Lt => "<",
-            Operator::Le => "<=",
-            Operator::Gt => ">",
-            Operator::Ge => ">=",
-            Operator::Eq => "=",
-            Operator::Ne => "!=",
-            Operator::Like => "like",
-            Operator::NotLike => "not like",
-            Operator::Ilike => "ilike",
-            Operator::NotIlike => "not ilike",
-            Operator::In => "in",
-            Operator::NotIn => "not in",
-            Operator::AllIn => "all in",
-            Operator::AnyIn => "any in",
+            SearchOp::Lt => "<",
+            SearchOp::Le => "<=",
+            SearchOp::Gt => ">",
+            SearchOp::Ge => ">=",
+            SearchOp::Eq => "=",
+            SearchOp::Ne => "!=",
+            SearchOp::Like => "like",
+            SearchOp::NotLike => "not like",
+            SearchOp::Ilike => "ilike",
+            SearchOp::NotIlike => "not ilike",
+            SearchOp::In => "in",
+            SearchOp::NotIn => "not in",
+            SearchOp::AllIn => "all in",
+            SearchOp::AnyIn => "any in",
         }
     }
 
@@ -116,18 +116,18 @@ impl Operator {
     pub fn takes_list(self) -> bool {
         matches!(
             self,
-            Operator::In | Operator::NotIn | Operator::AllIn | Operator::AnyIn
+            SearchOp::In | SearchOp::NotIn | SearchOp::AllIn | SearchOp::AnyIn
         )
     }
 }
 
-impl From<Operator> for SearchOperator {
-    fn from(op: Operator) -> Self {
+impl From<SearchOp> for SearchOperator {
+    fn from(op: SearchOp) -> Self {
         SearchOperator::from(op.as_str())
     }
 }
 
-impl std::fmt::Display for Operator {
+impl std::fmt::Display for SearchOp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -137,24 +137,24 @@ impl std::fmt::Display for Operator {
 /// or `or`.
 ///
 /// ```
-/// use permkit::perscom::{Filter, Operator};
-/// let f = Filter::new("rank.name", Operator::Eq, "Sergeant").or();
+/// use permkit::perscom::{SearchFilter, SearchOp};
+/// let f = SearchFilter::new("rank.name", SearchOp::Eq, "Sergeant").or();
 /// assert_eq!(f.field(), "rank.name");
-/// let nulls = Filter::new("unit_id", Operator::Eq, serde_json::Value::Null);
+/// let nulls = SearchFilter::new("unit_id", SearchOp::Eq, serde_json::Value::Null);
 /// # let _ = nulls;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Filter {
+pub struct SearchFilter {
     field: String,
-    operator: Operator,
+    operator: SearchOp,
     value: Value,
     or: bool,
 }
 
-impl Filter {
+impl SearchFilter {
     /// `field operator value`. `value` is anything JSON: a string, a number, `null`, a list.
-    pub fn new(field: impl Into<String>, operator: Operator, value: impl Into<Value>) -> Self {
-        Filter {
+    pub fn new(field: impl Into<String>, operator: SearchOp, value: impl Into<Value>) -> Self {
+        SearchFilter {
             field: field.into(),
             operator,
             value: value.into(),
@@ -164,7 +164,7 @@ impl Filter {
 
     /// `field = value`.
     pub fn eq(field: impl Into<String>, value: impl Into<Value>) -> Self {
-        Filter::new(field, Operator::Eq, value)
+        SearchFilter::new(field, SearchOp::Eq, value)
     }
 
     /// `field in [values]`.
@@ -172,9 +172,9 @@ impl Filter {
         field: impl Into<String>,
         values: impl IntoIterator<Item = V>,
     ) -> Self {
-        Filter::new(
+        SearchFilter::new(
             field,
-            Operator::In,
+            SearchOp::In,
             Value::Array(values.into_iter().map(Into::into).collect()),
         )
     }
@@ -248,28 +248,28 @@ impl Filter {
 /// depth is 1), which the types enforce.
 ///
 /// ```
-/// use permkit::perscom::{Filter, FilterGroup, Operator};
-/// let g = FilterGroup::and([Filter::eq("status_id", 1), Filter::eq("status_id", 2).or()]);
+/// use permkit::perscom::{SearchFilter, SearchFilterGroup, SearchOp};
+/// let g = SearchFilterGroup::and([SearchFilter::eq("status_id", 1), SearchFilter::eq("status_id", 2).or()]);
 /// assert_eq!(g.len(), 2);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct FilterGroup {
-    filters: Vec<Filter>,
+pub struct SearchFilterGroup {
+    filters: Vec<SearchFilter>,
     or: bool,
 }
 
-impl FilterGroup {
+impl SearchFilterGroup {
     /// A group joined to the filter before it with `and`.
-    pub fn and(filters: impl IntoIterator<Item = Filter>) -> Self {
-        FilterGroup {
+    pub fn and(filters: impl IntoIterator<Item = SearchFilter>) -> Self {
+        SearchFilterGroup {
             filters: filters.into_iter().collect(),
             or: false,
         }
     }
 
     /// A group joined to the filter before it with `or`.
-    pub fn or(filters: impl IntoIterator<Item = Filter>) -> Self {
-        FilterGroup {
+    pub fn or(filters: impl IntoIterator<Item = SearchFilter>) -> Self {
+        SearchFilterGroup {
             filters: filters.into_iter().collect(),
             or: true,
         }
@@ -289,22 +289,22 @@ impl FilterGroup {
 /// A filter or a group: what [`Search::filter`] takes.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum FilterNode {
+pub enum SearchFilterNode {
     /// One filter.
-    Filter(Filter),
+    SearchFilter(SearchFilter),
     /// A nested group.
-    Group(FilterGroup),
+    Group(SearchFilterGroup),
 }
 
-impl From<Filter> for FilterNode {
-    fn from(f: Filter) -> Self {
-        FilterNode::Filter(f)
+impl From<SearchFilter> for SearchFilterNode {
+    fn from(f: SearchFilter) -> Self {
+        SearchFilterNode::SearchFilter(f)
     }
 }
 
-impl From<FilterGroup> for FilterNode {
-    fn from(g: FilterGroup) -> Self {
-        FilterNode::Group(g)
+impl From<SearchFilterGroup> for SearchFilterNode {
+    fn from(g: SearchFilterGroup) -> Self {
+        SearchFilterNode::Group(g)
     }
 }
 
@@ -312,11 +312,11 @@ impl From<FilterGroup> for FilterNode {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[must_use]
 pub struct Search {
-    filters: Vec<FilterNode>,
+    filters: Vec<SearchFilterNode>,
     scopes: Vec<(String, Vec<Value>)>,
     text: Option<(String, Option<bool>)>,
     sort: Vec<(String, SortDirection)>,
-    includes: Vec<(String, Vec<Filter>)>,
+    includes: Vec<(String, Vec<SearchFilter>)>,
 }
 
 impl Search {
@@ -333,29 +333,29 @@ impl Search {
     /// Adds a filter or a nested group.
     ///
     /// ```
-    /// use permkit::perscom::{Filter, Search};
-    /// let s = Search::new().filter(Filter::eq("approved", true));
+    /// use permkit::perscom::{SearchFilter, Search};
+    /// let s = Search::new().filter(SearchFilter::eq("approved", true));
     /// # let _ = s;
     /// ```
-    pub fn filter(mut self, filter: impl Into<FilterNode>) -> Self {
+    pub fn filter(mut self, filter: impl Into<SearchFilterNode>) -> Self {
         self.filters.push(filter.into());
         self
     }
 
-    /// Shorthand for `.filter(Filter::new(field, operator, value))`.
+    /// Shorthand for `.filter(SearchFilter::new(field, operator, value))`.
     ///
     /// ```
-    /// use permkit::perscom::{Operator, Search};
-    /// let s = Search::new().where_("rank_id", Operator::Gt, 3);
+    /// use permkit::perscom::{SearchOp, Search};
+    /// let s = Search::new().where_("rank_id", SearchOp::Gt, 3);
     /// # let _ = s;
     /// ```
     pub fn where_(
         self,
         field: impl Into<String>,
-        operator: Operator,
+        operator: SearchOp,
         value: impl Into<Value>,
     ) -> Self {
-        self.filter(Filter::new(field, operator, value))
+        self.filter(SearchFilter::new(field, operator, value))
     }
 
     /// Applies one of the resource's exposed scopes (`enabled` on announcements, `datePeriod`
@@ -448,14 +448,14 @@ impl Search {
     /// Includes a relation, keeping only the related items that pass `filters`.
     ///
     /// ```
-    /// use permkit::perscom::{Filter, Search};
-    /// let s = Search::new().include_filtered("award_records", [Filter::eq("award_id", 7)]);
+    /// use permkit::perscom::{SearchFilter, Search};
+    /// let s = Search::new().include_filtered("award_records", [SearchFilter::eq("award_id", 7)]);
     /// # let _ = s;
     /// ```
     pub fn include_filtered(
         mut self,
         relation: impl Into<String>,
-        filters: impl IntoIterator<Item = Filter>,
+        filters: impl IntoIterator<Item = SearchFilter>,
     ) -> Self {
         self.includes
             .push((relation.into(), filters.into_iter().collect()));
@@ -467,19 +467,19 @@ impl Search {
     /// [`ErrorKind::Validation`] error, never a panic.
     ///
     /// ```
-    /// use permkit::perscom::{Filter, Operator, Search};
-    /// let bad = Search::new().filter(Filter::new("id", Operator::In, 5));
+    /// use permkit::perscom::{SearchFilter, SearchOp, Search};
+    /// let bad = Search::new().filter(SearchFilter::new("id", SearchOp::In, 5));
     /// assert_eq!(bad.to_request().unwrap_err().kind(), permkit::ErrorKind::Validation);
     /// ```
     pub fn to_request(&self) -> Result<types::SearchRequest> {
         let mut filters = Vec::new();
         for node in &self.filters {
             match node {
-                FilterNode::Filter(f) => {
+                SearchFilterNode::SearchFilter(f) => {
                     f.check()?;
                     filters.push(f.to_filter());
                 }
-                FilterNode::Group(g) => {
+                SearchFilterNode::Group(g) => {
                     if g.filters.is_empty() {
                         return Err(Error::new(
                             ErrorKind::Validation,
