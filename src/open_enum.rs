@@ -20,6 +20,16 @@
 /// assert_eq!(Status::RoleTransition.as_str(), "Role Transition");
 /// assert_eq!(Status::from("Paused"), Status::UnknownValue("Paused".into()));
 /// ```
+/// Implemented by every open enum (string or integer): its value as the vendor sends it, so any
+/// of them can be a filter value.
+///
+/// ```
+/// fn as_filter_value(e: impl permkit::open_enum::OpenEnum) -> serde_json::Value {
+///     e.into()
+/// }
+/// ```
+pub trait OpenEnum: Clone + Into<serde_json::Value> {}
+
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __open_enum {
@@ -101,6 +111,8 @@ macro_rules! __open_enum {
                 ::serde_json::Value::String(v.as_str().to_string())
             }
         }
+
+        impl $crate::open_enum::OpenEnum for $name {}
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -206,6 +218,8 @@ macro_rules! __open_int_enum {
                 ::serde_json::Value::from(v.value())
             }
         }
+
+        impl $crate::open_enum::OpenEnum for $name {}
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {

@@ -510,3 +510,22 @@ fn the_generated_query_operation_is_set_aside_for_the_builder() {
     assert_eq!(set_aside, [("query", "POST", "/services/core/query")]);
     assert!(out.spec.pointer("/paths/~1services~1core~1query").is_none());
 }
+
+#[test]
+fn open_enums_and_timestamps_are_query_filter_values() {
+    use permkit::intacct::types::RoleType;
+    let since: permkit::Timestamp = "2025-01-01T00:00:00Z".parse().unwrap();
+    let q = Query::new("company-config/role")
+        .field("id")
+        .filter(QueryFilter::eq("roleType", RoleType::Enterprise))
+        .filter(QueryFilter::gt("audit.modifiedDateTime", since));
+    let body = q.to_json().unwrap();
+    assert_eq!(
+        body["filters"][0],
+        serde_json::json!({"$eq": {"roleType": RoleType::Enterprise.as_str()}})
+    );
+    assert_eq!(
+        body["filters"][1],
+        serde_json::json!({"$gt": {"audit.modifiedDateTime": "2025-01-01T00:00:00Z"}})
+    );
+}

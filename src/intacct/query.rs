@@ -250,6 +250,30 @@ impl From<chrono::NaiveDate> for Ordinal {
         Ordinal(Value::String(d.format("%Y-%m-%d").to_string()))
     }
 }
+/// An open enum, as the vendor spells it (`RoleType::Enterprise` is `"enterprise"`).
+impl<E: crate::open_enum::OpenEnum> From<E> for Scalar {
+    fn from(e: E) -> Self {
+        Scalar(e.into())
+    }
+}
+/// An open enum, as the vendor spells it.
+impl<E: crate::open_enum::OpenEnum> From<E> for Ordinal {
+    fn from(e: E) -> Self {
+        Ordinal(e.into())
+    }
+}
+/// A timestamp as it is written (RFC 3339).
+impl From<crate::Timestamp> for Scalar {
+    fn from(t: crate::Timestamp) -> Self {
+        Scalar(t.into())
+    }
+}
+/// A timestamp as it is written (RFC 3339).
+impl From<crate::Timestamp> for Ordinal {
+    fn from(t: crate::Timestamp) -> Self {
+        Ordinal(t.into())
+    }
+}
 impl<T: Into<Scalar>> From<Option<T>> for Scalar {
     fn from(v: Option<T>) -> Self {
         v.map(Into::into).unwrap_or(Scalar(Value::Null))

@@ -12,11 +12,9 @@ use std::net::IpAddr;
 /// ```
 /// # fn demo(pem: &[u8]) -> permkit::Result<()> {
 /// let ca = permkit::Certificate::from_pem(pem)?;
-/// let client = permkit::permission_assist::Client::builder("https://pa.internal/api")
-///     .token("pa_...")
-///     .root_certificate(ca)
-///     .build()?;
-/// # let _ = client;
+/// // Every client builder has `.root_certificate(ca)` too.
+/// let options = permkit::ClientOptions::default().with_root_certificate(ca);
+/// # let _ = options;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -61,11 +59,10 @@ impl fmt::Debug for Certificate {
 /// # fn demo() -> permkit::Result<()> {
 /// // One PEM holding the PKCS #8 private key and the certificate chain.
 /// let pem = std::fs::read("client.pem")?;
-/// let client = permkit::intacct::Client::builder("https://api.intacct.com/ia/api/v1")
-///     .token("...")
-///     .identity(permkit::ClientIdentity::from_pem(&pem)?)
-///     .build()?;
-/// # let _ = client;
+/// // Every client builder has `.identity(..)` too.
+/// let options = permkit::ClientOptions::default()
+///     .with_identity(permkit::ClientIdentity::from_pem(&pem)?);
+/// # let _ = options;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

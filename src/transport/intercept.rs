@@ -37,12 +37,9 @@ use std::time::Duration;
 ///     }
 /// }
 ///
-/// let client = permkit::permission_assist::Client::builder("https://pa.example.com/api")
-///     .token("pa_...")
-///     .interceptor(Audit::default())
-///     .build()?;
-/// # let _ = client;
-/// # Ok::<_, permkit::Error>(())
+/// // Every client builder has `.interceptor(..)` too.
+/// let options = permkit::ClientOptions::default().with_interceptor(Audit::default());
+/// # let _ = options;
 /// ```
 pub trait Interceptor: Send + Sync + 'static {
     /// Called before each attempt is sent. The default does nothing.
