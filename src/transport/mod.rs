@@ -6,6 +6,13 @@
 //!
 //! The generated clients reach it through `crate::generated`; the hand-written parts (uploads,
 //! the query service) call [`send_json`] and [`send_multipart`].
+//!
+//! What differs between the APIs reaches the transport as one value per API, an
+//! [`ApiRules`] (each API's `client::RULES`): its error decoder, the headers that say when to
+//! retry, and the operations that only read although they are POSTs. The user shapes the
+//! connection through `ClientOptions` (`connection.rs`: roots, identity, proxy, local address)
+//! and sees every attempt through interceptors (`intercept.rs`); neither can change the
+//! redirect, timeout or credential rules above.
 
 mod auth;
 mod body;
