@@ -64,7 +64,7 @@ fn refused(message: impl Into<String>) -> Error {
         .with_operation(OPERATION)
 }
 
-impl AnswerCatchHook<'_> {
+impl<'a> AnswerCatchHook<'a> {
     /// Also sends the credentials to a callback on `host` (a host name such as
     /// `hooks.example.com`, any port), over https; over http too when the client's own base URL
     /// is http. Allow only a host you know serves your Permission Assist.
@@ -150,8 +150,8 @@ impl AnswerCatchHook<'_> {
     /// assert!(answer.is_null() || answer.is_object());
     /// # Ok(()) }
     /// ```
-    pub async fn send(self) -> Result<serde_json::Value> {
-        self.send_with_meta().await.map(Response::into_inner)
+    pub fn send(self) -> crate::Pending<'a, serde_json::Value> {
+        self.send_with_meta().value()
     }
 
     /// Like [`send`](Self::send), with the callback's status, headers and request id.
@@ -162,7 +162,11 @@ impl AnswerCatchHook<'_> {
     /// println!("{} {:?}", answer.status(), answer.request_id());
     /// # Ok(()) }
     /// ```
-    pub async fn send_with_meta(self) -> Result<Response<serde_json::Value>> {
+    pub fn send_with_meta(self) -> crate::Pending<'a, Response<serde_json::Value>> {
+        crate::Pending::new(self.sent())
+    }
+
+    async fn sent(self) -> Result<Response<serde_json::Value>> {
         let url = self.checked_callback()?;
         let body = self
             .body
