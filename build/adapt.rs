@@ -188,10 +188,7 @@ pub const STEPS: &[Step] = &[
 /// Name of the component every error response is reduced to.
 pub const RAW_ERROR: &str = "PermkitRawError";
 
-/// HTTP methods an OpenAPI path item can hold.
-pub const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub use crate::spec::{METHODS, escape, operations};
 
 /// Runs every step over `spec`.
 pub fn adapt(spec: Value, config: &Config) -> Result<Adapted, SpecError> {
@@ -207,33 +204,6 @@ pub fn adapt(spec: Value, config: &Config) -> Result<Adapted, SpecError> {
             .map_err(|e| err(e.pointer, format!("{} ({})", e.message, step.name)))?;
     }
     Ok(ctx.out)
-}
-
-/// Escapes one pointer token (RFC 6901).
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Every operation as (pointer, path, method), in document order.
-pub fn operations(spec: &Value) -> Vec<(String, String, String)> {
-    let mut ops = Vec::new();
-    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for method in METHODS {
-                if item.contains_key(*method) {
-                    ops.push((
-                        format!("/paths/{}/{}", escape(path), method),
-                        path.clone(),
-                        method.to_string(),
-                    ));
-                }
-            }
-        }
-    }
-    ops
 }
 
 fn check_version(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {

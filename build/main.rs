@@ -12,6 +12,7 @@ mod emit;
 mod envelopes;
 mod newtypes;
 mod pages;
+mod spec;
 mod surface;
 
 use adapt::{Config, ListRule};
@@ -115,10 +116,7 @@ fn generate(
     surface: Surface,
     out_dir: &Path,
 ) -> Result<(), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| format!("not valid YAML: {e}"))?;
-    let json = serde_json::to_value(yaml).map_err(|e| format!("not representable as JSON: {e}"))?;
+    let json = spec::load(file)?;
     let config = Config {
         list_rule: rule.clone(),
         base_path: BASE_PATHS
@@ -133,21 +131,6 @@ fn generate(
         out_dir,
         &format!("{module}_read_only.rs"),
         &emit::read_only(&json)?,
-    )?;
-    write(
-        out_dir,
-        &format!("{module}_routes.rs"),
-        &emit::routes(&json),
-    )?;
-    write(
-        out_dir,
-        &format!("{module}_params.rs"),
-        &emit::params(&json),
-    )?;
-    write(
-        out_dir,
-        &format!("{module}_bodies.rs"),
-        &emit::bodies(&json),
     )?;
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())

@@ -14,7 +14,7 @@
 use permkit::Secret;
 use permkit::intacct::enums::OAuthGrantType;
 use permkit::intacct::{Client, ClientBuilder, MemoryTokenStore, types};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use std::sync::Arc;
 
 #[tokio::main]

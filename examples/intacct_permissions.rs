@@ -13,7 +13,7 @@ mod common;
 use common::Outcome;
 use futures::TryStreamExt;
 use permkit::intacct::query::{PermissionRecord, Query};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use std::collections::BTreeMap;
 
 #[tokio::main]

@@ -12,7 +12,7 @@
 use futures::TryStreamExt;
 use permkit::intacct::query::{Order, Query, QueryFilter};
 use permkit::intacct::{Client, ClientBuilder, types};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -16,7 +16,7 @@ mod common;
 use common::Outcome;
 use permkit::intacct::enums::PermissionAccessRight;
 use permkit::intacct::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -15,7 +15,7 @@ use common::Outcome;
 use futures::TryStreamExt;
 use permkit::intacct::query::{Query, QueryFilter};
 use permkit::intacct::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

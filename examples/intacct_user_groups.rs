@@ -15,7 +15,7 @@ mod common;
 
 use common::Outcome;
 use permkit::intacct::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

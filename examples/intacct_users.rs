@@ -14,7 +14,7 @@ mod common;
 use common::Outcome;
 use permkit::intacct::enums::UserStatus;
 use permkit::intacct::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -9,7 +9,7 @@ mod common;
 use common::Outcome;
 use futures::TryStreamExt;
 use permkit::permission_assist::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

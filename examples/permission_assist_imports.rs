@@ -12,8 +12,8 @@ mod common;
 
 use common::Outcome;
 use permkit::permission_assist::types;
-use permkit::sandbox::Sandbox;
 use permkit::upload::{FilePart, Progress};
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -16,7 +16,7 @@ use common::Outcome;
 use futures::TryStreamExt;
 use permkit::Timestamp;
 use permkit::permission_assist::types;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -12,7 +12,7 @@ use common::Outcome;
 use permkit::perscom::types::{
     BatchDeleteRequest, RankBatchCreate, RankBatchUpdate, RankCreate, RankUpdate,
 };
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -14,7 +14,7 @@ mod common;
 use common::Outcome;
 use permkit::Timestamp;
 use permkit::perscom::types::{CalendarCreate, EventCreate, EventUpdate};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -13,7 +13,7 @@ mod common;
 
 use common::Outcome;
 use permkit::perscom::types::FormCreate;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -12,7 +12,7 @@ mod common;
 
 use common::Outcome;
 use futures::TryStreamExt;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

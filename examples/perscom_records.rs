@@ -15,7 +15,7 @@ use common::Outcome;
 use futures::TryStreamExt;
 use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::RankRecordCreateNested;
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -10,7 +10,7 @@
 
 use permkit::ErrorKind;
 use permkit::perscom::{Client, ClientBuilder, Scope, required_scope};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -13,7 +13,7 @@ mod common;
 use common::Outcome;
 use futures::TryStreamExt;
 use permkit::perscom::{Search, SearchFilter, SearchFilterGroup, SearchOp};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -14,7 +14,7 @@ mod common;
 
 use common::Outcome;
 use permkit::perscom::types::{AttachRequest, DetachRequest, TaskCreate};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

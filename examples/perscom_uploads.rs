@@ -14,8 +14,8 @@ mod common;
 
 use common::Outcome;
 use permkit::perscom::types::RankCreate;
-use permkit::sandbox::Sandbox;
 use permkit::upload::{FilePart, Progress};
+use permkit_sandbox::Sandbox;
 
 #[tokio::main]
 async fn main() -> Outcome {

@@ -5,8 +5,8 @@
 //! Runs on the sandbox only (no credentials): `cargo run --example sandbox_faults`.
 
 use futures::TryStreamExt;
-use permkit::sandbox::{Fault, Sandbox};
 use permkit::{ErrorKind, RetryPolicy};
+use permkit_sandbox::{Fault, Sandbox};
 use std::time::{Duration, Instant};
 
 #[tokio::main]

@@ -18,6 +18,9 @@ mod envelopes;
 mod newtypes;
 #[path = "../build/pages.rs"]
 mod pages;
+#[path = "../build/spec.rs"]
+#[allow(dead_code)]
+mod spec;
 #[path = "../build/surface.rs"]
 #[allow(dead_code)]
 mod surface;

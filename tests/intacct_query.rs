@@ -6,6 +6,9 @@
 #[path = "../build/adapt.rs"]
 #[allow(dead_code)]
 mod adapt;
+#[path = "../build/spec.rs"]
+#[allow(dead_code)]
+mod spec;
 
 use futures::TryStreamExt;
 use permkit::intacct::Client;

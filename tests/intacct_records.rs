@@ -228,13 +228,12 @@ fn records_serialize_with_the_query_field_names() {
 }
 
 /// Each record's `query()` against the sandbox's query service.
-#[cfg(feature = "sandbox")]
 mod sandbox {
     use super::*;
     use futures::TryStreamExt;
     use permkit::intacct::Client;
     use permkit::intacct::query::QueryFilter;
-    use permkit::sandbox::Sandbox;
+    use permkit_sandbox::Sandbox;
     use std::collections::HashSet;
 
     async fn client(sandbox: &Sandbox) -> Client {

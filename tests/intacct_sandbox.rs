@@ -1,4 +1,4 @@
-#![cfg(all(feature = "intacct", feature = "sandbox"))]
+#![cfg(feature = "intacct")]
 //! The Intacct sandbox through the client: OAuth, 600 permissions paged through the query
 //! service, filters, writes that change state, and Sage-shaped errors.
 
@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use permkit::ErrorKind;
 use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter, Row};
 use permkit::intacct::{Client, MemoryTokenStore, types};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use serde_json::json;
 use std::sync::Arc;
 

@@ -1,10 +1,10 @@
 //! The Permission Assist sandbox: seeded data and state that changes as you write.
-#![cfg(all(feature = "permission-assist", feature = "sandbox"))]
+#![cfg(feature = "permission-assist")]
 
 use futures::TryStreamExt;
 use permkit::ErrorKind;
 use permkit::permission_assist::{Client, types};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 async fn setup() -> (Sandbox, Client) {
     let sandbox = Sandbox::start().await;

@@ -1,4 +1,4 @@
-#![cfg(all(feature = "perscom", feature = "sandbox"))]
+#![cfg(feature = "perscom")]
 //! The PERSCOM sandbox end to end: the 300-user roster streamed with ranks, search, store with
 //! validation, show, update, batch, a user's records, and the limited key's 403.
 
@@ -8,7 +8,7 @@ use permkit::perscom::types::{
     BatchDeleteRequest, RankRecordCreateNested, UserBatchUpdate, UserCreate, UserUpdate,
 };
 use permkit::perscom::{Client, Search, SearchFilter, SearchFilterGroup, SearchOp};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use serde_json::json;
 
 fn client(sandbox: &Sandbox, key: &str) -> Client {

@@ -1,10 +1,9 @@
 //! Fault injection and the request log of the sandbox: vendor error bodies, `Retry-After`,
 //! latency, dropped connections (before the response and mid-body), and what the sandbox
 //! recorded of each call.
-#![cfg(feature = "sandbox")]
 
-use permkit::sandbox::{Fault, Sandbox};
 use permkit::{ErrorKind, RetryPolicy};
+use permkit_sandbox::{Fault, Sandbox};
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
 use std::time::Duration;
 

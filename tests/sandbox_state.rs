@@ -1,8 +1,7 @@
 //! The sandbox's state under the test's control (Permission Assist workflows, Intacct token
 //! expiry), its documented seed and constants, and `include` on PERSCOM writes.
-#![cfg(feature = "sandbox")]
 
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 #[cfg(feature = "permission-assist")]
 mod permission_assist {

@@ -1,15 +1,14 @@
 #![cfg(all(
     feature = "permission-assist",
     feature = "perscom",
-    feature = "intacct",
-    feature = "sandbox"
+    feature = "intacct"
 ))]
 //! The designed surface, as the 0.2 migration promises it: `send()` returns permkit's own
 //! types for every API, required path parameters are arguments, `?` in an `anyhow` function
 //! keeps a downcastable `permkit::Error`.
 
-use permkit::sandbox::Sandbox;
 use permkit::{ErrorKind, intacct, permission_assist, perscom};
+use permkit_sandbox::Sandbox;
 
 async fn clients(
     sandbox: &Sandbox,

@@ -1023,7 +1023,6 @@ fn is_retryable_follows_one_rule() {
 /// A TLS front on loopback for `target` (an `http://127.0.0.1:port/...` URL): it terminates
 /// TLS with `tests/fixtures/tls/server.pem` (for `localhost` and 127.0.0.1, signed by the test
 /// CA `ca.pem`) and forwards the bytes. Returns the same URL as `https://localhost:<front>`.
-#[cfg(feature = "sandbox")]
 async fn tls_front(target: &str) -> String {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
@@ -1094,10 +1093,9 @@ impl permkit::Interceptor for Audit {
     }
 }
 
-#[cfg(feature = "sandbox")]
 #[tokio::test]
 async fn a_custom_root_certificate_and_an_interceptor_against_the_sandbox() {
-    use permkit::sandbox::Sandbox;
+    use permkit_sandbox::Sandbox;
     let sandbox = Sandbox::start().await;
     let url = tls_front(&sandbox.permission_assist_url()).await;
     assert!(url.starts_with("https://localhost:"), "{url}");

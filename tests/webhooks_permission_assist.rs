@@ -278,7 +278,6 @@ async fn an_allowed_host_receives_the_answer_and_the_credentials() {
     assert!(own.received_requests().await.unwrap().is_empty());
 }
 
-#[cfg(feature = "sandbox")]
 mod sandbox {
     //! The sandbox's Permission Assist creates an access request with each personnel event and
     //! sends it to the registered catch hook; the receiver answers through the client.
@@ -289,8 +288,8 @@ mod sandbox {
     use axum::http::StatusCode;
     use permkit::permission_assist::webhooks::CatchHook;
     use permkit::permission_assist::{Client, types};
-    use permkit::sandbox::Sandbox;
     use permkit::{Api, ErrorKind, Timestamp};
+    use permkit_sandbox::Sandbox;
     use serde_json::json;
     use std::time::Duration;
     use tokio::sync::mpsc;

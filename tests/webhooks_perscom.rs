@@ -478,7 +478,6 @@ fn errors_never_show_the_secret_or_the_expected_signature() {
     }
 }
 
-#[cfg(feature = "sandbox")]
 mod sandbox {
     //! A receiver (axum) registered with the sandbox: the sandbox's PERSCOM delivers the
     //! changes made through the client, signed with the test's secret.
@@ -492,8 +491,8 @@ mod sandbox {
         RankRecordCreateNested, UserBatchCreate, UserCreate, UserUpdate,
     };
     use permkit::perscom::webhooks::{self, EventData, EventName, WebhookEvent};
-    use permkit::sandbox::{PerscomWebhook, Sandbox, WebhookMethod};
     use permkit::{ErrorKind, Secret};
+    use permkit_sandbox::{PerscomWebhook, Sandbox, WebhookMethod};
     use serde_json::json;
     use std::sync::Arc;
     use std::time::Duration;
@@ -565,7 +564,7 @@ mod sandbox {
 
     /// The sandbox's delivery log once it holds `n` attempts (an attempt is logged after the
     /// receiver has answered, so just after the receiver saw it the log may lag).
-    async fn log_of(sandbox: &Sandbox, n: usize) -> Vec<permkit::sandbox::WebhookDelivery> {
+    async fn log_of(sandbox: &Sandbox, n: usize) -> Vec<permkit_sandbox::WebhookDelivery> {
         let mut log = sandbox.webhook_deliveries();
         for _ in 0..100 {
             if log.len() >= n {

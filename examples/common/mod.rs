@@ -10,7 +10,7 @@
 //! Each example uses part of this module.
 #![allow(dead_code)]
 
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use std::error::Error;
 use std::str::FromStr;
 

@@ -4,7 +4,7 @@ use crate::{Step, Tour};
 use futures::TryStreamExt;
 use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter};
 use permkit::intacct::{Client, ClientBuilder, types};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 /// Runs the section: OAuth, roles and their assignments, every permission streamed through
 /// the query service over several pages, a filtered query, role writes (sandbox, or a real

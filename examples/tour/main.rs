@@ -25,7 +25,7 @@ mod permission_assist;
 #[cfg(feature = "perscom")]
 mod perscom;
 
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 /// What every section gets.
 pub struct Tour {

@@ -3,8 +3,8 @@
 use crate::{Step, Tour, var};
 use futures::TryStreamExt;
 use permkit::permission_assist::{Client, types};
-use permkit::sandbox::Sandbox;
 use permkit::upload::{FilePart, Progress};
+use permkit_sandbox::Sandbox;
 
 /// Runs the section: identities over every page, events, imports (stage, cancel, upload),
 /// access requests and a decoded validation error.

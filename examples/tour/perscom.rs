@@ -11,7 +11,7 @@ use permkit::ErrorKind;
 use permkit::perscom::enums::RankRecordType;
 use permkit::perscom::types::{RankRecordCreateNested, UserCreate};
 use permkit::perscom::{Client, Search, SearchFilter, SearchOp};
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 
 /// Runs the section.
 pub async fn run(tour: &Tour) -> Step {

@@ -215,7 +215,7 @@
 //! `Record::query()` the query of its object with those fields, to which filters, sorting
 //! and paging can be added.
 //!
-//! permkit's sandbox (`permkit::sandbox`, feature `sandbox`) serves all eight objects; it refuses a
+//! permkit's sandbox (`permkit_sandbox`, feature `sandbox`) serves all eight objects; it refuses a
 //! field that none of its records holds (its users have no `password`, `sso` or
 //! `entityAccess` settings, its role user maps no `audit`), which the records' `FIELDS` avoid.
 //!

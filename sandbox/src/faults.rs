@@ -19,7 +19,7 @@ use std::time::Duration;
 /// it only adds [`latency`](Fault::latency) and the call is then answered as usual.
 ///
 /// ```
-/// use permkit::sandbox::Fault;
+/// use permkit_sandbox::Fault;
 /// use std::time::Duration;
 ///
 /// // The next two calls of `list_identities` answer 503.
@@ -64,7 +64,7 @@ impl Fault {
     /// is set, it does nothing.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("listIdentities").status(500);
+    /// let fault = permkit_sandbox::Fault::on("listIdentities").status(500);
     /// # let _ = fault;
     /// ```
     pub fn on(operation_id: impl AsRef<str>) -> Fault {
@@ -84,7 +84,7 @@ impl Fault {
     /// Answers with `status` and the API's error body for it.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("get_identity").status(404);
+    /// let fault = permkit_sandbox::Fault::on("get_identity").status(404);
     /// # let _ = fault;
     /// ```
     pub fn status(mut self, status: u16) -> Fault {
@@ -95,7 +95,7 @@ impl Fault {
     /// The message in the error body, instead of the API's own text for the status.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("get_role").status(500).message("database is down");
+    /// let fault = permkit_sandbox::Fault::on("get_role").status(500).message("database is down");
     /// # let _ = fault;
     /// ```
     pub fn message(mut self, message: impl Into<String>) -> Fault {
@@ -107,7 +107,7 @@ impl Fault {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let fault = permkit::sandbox::Fault::on("list_users").status(429).retry_after(Duration::from_secs(2));
+    /// let fault = permkit_sandbox::Fault::on("list_users").status(429).retry_after(Duration::from_secs(2));
     /// # let _ = fault;
     /// ```
     pub fn retry_after(mut self, wait: Duration) -> Fault {
@@ -119,7 +119,7 @@ impl Fault {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let fault = permkit::sandbox::Fault::on("list_roles").latency(Duration::from_millis(300));
+    /// let fault = permkit_sandbox::Fault::on("list_roles").latency(Duration::from_millis(300));
     /// # let _ = fault;
     /// ```
     pub fn latency(mut self, latency: Duration) -> Fault {
@@ -130,7 +130,7 @@ impl Fault {
     /// Closes the connection without answering.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("create_token").drop_connection().times(1);
+    /// let fault = permkit_sandbox::Fault::on("create_token").drop_connection().times(1);
     /// # let _ = fault;
     /// ```
     pub fn drop_connection(mut self) -> Fault {
@@ -142,7 +142,7 @@ impl Fault {
     /// after half of the body.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("list_identities").drop_mid_body().times(1);
+    /// let fault = permkit_sandbox::Fault::on("list_identities").drop_mid_body().times(1);
     /// # let _ = fault;
     /// ```
     pub fn drop_mid_body(mut self) -> Fault {
@@ -154,7 +154,7 @@ impl Fault {
     /// one identity's `/identities/{id}`.
     ///
     /// ```
-    /// let fault = permkit::sandbox::Fault::on("get_user").path("/users/7").status(404);
+    /// let fault = permkit_sandbox::Fault::on("get_user").path("/users/7").status(404);
     /// # let _ = fault;
     /// ```
     pub fn path(mut self, path: impl Into<String>) -> Fault {
@@ -167,7 +167,7 @@ impl Fault {
     /// otherwise the `n`th only.
     ///
     /// ```
-    /// let third = permkit::sandbox::Fault::on("list_users").status(502).nth_call(3);
+    /// let third = permkit_sandbox::Fault::on("list_users").status(502).nth_call(3);
     /// # let _ = third;
     /// ```
     pub fn nth_call(mut self, n: u32) -> Fault {
@@ -179,7 +179,7 @@ impl Fault {
     /// (or, with [`nth_call`](Fault::nth_call), catches one call).
     ///
     /// ```
-    /// let twice = permkit::sandbox::Fault::on("list_users").status(503).times(2);
+    /// let twice = permkit_sandbox::Fault::on("list_users").status(503).times(2);
     /// # let _ = twice;
     /// ```
     pub fn times(mut self, n: u32) -> Fault {

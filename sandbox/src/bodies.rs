@@ -5,20 +5,17 @@
 //! writes each operation's schema and the spec's `components/schemas` as JSON text; they are
 //! parsed once, on first use.
 
-use crate::Api;
+use permkit::Api;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-#[cfg(feature = "intacct")]
 mod intacct {
     include!(concat!(env!("OUT_DIR"), "/intacct_bodies.rs"));
 }
-#[cfg(feature = "permission-assist")]
 mod permission_assist {
     include!(concat!(env!("OUT_DIR"), "/permission_assist_bodies.rs"));
 }
-#[cfg(feature = "perscom")]
 mod perscom {
     include!(concat!(env!("OUT_DIR"), "/perscom_bodies.rs"));
 }
@@ -39,19 +36,28 @@ fn parse(bodies: &'static [(&'static str, bool, &'static str)], schemas: &str) -
     }
 }
 
+/// The values of the named schema's `enum` in `api`'s spec (`PermissionModule`), in spec order;
+/// none for a schema without one.
+pub(crate) fn enum_values(api: Api, schema: &str) -> Vec<&'static str> {
+    table(api)
+        .and_then(|t| t.schemas.get(schema))
+        .and_then(|s| s["enum"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 fn table(api: Api) -> Option<&'static Table> {
     match api {
-        #[cfg(feature = "perscom")]
         Api::Perscom => {
             static T: OnceLock<Table> = OnceLock::new();
             Some(T.get_or_init(|| parse(perscom::BODIES, perscom::SCHEMAS)))
         }
-        #[cfg(feature = "permission-assist")]
         Api::PermissionAssist => {
             static T: OnceLock<Table> = OnceLock::new();
             Some(T.get_or_init(|| parse(permission_assist::BODIES, permission_assist::SCHEMAS)))
         }
-        #[cfg(feature = "intacct")]
         Api::Intacct => {
             static T: OnceLock<Table> = OnceLock::new();
             Some(T.get_or_init(|| parse(intacct::BODIES, intacct::SCHEMAS)))
@@ -61,17 +67,8 @@ fn table(api: Api) -> Option<&'static Table> {
     }
 }
 
-/// How an API words a problem and names the field it is about. (A build with one API uses
-/// one style; the others stay for the tests of the wording.)
+/// How an API words a problem and names the field it is about.
 #[derive(Clone, Copy)]
-#[cfg_attr(
-    not(all(
-        feature = "perscom",
-        feature = "permission-assist",
-        feature = "intacct"
-    )),
-    allow(dead_code)
-)]
 enum Style {
     /// PERSCOM (Laravel): key `a.0.b`, "The a 0 b field is required."
     Laravel,
@@ -83,9 +80,7 @@ enum Style {
 
 fn style(api: Api) -> Style {
     match api {
-        #[cfg(feature = "perscom")]
         Api::Perscom => Style::Laravel,
-        #[cfg(feature = "intacct")]
         Api::Intacct => Style::Pointer,
         #[allow(unreachable_patterns)]
         _ => Style::Plain,

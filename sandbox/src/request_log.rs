@@ -1,7 +1,7 @@
 //! The record of the requests the sandbox received, secrets blanked, for assertions.
 
-use crate::Api;
 use bytes::Bytes;
+use permkit::Api;
 
 /// What the log writes in place of a secret.
 const REDACTED: &str = "[redacted]";
@@ -30,9 +30,8 @@ const SECRET_FIELDS: &[&str] = &[
 /// PERSCOM's `apikey` parameter, OAuth's `client_secret`, `password` and `refresh_token`).
 ///
 /// ```
-/// # #[cfg(feature = "permission-assist")]
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// use permkit::sandbox::Sandbox;
+/// use permkit_sandbox::Sandbox;
 /// let sandbox = Sandbox::start().await;
 /// let client = permkit::permission_assist::Client::builder(sandbox.permission_assist_url())
 ///     .token(Sandbox::PERMISSION_ASSIST_TOKEN)
@@ -73,7 +72,7 @@ impl RecordedRequest {
     /// The first value of header `name` (any case).
     ///
     /// ```
-    /// # fn demo(r: &permkit::sandbox::RecordedRequest) {
+    /// # fn demo(r: &permkit_sandbox::RecordedRequest) {
     /// let agent = r.header("User-Agent");
     /// # let _ = agent; }
     /// ```
@@ -87,7 +86,7 @@ impl RecordedRequest {
     /// The body as JSON, if it is JSON.
     ///
     /// ```
-    /// # fn demo(r: &permkit::sandbox::RecordedRequest) {
+    /// # fn demo(r: &permkit_sandbox::RecordedRequest) {
     /// let sent = r.body_json().and_then(|b| b.get("applicationId").cloned());
     /// # let _ = sent; }
     /// ```

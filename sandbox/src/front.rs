@@ -9,10 +9,10 @@ use super::faults::{Drop, Fault, Faults};
 use super::request_log::{self, RecordedRequest};
 use super::routes;
 use super::validate;
-use crate::Api;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
+use permkit::Api;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -248,11 +248,8 @@ fn fault_response(
     let message = fault.message.as_deref();
     let _ = operation_id;
     let body = match api {
-        #[cfg(feature = "perscom")]
         Api::Perscom => super::perscom::fault_body(status, message),
-        #[cfg(feature = "permission-assist")]
         Api::PermissionAssist => super::permission_assist::fault_body(status, message),
-        #[cfg(feature = "intacct")]
         Api::Intacct => super::intacct::fault_body(status, message, operation_id),
         #[allow(unreachable_patterns)]
         _ => serde_json::json!({"error": super::reason(status)}),

@@ -5,7 +5,7 @@
 //! Sage's.
 
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json};
-use crate::intacct::enums::{PermissionModule, PermissionName};
+use permkit::Api;
 use serde_json::{Map, Value, json};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -317,8 +317,8 @@ impl Intacct {
             json!("reports"),
             Value::Null,
         ];
-        let modules = PermissionModule::KNOWN;
-        let names = PermissionName::KNOWN;
+        let modules = super::bodies::enum_values(Api::Intacct, "PermissionModule");
+        let names = super::bodies::enum_values(Api::Intacct, "PermissionName");
         // Keys count per object, as Intacct's do (role 1, permission 1, ...); keys of objects
         // created later start above every seeded one.
         let mut key = 0u64;
@@ -868,7 +868,7 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
                 }
             }
             let mut audit = audit(&mut st.seed);
-            audit["createdDateTime"] = json!(crate::Timestamp::now().to_string());
+            audit["createdDateTime"] = json!(permkit::Timestamp::now().to_string());
             record["audit"] = audit;
             if object == "user" {
                 record["$loggedIn"] = json!(false);

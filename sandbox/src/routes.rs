@@ -2,17 +2,14 @@
 //! sandbox, and its route table (method, path template, `operationId`), which the build script
 //! writes from the API's spec.
 
-use crate::Api;
+use permkit::Api;
 
-#[cfg(feature = "intacct")]
 mod intacct {
     include!(concat!(env!("OUT_DIR"), "/intacct_routes.rs"));
 }
-#[cfg(feature = "permission-assist")]
 mod permission_assist {
     include!(concat!(env!("OUT_DIR"), "/permission_assist_routes.rs"));
 }
-#[cfg(feature = "perscom")]
 mod perscom {
     include!(concat!(env!("OUT_DIR"), "/perscom_routes.rs"));
 }
@@ -23,15 +20,12 @@ type Route = (&'static str, &'static str, &'static str);
 /// Each enabled API with its prefix on the sandbox and its route table.
 fn apis() -> &'static [(Api, &'static str, &'static [Route])] {
     &[
-        #[cfg(feature = "permission-assist")]
         (
             Api::PermissionAssist,
             super::permission_assist::PREFIX,
             permission_assist::ROUTES,
         ),
-        #[cfg(feature = "perscom")]
         (Api::Perscom, super::perscom::PREFIX, perscom::ROUTES),
-        #[cfg(feature = "intacct")]
         (Api::Intacct, super::intacct::PREFIX, intacct::ROUTES),
     ]
 }
@@ -81,7 +75,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[cfg(feature = "permission-assist")]
     fn names_permission_assist_operations() {
         let (api, rest) = api_of("/permission-assist/api/identities/42").unwrap();
         assert_eq!(api, Api::PermissionAssist);
@@ -94,7 +87,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "perscom")]
     fn literal_segments_win() {
         assert_eq!(
             operation(Api::Perscom, "POST", "/v2/users/search"),

@@ -2,7 +2,7 @@
 //! operation's parameters in the spec (type, format, enum values, bounds, PERSCOM's `include`
 //! whitelist), and a request the spec does not allow gets the API's validation error.
 
-use crate::Api;
+use permkit::Api;
 use serde_json::Value;
 
 /// One query parameter of one operation, as the spec declares it (a table the build script
@@ -24,26 +24,20 @@ pub(crate) struct Param {
     pub(crate) maximum: Option<i64>,
 }
 
-#[cfg(feature = "intacct")]
 mod intacct {
     include!(concat!(env!("OUT_DIR"), "/intacct_params.rs"));
 }
-#[cfg(feature = "permission-assist")]
 mod permission_assist {
     include!(concat!(env!("OUT_DIR"), "/permission_assist_params.rs"));
 }
-#[cfg(feature = "perscom")]
 mod perscom {
     include!(concat!(env!("OUT_DIR"), "/perscom_params.rs"));
 }
 
 fn table(api: Api) -> &'static [Param] {
     match api {
-        #[cfg(feature = "perscom")]
         Api::Perscom => perscom::PARAMS,
-        #[cfg(feature = "permission-assist")]
         Api::PermissionAssist => permission_assist::PARAMS,
-        #[cfg(feature = "intacct")]
         Api::Intacct => intacct::PARAMS,
         #[allow(unreachable_patterns)]
         _ => &[],
@@ -142,11 +136,8 @@ fn check_value(param: &Param, value: &str) -> Option<String> {
 /// The API's validation error for `problems`: its status and body.
 pub(crate) fn refusal(api: Api, problems: Vec<(String, String)>) -> (u16, Value) {
     match api {
-        #[cfg(feature = "perscom")]
         Api::Perscom => (422, super::perscom::validation_body(problems)),
-        #[cfg(feature = "permission-assist")]
         Api::PermissionAssist => (400, super::permission_assist::validation_body(problems)),
-        #[cfg(feature = "intacct")]
         Api::Intacct => (400, super::intacct::invalid_query_body(problems)),
         #[allow(unreachable_patterns)]
         _ => (400, serde_json::json!({"errors": problems})),
@@ -167,7 +158,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "perscom")]
     fn perscom_queries() {
         assert!(
             check_query(
@@ -195,7 +185,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(feature = "permission-assist")]
     fn permission_assist_queries() {
         assert!(
             check_query(

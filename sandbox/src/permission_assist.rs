@@ -431,7 +431,7 @@ impl PermissionAssist {
                     },
                 });
                 outbox.send(Outgoing {
-                    api: crate::Api::PermissionAssist,
+                    api: permkit::Api::PermissionAssist,
                     event: ACCESS_REQUEST_CREATED.to_string(),
                     method: reqwest::Method::POST,
                     url: url.clone(),
@@ -640,7 +640,9 @@ fn check_len(
 
 fn parse_date(v: &Value) -> Option<chrono::NaiveDate> {
     let s = v.as_str()?;
-    s.parse::<crate::Timestamp>().ok().map(|t| t.naive().date())
+    s.parse::<permkit::Timestamp>()
+        .ok()
+        .map(|t| t.naive().date())
 }
 
 fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTemplate {

@@ -4,9 +4,8 @@
 //! outside the operation's body schema (a missing required field, a wrong type, an unknown enum
 //! value, a malformed UUID or date-time). Sent raw, since the SDK itself refuses most of these
 //! before sending.
-#![cfg(feature = "sandbox")]
 
-use permkit::sandbox::Sandbox;
+use permkit_sandbox::Sandbox;
 use serde_json::{Value, json};
 
 async fn send(method: reqwest::Method, url: String, token: &str, body: Value) -> (u16, Value) {
@@ -30,7 +29,6 @@ async fn get(url: String, token: &str) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.unwrap())
 }
 
-#[cfg(feature = "perscom")]
 #[tokio::test]
 async fn perscom_answers_422_with_the_fields() {
     let sandbox = Sandbox::start().await;
@@ -71,7 +69,6 @@ async fn perscom_answers_422_with_the_fields() {
     assert_eq!(statuses, [Some(422), Some(422), Some(422), Some(200)]);
 }
 
-#[cfg(feature = "permission-assist")]
 #[tokio::test]
 async fn permission_assist_answers_400_validation_error() {
     let sandbox = Sandbox::start().await;
@@ -95,7 +92,6 @@ async fn permission_assist_answers_400_validation_error() {
     assert_eq!(body["correlationId"].as_str().map(str::len), Some(32));
 }
 
-#[cfg(feature = "intacct")]
 #[tokio::test]
 async fn intacct_refuses_a_query_size_above_4000() {
     let sandbox = Sandbox::start().await;
@@ -125,7 +121,6 @@ async fn intacct_refuses_a_query_size_above_4000() {
     );
 }
 
-#[cfg(feature = "perscom")]
 #[tokio::test]
 async fn perscom_refuses_bodies_outside_the_schema_with_422() {
     let sandbox = Sandbox::start().await;
@@ -187,7 +182,6 @@ async fn perscom_refuses_bodies_outside_the_schema_with_422() {
     assert_eq!(status, 201);
 }
 
-#[cfg(feature = "permission-assist")]
 #[tokio::test]
 async fn permission_assist_refuses_bodies_outside_the_schema_with_400() {
     let sandbox = Sandbox::start().await;
@@ -231,7 +225,6 @@ async fn permission_assist_refuses_bodies_outside_the_schema_with_400() {
     );
 }
 
-#[cfg(feature = "intacct")]
 #[tokio::test]
 async fn intacct_refuses_bodies_outside_the_schema_with_400_invalid_request() {
     let sandbox = Sandbox::start().await;

@@ -2,7 +2,7 @@
 //! runtime that started the sandbox, each delivery tried as the vendor would, and a log of
 //! every attempt for tests to read.
 
-use crate::Api;
+use permkit::Api;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -20,7 +20,7 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 ///
 /// ```
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-/// let sandbox = permkit::sandbox::Sandbox::start().await;
+/// let sandbox = permkit_sandbox::Sandbox::start().await;
 /// for d in sandbox.webhook_deliveries() {
 ///     println!("{} {} try {}: {:?}", d.event, d.url, d.attempt, d.status);
 /// }
@@ -48,7 +48,7 @@ impl WebhookDelivery {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// # let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// # let sandbox = permkit_sandbox::Sandbox::start().await;
     /// let failed = sandbox.webhook_deliveries().iter().filter(|d| !d.succeeded()).count();
     /// assert_eq!(failed, 0);
     /// # });
@@ -59,10 +59,6 @@ impl WebhookDelivery {
 }
 
 /// A delivery to make.
-#[cfg_attr(
-    not(any(feature = "perscom", feature = "permission-assist")),
-    allow(dead_code)
-)]
 pub(crate) struct Outgoing {
     pub(crate) api: Api,
     pub(crate) event: String,
@@ -95,10 +91,6 @@ impl Outbox {
     }
 
     /// Queues a delivery. It is made after the response that caused it.
-    #[cfg_attr(
-        not(any(feature = "perscom", feature = "permission-assist")),
-        allow(dead_code)
-    )]
     pub(crate) fn send(&self, outgoing: Outgoing) {
         // Only fails once the sandbox is stopping.
         let _ = self.queue.send(outgoing);

@@ -3,8 +3,8 @@
 //! `spatie/laravel-webhook-server` signer, `GET` payloads as PHP's `http_build_query`).
 
 use super::webhooks::{Outbox, Outgoing};
-use crate::{Api, Secret};
 use hmac::{Hmac, KeyInit, Mac};
+use permkit::{Api, Secret};
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -29,7 +29,7 @@ const TRIES: u32 = 3;
 /// How a PERSCOM webhook calls its URL.
 ///
 /// ```
-/// use permkit::sandbox::{PerscomWebhook, WebhookMethod};
+/// use permkit_sandbox::{PerscomWebhook, WebhookMethod};
 /// let hook = PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret").method(WebhookMethod::Get);
 /// # let _ = hook;
 /// ```
@@ -50,7 +50,7 @@ pub enum WebhookMethod {
 /// Register it with [`Sandbox::register_perscom_webhook`](super::Sandbox::register_perscom_webhook).
 ///
 /// ```
-/// use permkit::sandbox::PerscomWebhook;
+/// use permkit_sandbox::PerscomWebhook;
 /// let hook = PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret")
 ///     .events(["user.created", "rankrecord.created"]);
 /// assert!(!format!("{hook:?}").contains("s3cret"));
@@ -68,7 +68,7 @@ impl PerscomWebhook {
     /// A webhook that posts every event to `url`, signed with `secret`.
     ///
     /// ```
-    /// let hook = permkit::sandbox::PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret");
+    /// let hook = permkit_sandbox::PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret");
     /// # let _ = hook;
     /// ```
     pub fn new(url: impl Into<String>, secret: impl Into<Secret>) -> Self {
@@ -83,7 +83,7 @@ impl PerscomWebhook {
     /// Only these events (`user.created`, ...); every event when never called.
     ///
     /// ```
-    /// let hook = permkit::sandbox::PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret")
+    /// let hook = permkit_sandbox::PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret")
     ///     .events(["user.deleted"]);
     /// # let _ = hook;
     /// ```
@@ -100,7 +100,7 @@ impl PerscomWebhook {
     /// How the webhook calls its URL ([`WebhookMethod::Post`] unless set).
     ///
     /// ```
-    /// use permkit::sandbox::{PerscomWebhook, WebhookMethod};
+    /// use permkit_sandbox::{PerscomWebhook, WebhookMethod};
     /// let hook = PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret").method(WebhookMethod::Get);
     /// # let _ = hook;
     /// ```

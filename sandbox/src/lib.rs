@@ -2,9 +2,8 @@
 //! trying the SDK without credentials.
 //!
 //! ```
-//! # #[cfg(feature = "permission-assist")]
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! use permkit::sandbox::Sandbox;
+//! use permkit_sandbox::Sandbox;
 //! use permkit::permission_assist::Client;
 //!
 //! let sandbox = Sandbox::start().await;
@@ -53,10 +52,9 @@
 //!   lists every attempt.
 //!
 //! ```
-//! # #[cfg(feature = "permission-assist")]
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! use futures::TryStreamExt;
-//! use permkit::sandbox::{Fault, Sandbox};
+//! use permkit_sandbox::{Fault, Sandbox};
 //! use std::time::Duration;
 //!
 //! let sandbox = Sandbox::start().await;
@@ -150,15 +148,10 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 mod bodies;
 mod faults;
 mod front;
-#[cfg(feature = "intacct")]
 mod intacct;
-#[cfg(feature = "permission-assist")]
 mod permission_assist;
-#[cfg(feature = "perscom")]
 mod perscom;
-#[cfg(feature = "perscom")]
 mod perscom_seed;
-#[cfg(feature = "perscom")]
 mod perscom_webhooks;
 mod request_log;
 mod routes;
@@ -168,7 +161,6 @@ mod webhooks;
 pub use faults::Fault;
 pub use request_log::RecordedRequest;
 
-#[cfg(feature = "perscom")]
 pub use perscom_webhooks::{PerscomWebhook, WebhookMethod};
 pub use webhooks::WebhookDelivery;
 
@@ -199,11 +191,8 @@ pub struct Sandbox {
     /// The mocks, behind the front; held so that they live as long as the sandbox.
     _mocks: MockServer,
     outbox: Arc<webhooks::Outbox>,
-    #[cfg(feature = "perscom")]
     perscom: Arc<perscom::Perscom>,
-    #[cfg(feature = "permission-assist")]
     permission_assist: Arc<permission_assist::PermissionAssist>,
-    #[cfg(feature = "intacct")]
     intacct: Arc<intacct::Intacct>,
 }
 
@@ -269,21 +258,12 @@ impl Sandbox {
     pub async fn start() -> Sandbox {
         let server = MockServer::start().await;
         let outbox = Arc::new(webhooks::Outbox::start());
-        #[cfg(feature = "permission-assist")]
         let permission_assist =
             Arc::new(permission_assist::PermissionAssist::seeded().with_outbox(outbox.clone()));
-        #[cfg(feature = "perscom")]
         let perscom = Arc::new(perscom::Perscom::seeded().with_outbox(outbox.clone()));
-        #[cfg(feature = "intacct")]
         let intacct = Arc::new(intacct::Intacct::seeded());
-        let services: Vec<Arc<dyn Service>> = vec![
-            #[cfg(feature = "permission-assist")]
-            permission_assist.clone(),
-            #[cfg(feature = "perscom")]
-            perscom.clone(),
-            #[cfg(feature = "intacct")]
-            intacct.clone(),
-        ];
+        let services: Vec<Arc<dyn Service>> =
+            vec![permission_assist.clone(), perscom.clone(), intacct.clone()];
         for service in services {
             let prefix = regex_escape(service.prefix());
             Mock::given(matchers::path_regex(format!("^{prefix}(/.*)?$")))
@@ -298,11 +278,8 @@ impl Sandbox {
             front,
             _mocks: server,
             outbox,
-            #[cfg(feature = "perscom")]
             perscom,
-            #[cfg(feature = "permission-assist")]
             permission_assist,
-            #[cfg(feature = "intacct")]
             intacct,
         }
     }
@@ -313,19 +290,16 @@ impl Sandbox {
     }
 
     /// Permission Assist's base URL (ending in `/api`).
-    #[cfg(feature = "permission-assist")]
     pub fn permission_assist_url(&self) -> String {
         format!("{}{}", self.uri(), permission_assist::PREFIX)
     }
 
     /// PERSCOM's host URL (the SDK adds the version).
-    #[cfg(feature = "perscom")]
     pub fn perscom_url(&self) -> String {
         format!("{}{}", self.uri(), perscom::PREFIX)
     }
 
     /// Intacct's base URL (ending in `/ia/api/v1`).
-    #[cfg(feature = "intacct")]
     pub fn intacct_url(&self) -> String {
         format!("{}{}", self.uri(), intacct::PREFIX)
     }
@@ -335,9 +309,8 @@ impl Sandbox {
     /// operation, headers and body, credentials redacted, and what the sandbox answered.
     ///
     /// ```
-    /// # #[cfg(feature = "perscom")]
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// use permkit::sandbox::Sandbox;
+    /// use permkit_sandbox::Sandbox;
     /// let sandbox = Sandbox::start().await;
     /// let client = permkit::perscom::Client::builder(sandbox.perscom_url())
     ///     .api_key(Sandbox::PERSCOM_API_KEY)
@@ -357,7 +330,7 @@ impl Sandbox {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// sandbox.clear_requests();
     /// assert!(sandbox.requests().is_empty());
     /// # });
@@ -370,9 +343,8 @@ impl Sandbox {
     /// are consulted in the order they were armed; each counts the calls it matches.
     ///
     /// ```
-    /// # #[cfg(feature = "permission-assist")]
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// use permkit::sandbox::{Fault, Sandbox};
+    /// use permkit_sandbox::{Fault, Sandbox};
     /// let sandbox = Sandbox::start().await;
     /// sandbox.fault(Fault::on("get_identity").status(404).times(1));
     /// let client = permkit::permission_assist::Client::builder(sandbox.permission_assist_url())
@@ -391,8 +363,8 @@ impl Sandbox {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
-    /// sandbox.fault(permkit::sandbox::Fault::on("list_users").status(503));
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// sandbox.fault(permkit_sandbox::Fault::on("list_users").status(503));
     /// sandbox.clear_faults();
     /// # });
     /// ```
@@ -409,7 +381,7 @@ impl Sandbox {
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit::permission_assist::{Client, types, types::ImportStatus};
-    /// use permkit::sandbox::Sandbox;
+    /// use permkit_sandbox::Sandbox;
     ///
     /// let sandbox = Sandbox::start().await;
     /// let client = Client::builder(sandbox.permission_assist_url())
@@ -426,12 +398,7 @@ impl Sandbox {
     /// assert_eq!(done.status, ImportStatus::Finished);
     /// # });
     /// ```
-    #[cfg(feature = "permission-assist")]
-    pub fn set_import_status(
-        &self,
-        import_id: uuid::Uuid,
-        status: crate::permission_assist::types::ImportStatus,
-    ) -> bool {
+    pub fn set_import_status(&self, import_id: uuid::Uuid, status: impl std::fmt::Display) -> bool {
         self.permission_assist
             .set_import_status(&import_id.to_string(), &status.to_string())
     }
@@ -443,15 +410,14 @@ impl Sandbox {
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit::permission_assist::types::WorkflowStatus;
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// assert!(!sandbox.set_personnel_event_status(uuid::Uuid::nil(), WorkflowStatus::Resolved));
     /// # });
     /// ```
-    #[cfg(feature = "permission-assist")]
     pub fn set_personnel_event_status(
         &self,
         event_id: uuid::Uuid,
-        status: crate::permission_assist::types::WorkflowStatus,
+        status: impl std::fmt::Display,
     ) -> bool {
         self.permission_assist
             .set_event_status(&event_id.to_string(), &status.to_string())
@@ -463,15 +429,14 @@ impl Sandbox {
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit::permission_assist::types::WorkflowStatus;
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// assert!(!sandbox.set_access_request_status(uuid::Uuid::nil(), WorkflowStatus::Open));
     /// # });
     /// ```
-    #[cfg(feature = "permission-assist")]
     pub fn set_access_request_status(
         &self,
         request_id: uuid::Uuid,
-        status: crate::permission_assist::types::WorkflowStatus,
+        status: impl std::fmt::Display,
     ) -> bool {
         self.permission_assist
             .set_access_request_status(&request_id.to_string(), &status.to_string())
@@ -483,11 +448,10 @@ impl Sandbox {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// sandbox.expire_intacct_tokens();
     /// # });
     /// ```
-    #[cfg(feature = "intacct")]
     pub fn expire_intacct_tokens(&self) {
         self.intacct.expire_tokens();
     }
@@ -509,7 +473,7 @@ impl Sandbox {
     /// ```no_run
     /// # async fn demo() -> permkit::Result<()> {
     /// use permkit::perscom::{Client, types};
-    /// use permkit::sandbox::{PerscomWebhook, Sandbox};
+    /// use permkit_sandbox::{PerscomWebhook, Sandbox};
     ///
     /// let sandbox = Sandbox::start().await;
     /// sandbox.register_perscom_webhook(PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret"));
@@ -518,7 +482,6 @@ impl Sandbox {
     /// client.create_user().body(new).send().await?; // `user.created` is delivered to :8080
     /// # Ok(()) }
     /// ```
-    #[cfg(feature = "perscom")]
     pub fn register_perscom_webhook(&self, webhook: PerscomWebhook) {
         self.perscom.register(webhook);
     }
@@ -536,11 +499,10 @@ impl Sandbox {
     ///
     /// ```no_run
     /// # async fn demo() {
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// sandbox.register_permission_assist_catch_hook("http://127.0.0.1:8080/permission-assist");
     /// # }
     /// ```
-    #[cfg(feature = "permission-assist")]
     pub fn register_permission_assist_catch_hook(&self, url: impl Into<String>) {
         self.permission_assist.register(url.into());
     }
@@ -550,7 +512,7 @@ impl Sandbox {
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sandbox = permkit::sandbox::Sandbox::start().await;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// assert!(sandbox.webhook_deliveries().is_empty());
     /// # });
     /// ```
@@ -617,7 +579,6 @@ impl Seed {
         &items[self.below(items.len() as u64) as usize]
     }
     /// A deterministic UUID.
-    #[cfg_attr(not(feature = "permission-assist"), allow(dead_code))]
     pub(crate) fn uuid(&mut self) -> uuid::Uuid {
         let mut bytes = [0u8; 16];
         for chunk in bytes.chunks_mut(4) {
