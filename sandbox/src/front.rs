@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     http: reqwest::Client,
     pub(crate) faults: Faults,
     log: Mutex<Vec<RecordedRequest>>,
+    /// The admin API, answering under [`ADMIN_PREFIX`](crate::admin::ADMIN_PREFIX).
+    pub(crate) admin: std::sync::OnceLock<crate::admin::Admin>,
 }
 
 impl Shared {
@@ -91,9 +93,9 @@ impl std::fmt::Display for Dropped {
 impl std::error::Error for Dropped {}
 
 impl Front {
-    /// Starts a front on a free loopback port, passing requests on to `upstream`.
-    pub(crate) async fn start(upstream: String) -> std::io::Result<Front> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    /// Starts a front on `addr` (port 0: a free one), passing requests on to `upstream`.
+    pub(crate) async fn start(upstream: String, addr: SocketAddr) -> std::io::Result<Front> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let http = reqwest::Client::builder()
             .no_proxy()
@@ -105,6 +107,7 @@ impl Front {
             http,
             faults: Faults::default(),
             log: Mutex::new(Vec::new()),
+            admin: std::sync::OnceLock::new(),
         });
         let task = tokio::spawn(accept_all(listener, shared.clone())).abort_handle();
         Ok(Front { addr, shared, task })
@@ -136,6 +139,12 @@ async fn serve(
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map_err(|_| Dropped)?.to_bytes();
     let path = parts.uri.path().to_string();
+    if let Some(admin) = shared.admin.get().filter(|_| crate::admin::is_admin(&path)) {
+        let (status, value) = admin
+            .handle(parts.method.as_str(), &path, parts.uri.query(), &body)
+            .await;
+        return Ok(json_response(status, &value, None));
+    }
     let found = routes::api_of(&path);
     let operation_id =
         found.and_then(|(api, rest)| routes::operation(api, parts.method.as_str(), rest));

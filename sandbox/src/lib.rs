@@ -145,6 +145,7 @@
 use std::sync::Arc;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
+mod admin;
 mod bodies;
 mod faults;
 mod front;
@@ -190,15 +191,22 @@ pub struct Sandbox {
     front: front::Front,
     /// The mocks, behind the front; held so that they live as long as the sandbox.
     _mocks: MockServer,
-    outbox: Arc<webhooks::Outbox>,
-    perscom: Arc<perscom::Perscom>,
-    permission_assist: Arc<permission_assist::PermissionAssist>,
-    intacct: Arc<intacct::Intacct>,
+    parts: Arc<Parts>,
+}
+
+/// What the sandbox's methods act on, shared with its admin API (which holds it weakly, so
+/// that dropping the [`Sandbox`] stops everything).
+pub(crate) struct Parts {
+    pub(crate) front: Arc<front::Shared>,
+    pub(crate) outbox: Arc<webhooks::Outbox>,
+    pub(crate) perscom: Arc<perscom::Perscom>,
+    pub(crate) permission_assist: Arc<permission_assist::PermissionAssist>,
+    pub(crate) intacct: Arc<intacct::Intacct>,
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        self.outbox.stop();
+        self.parts.outbox.stop();
     }
 }
 
@@ -271,16 +279,24 @@ impl Sandbox {
                 .mount(&server)
                 .await;
         }
-        let front = front::Front::start(server.uri())
-            .await
-            .expect("the sandbox cannot listen on a loopback port");
-        Sandbox {
-            front,
-            _mocks: server,
+        let front = front::Front::start(
+            server.uri(),
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .await
+        .expect("the sandbox cannot listen on a loopback port");
+        let parts = Arc::new(Parts {
+            front: front.shared.clone(),
             outbox,
             perscom,
             permission_assist,
             intacct,
+        });
+        admin::install(&parts);
+        Sandbox {
+            front,
+            _mocks: server,
+            parts,
         }
     }
 
@@ -323,7 +339,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.front.shared.requests()
+        self.parts.front.requests()
     }
 
     /// Forgets the requests received so far.
@@ -336,7 +352,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn clear_requests(&self) {
-        self.front.shared.clear_requests();
+        self.parts.front.clear_requests();
     }
 
     /// Arms `fault`: from now on the calls it matches fail as it says (see [`Fault`]). Faults
@@ -356,7 +372,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn fault(&self, fault: Fault) {
-        self.front.shared.faults.arm(fault);
+        self.parts.front.faults.arm(fault);
     }
 
     /// Disarms every fault.
@@ -369,7 +385,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn clear_faults(&self) {
-        self.front.shared.faults.clear();
+        self.parts.front.faults.clear();
     }
 
     /// Moves Permission Assist import `import_id` to `status`, as the vendor's builder would
@@ -399,7 +415,8 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn set_import_status(&self, import_id: uuid::Uuid, status: impl std::fmt::Display) -> bool {
-        self.permission_assist
+        self.parts
+            .permission_assist
             .set_import_status(&import_id.to_string(), &status.to_string())
     }
 
@@ -419,7 +436,8 @@ impl Sandbox {
         event_id: uuid::Uuid,
         status: impl std::fmt::Display,
     ) -> bool {
-        self.permission_assist
+        self.parts
+            .permission_assist
             .set_event_status(&event_id.to_string(), &status.to_string())
     }
 
@@ -438,7 +456,8 @@ impl Sandbox {
         request_id: uuid::Uuid,
         status: impl std::fmt::Display,
     ) -> bool {
-        self.permission_assist
+        self.parts
+            .permission_assist
             .set_access_request_status(&request_id.to_string(), &status.to_string())
     }
 
@@ -453,7 +472,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn expire_intacct_tokens(&self) {
-        self.intacct.expire_tokens();
+        self.parts.intacct.expire_tokens();
     }
 
     /// Registers a PERSCOM webhook, as PERSCOM's dashboard does: from now on every create,
@@ -483,7 +502,7 @@ impl Sandbox {
     /// # Ok(()) }
     /// ```
     pub fn register_perscom_webhook(&self, webhook: PerscomWebhook) {
-        self.perscom.register(webhook);
+        self.parts.perscom.register(webhook);
     }
 
     /// Registers a Permission Assist catch hook at `url`: from now on, each access request the
@@ -504,7 +523,7 @@ impl Sandbox {
     /// # }
     /// ```
     pub fn register_permission_assist_catch_hook(&self, url: impl Into<String>) {
-        self.permission_assist.register(url.into());
+        self.parts.permission_assist.register(url.into());
     }
 
     /// Every webhook delivery attempt so far, oldest first: the event, the URL, the try and the
@@ -517,7 +536,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.outbox.log()
+        self.parts.outbox.log()
     }
 }
 
