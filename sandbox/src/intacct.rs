@@ -1318,9 +1318,12 @@ fn query(st: &State, body: &Value) -> ResponseTemplate {
             Ordering::Equal
         });
     }
+    // `start` has no maximum: a start far past the end is an empty page, never an overflow.
     let total = matched.len();
-    let from = (start as usize - 1).min(total);
-    let to = (from + size as usize).min(total);
+    let from = usize::try_from(start - 1).unwrap_or(usize::MAX).min(total);
+    let to = from
+        .saturating_add(usize::try_from(size).unwrap_or(usize::MAX))
+        .min(total);
     let rows: Vec<Value> = matched[from..to]
         .iter()
         .map(|r| {

@@ -485,10 +485,7 @@ impl Service for PermissionAssist {
         if !created.is_empty() {
             // The server's own address, as the client reached it (wiremock's `url` says
             // `localhost` whatever the host).
-            let origin = match request.headers.get("host").and_then(|h| h.to_str().ok()) {
-                Some(host) => format!("http://{host}"),
-                None => request.url.origin().ascii_serialization(),
-            };
+            let origin = super::routes::origin(request);
             self.raise_catch_hooks(&mut st, created, &origin);
         }
         response
@@ -947,41 +944,169 @@ fn cancel(st: &mut State, request: &Request) -> ResponseTemplate {
 /// One part of a multipart body: name, file name, bytes.
 type FormPart = (String, Option<String>, Vec<u8>);
 
-/// A minimal multipart/form-data reader.
+/// The parts of the request's `multipart/form-data` body, or `None` if it is not one.
 fn multipart_parts(request: &Request) -> Option<Vec<FormPart>> {
     let ct = request.headers.get("content-type")?.to_str().ok()?;
-    let boundary = ct
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))?
-        .trim_matches('"');
-    let delim = format!("--{boundary}");
-    let body = &request.body;
+    form_parts(ct, &request.body)
+}
+
+/// The parts of a `multipart/form-data` body (RFC 7578) sent with `content_type`, or `None` if
+/// it is not one: each part's name and file name from its `Content-Disposition` (a token or a
+/// quoted string with backslash escapes; `filename*` in RFC 5987's `UTF-8''` form too), whatever
+/// other headers it carries (`Content-Type` and the like are read past) and in whatever case.
+/// A part without a name is left out. Shared with the PERSCOM mock.
+pub(crate) fn form_parts(content_type: &str, body: &[u8]) -> Option<Vec<FormPart>> {
+    let mut params = content_type.split(';');
+    if !params
+        .next()?
+        .trim()
+        .eq_ignore_ascii_case("multipart/form-data")
+    {
+        return None;
+    }
+    let boundary = params.find_map(|p| {
+        let (key, value) = p.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| value.trim().trim_matches('"').to_string())
+    })?;
+    if boundary.is_empty() {
+        return None;
+    }
+    let find = |from: usize, needle: &[u8]| {
+        body.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let dash = format!("--{boundary}");
+    // The first delimiter may open the body; every later one starts a line.
+    let mut at = if body.starts_with(dash.as_bytes()) {
+        dash.len()
+    } else {
+        find(0, format!("\r\n{dash}").as_bytes())? + 2 + dash.len()
+    };
+    let delimiter = format!("\r\n{dash}");
     let mut parts = Vec::new();
-    let positions: Vec<usize> = body
-        .windows(delim.len())
-        .enumerate()
-        .filter(|(_, w)| *w == delim.as_bytes())
-        .map(|(i, _)| i)
-        .collect();
-    for pair in positions.windows(2) {
-        let chunk = &body[pair[0] + delim.len()..pair[1]];
-        let chunk = chunk.strip_prefix(b"\r\n").unwrap_or(chunk);
-        let split = chunk.windows(4).position(|w| w == b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&chunk[..split]).to_string();
-        let mut data = chunk[split + 4..].to_vec();
-        if data.ends_with(b"\r\n") {
-            data.truncate(data.len() - 2);
+    loop {
+        let rest = &body[at..];
+        if rest.starts_with(b"--") {
+            break;
         }
-        let attr = |key: &str| {
-            head.split(';').find_map(|p| {
-                p.trim()
-                    .strip_prefix(&format!("{key}="))
-                    .map(|v| v.trim_matches('"').to_string())
-            })
+        // Transport padding, then the end of the delimiter's line.
+        let line_end = find(at, b"\r\n")?;
+        let start = line_end + 2;
+        let end = find(start, delimiter.as_bytes())?;
+        let chunk = &body[start..end];
+        at = end + delimiter.len();
+        let (head, content) = if chunk.starts_with(b"\r\n") {
+            (&[][..], &chunk[2..])
+        } else {
+            match chunk.windows(4).position(|w| w == b"\r\n\r\n") {
+                Some(split) => (&chunk[..split], &chunk[split + 4..]),
+                None => continue,
+            }
         };
-        parts.push((attr("name")?, attr("filename"), data));
+        let head = String::from_utf8_lossy(head);
+        let disposition = header_lines(&head).into_iter().find_map(|(name, value)| {
+            name.eq_ignore_ascii_case("content-disposition")
+                .then(|| disposition_params(&value))
+        });
+        let Some(disposition) = disposition else {
+            continue;
+        };
+        let param = |key: &str| {
+            disposition
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.clone())
+        };
+        let file_name = param("filename*")
+            .and_then(|v| ext_value(&v))
+            .or_else(|| param("filename"));
+        if let Some(name) = param("name") {
+            parts.push((name, file_name, content.to_vec()));
+        }
     }
     Some(parts)
+}
+
+/// A part's header lines as (name, value), folded lines joined.
+fn header_lines(head: &str) -> Vec<(String, String)> {
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for line in head.split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = lines.last_mut() {
+                value.push(' ');
+                value.push_str(line.trim());
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            lines.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    lines
+}
+
+/// The parameters of a `Content-Disposition` value (`form-data; name="a"; filename="b.csv"`),
+/// as (key, value) with quoted strings unquoted and unescaped; the disposition type is left out.
+fn disposition_params(value: &str) -> Vec<(String, String)> {
+    let mut params = Vec::new();
+    let mut chars = value.chars().peekable();
+    // The disposition type.
+    while chars.next_if(|c| *c != ';').is_some() {}
+    while chars.next().is_some() {
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c != '=' && *c != ';') {
+            key.push(c);
+        }
+        let mut text = String::new();
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(|c| c.is_whitespace()).is_some() {}
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => text.extend(chars.next()),
+                        c => text.push(c),
+                    }
+                }
+                while chars.next_if(|c| *c != ';').is_some() {}
+            } else {
+                while let Some(c) = chars.next_if(|c| *c != ';') {
+                    text.push(c);
+                }
+                text = text.trim().to_string();
+            }
+        }
+        let key = key.trim();
+        if !key.is_empty() {
+            params.push((key.to_string(), text));
+        }
+    }
+    params
+}
+
+/// An RFC 5987 extended value (`UTF-8''%e2%82%ac.csv`) decoded, if it is one in UTF-8.
+fn ext_value(value: &str) -> Option<String> {
+    let (charset, rest) = value.split_once('\'')?;
+    let (_, encoded) = rest.split_once('\'')?;
+    if !charset.eq_ignore_ascii_case("utf-8") {
+        return None;
+    }
+    let bytes = encoded.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn upload(st: &mut State, request: &Request, query_app: Option<String>) -> ResponseTemplate {

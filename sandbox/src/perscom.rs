@@ -1052,47 +1052,11 @@ fn collection(
     }
 }
 
-/// The parts of a multipart body: (name, file name, content).
+/// The parts of a multipart body: (name, file name, content), read as Permission Assist's
+/// mock reads them (part headers such as `Content-Type` are read past).
 fn multipart(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
     let ct = request.headers.get("content-type")?.to_str().ok()?;
-    let boundary = ct
-        .strip_prefix("multipart/form-data")?
-        .split("boundary=")
-        .nth(1)?
-        .trim_matches('"')
-        .to_string();
-    let delimiter = format!("--{boundary}");
-    let body = &request.body;
-    let mut parts = Vec::new();
-    let find = |hay: &[u8], needle: &[u8], from: usize| {
-        hay[from.min(hay.len())..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| p + from)
-    };
-    let mut at = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
-    while let Some(next) = find(body, delimiter.as_bytes(), at) {
-        let chunk = &body[at..next];
-        at = next + delimiter.len();
-        let Some(split) = find(chunk, b"\r\n\r\n", 0) else {
-            continue;
-        };
-        let head = String::from_utf8_lossy(&chunk[..split]).into_owned();
-        let mut content = chunk[split + 4..].to_vec();
-        if content.ends_with(b"\r\n") {
-            content.truncate(content.len() - 2);
-        }
-        let attr = |key: &str| {
-            head.split(&format!("{key}=\""))
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .map(str::to_string)
-        };
-        if let Some(name) = attr(" name") {
-            parts.push((name, attr("filename"), content));
-        }
-    }
-    Some(parts)
+    super::permission_assist::form_parts(ct, &request.body)
 }
 
 /// Multipart writes: `POST /{r}/{id}/image` (create, or replace with `_method=PUT`) and
@@ -1447,19 +1411,19 @@ fn page_response(
             json!([format!("Requested include(s) [{list}] are not allowed.")]),
         )]));
     }
+    // `page` and `limit` are int64 with no maximum: a page far past the end is an empty page,
+    // so the offset saturates rather than overflowing.
     let total = items.len() as u64;
     let last_page = total.div_ceil(limit).max(1);
-    let start = ((page - 1) * limit).min(total) as usize;
-    let end = (start + limit as usize).min(items.len());
+    let start = page.saturating_sub(1).saturating_mul(limit).min(total);
+    let end = start.saturating_add(limit).min(total);
+    let (start, end) = (start as usize, end as usize);
     let mut data: Vec<Value> = items[start..end].to_vec();
     for item in &mut data {
         expand(store, segment, item, &names);
     }
-    let path = format!(
-        "{}{}",
-        request.url.origin().ascii_serialization(),
-        request.url.path()
-    );
+    // The sandbox's own address, so that a client following a link stays on the sandbox.
+    let path = format!("{}{}", super::routes::origin(request), request.url.path());
     let url = |p: u64| json!(format!("{path}?page={p}"));
     let (from, to) = if data.is_empty() {
         (Value::Null, Value::Null)

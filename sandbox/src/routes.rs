@@ -69,6 +69,27 @@ pub(crate) fn operation(api: Api, method: &str, path: &str) -> Option<&'static s
         .map(|(_, id)| id)
 }
 
+/// The sandbox's own origin (`http://127.0.0.1:PORT`) as the client reached it, for the URLs a
+/// mock writes into its answers (pagination links, callbacks): wiremock's `request.url` names
+/// the mocks' internal server (`http://localhost/...`), so it is read from the `Host` header the
+/// front passes on, or from `X-Forwarded-Proto`/`X-Forwarded-Host` when a proxy in front of the
+/// sandbox sets them.
+pub(crate) fn origin(request: &wiremock::Request) -> String {
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    match header("x-forwarded-host").or_else(|| header("host")) {
+        Some(host) => format!("{}://{host}", header("x-forwarded-proto").unwrap_or("http")),
+        None => request.url.origin().ascii_serialization(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[allow(unused_imports)]
