@@ -107,6 +107,17 @@ impl fmt::Debug for ClientIdentity {
     }
 }
 
+/// Makes *ring* the process's rustls crypto provider unless one is installed already (by the
+/// application, or by another library): reqwest, built without a provider of its own under the
+/// `rustls` feature, takes the installed one. A provider installed by someone else in the
+/// meantime wins, which is as good.
+#[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
+pub(crate) fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// What shapes the connection, kept in [`ClientOptions`](crate::ClientOptions).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Connection {

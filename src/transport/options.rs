@@ -364,6 +364,8 @@ impl ClientOptions {
         }
         // Applied before nothing else is: the redirect policy and timeouts above stay.
         b = self.connection.apply(b)?;
+        #[cfg(all(feature = "rustls", not(feature = "rustls-aws-lc")))]
+        super::connection::ensure_crypto_provider();
         b.build().map_err(from_reqwest)
     }
 }
