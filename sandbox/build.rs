@@ -42,5 +42,15 @@ fn write_tables(file: &Path, module: &str, out_dir: &Path) -> Result<(), String>
         let path = out_dir.join(format!("{module}_{name}.rs"));
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    if module == "perscom" {
+        // PERSCOM serves its own OpenAPI document (`GET /spec.json`): the whole spec, as JSON.
+        let text = format!(
+            "/// The PERSCOM OpenAPI document (`openapi/perscom.yaml`), as JSON.\n\
+             pub(crate) const SPEC_JSON: &str = {:?};\n",
+            json.to_string()
+        );
+        let path = out_dir.join(format!("{module}_spec.rs"));
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     Ok(())
 }

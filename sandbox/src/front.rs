@@ -164,6 +164,13 @@ async fn serve(
         status: None,
         fault: fault.is_some(),
     });
+    if let Some((api, rest)) = found
+        && operation_id.is_none()
+        && let Some(response) = method_not_allowed(api, parts.method.as_str(), rest)
+    {
+        shared.set_status(index, Some(405));
+        return Ok(response);
+    }
     if let Some(latency) = fault.as_ref().and_then(|f| f.latency) {
         tokio::time::sleep(latency).await;
     }
@@ -264,6 +271,34 @@ fn fault_response(
         _ => serde_json::json!({"error": super::reason(status)}),
     };
     json_response(status, &body, fault.retry_after)
+}
+
+/// The API's 405 for `method` on `path` (under the API's prefix) when the API has routes for
+/// the path but none for the method, with an `Allow` header listing theirs; `None` when the
+/// path is none of the API's (the mock answers it) or for `HEAD` and `OPTIONS` on a known path
+/// (left to the mock, as before).
+fn method_not_allowed(api: Api, method: &str, path: &str) -> Option<hyper::Response<Body>> {
+    let allowed = routes::allowed_methods(api, path);
+    if allowed.is_empty() || matches!(method, "HEAD" | "OPTIONS") {
+        return None;
+    }
+    let (allow, body) = match api {
+        Api::Perscom => super::perscom::method_not_allowed(method, path, &allowed),
+        Api::PermissionAssist => {
+            super::permission_assist::method_not_allowed(method, path, &allowed)
+        }
+        Api::Intacct => super::intacct::method_not_allowed(method, path, &allowed),
+        #[allow(unreachable_patterns)]
+        _ => (
+            allowed.join(", "),
+            serde_json::json!({"error": super::reason(405)}),
+        ),
+    };
+    let mut response = json_response(405, &body, None);
+    if let Ok(value) = http::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(http::header::ALLOW, value);
+    }
+    Some(response)
 }
 
 /// A JSON answer, with a `Retry-After` (whole seconds, rounded up) if given.

@@ -191,6 +191,18 @@ fn ia_error_body(
     })
 }
 
+/// Intacct's 405 for `method` on `path` (under `/ia/api/v1`) whose routes take `allowed`: the
+/// `Allow` header and the `ia::error` its objects answer a method they do not take with
+/// (`methodNotAllowed`, `REST-1002`).
+pub(crate) fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> (String, Value) {
+    let allow = allowed.join(", ");
+    let message = format!("{method} is not allowed on {path}");
+    (
+        allow,
+        ia_error_body(405, "methodNotAllowed", &message, "REST-1002", vec![]),
+    )
+}
+
 /// The body Intacct answers `status` with, for an injected fault: the gateway's `ia::error`
 /// (401 `GW-0031`, 429 `GW-0010`, ...), or OAuth's `{error, error_description}` from the token
 /// endpoint (`create_token`).

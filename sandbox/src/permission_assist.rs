@@ -87,6 +87,15 @@ pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
     body
 }
 
+/// Permission Assist's 405 for `method` on `path` (under `/api`) whose routes take `allowed`:
+/// the `Allow` header and its error body (`method_not_allowed`, the code its other errors'
+/// pattern gives a status it documents none for).
+pub(crate) fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> (String, Value) {
+    let allow = allowed.join(", ");
+    let message = format!("{method} is not allowed on {path}; allowed: {allow}");
+    (allow, fault_body(405, Some(&message)))
+}
+
 fn validation(errors: Vec<(&str, String)>, seed: &mut Seed) -> ResponseTemplate {
     let errors = errors
         .into_iter()

@@ -29,6 +29,10 @@ use wiremock::{Request, ResponseTemplate};
 /// Path prefix of this API on the sandbox server.
 pub(crate) const PREFIX: &str = "/perscom";
 
+mod spec {
+    include!(concat!(env!("OUT_DIR"), "/perscom_spec.rs"));
+}
+
 /// How many users the roster has.
 pub(crate) const USERS: usize = 300;
 
@@ -481,6 +485,25 @@ pub(crate) fn fault_body(status: u16, message: Option<&str>) -> Value {
     body
 }
 
+/// PERSCOM's 405 for `method` on `path` (under `/perscom`) whose routes take `allowed`: the
+/// `Allow` header (Laravel adds `HEAD` to every `GET` route) and Laravel's
+/// `MethodNotAllowedHttpException` in PERSCOM's error envelope.
+pub(crate) fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> (String, Value) {
+    let mut methods: Vec<&str> = Vec::new();
+    for m in allowed {
+        methods.push(m);
+        if *m == "GET" {
+            methods.push("HEAD");
+        }
+    }
+    let allow = methods.join(", ");
+    let message = format!(
+        "The {method} method is not supported for route {}. Supported methods: {allow}.",
+        path.trim_start_matches('/')
+    );
+    (allow, error_body("MethodNotAllowedHttpException", &message))
+}
+
 fn validation(errors: Map<String, Value>) -> ResponseTemplate {
     json(422, validation_body_of(errors))
 }
@@ -571,6 +594,15 @@ impl Perscom {
                 200,
                 json!({"data": {"database": "ok", "cache": "ok", "queue": "ok"}}),
             );
+        }
+        if segments == ["spec.json"] {
+            // No auth, as the spec says: the OpenAPI document itself.
+            return ResponseTemplate::new(200).set_body_raw(spec::SPEC_JSON, "application/json");
+        }
+        if let [version, "widgets", rest @ ..] = segments.as_slice()
+            && request.method.as_str().eq_ignore_ascii_case("GET")
+        {
+            return widget(store, request, version, rest);
         }
         let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
         let Some(key) =
@@ -664,6 +696,121 @@ impl Perscom {
             _ => not_found(),
         }
     }
+}
+
+/// Each widget the spec names (`WidgetName`) with the collection it shows (the spec does not
+/// say; `roster` shows the groups with their units).
+const WIDGETS: &[(&str, &str)] = &[
+    ("awards", "awards"),
+    ("calendar", "calendars"),
+    ("forms", "forms"),
+    ("positions", "positions"),
+    ("qualifications", "qualifications"),
+    ("ranks", "ranks"),
+    ("roster", "groups"),
+    ("specialties", "specialties"),
+];
+
+/// `GET /{version}/widgets/{widget}[/{resource}]`: a small HTML page (iframe content) listing the
+/// widget's items, or showing one of them (`resource`: its id, or a form's slug), in the dark
+/// theme with `?dark=true`. Errors are HTML pages too, as PERSCOM renders them for widgets.
+fn widget(store: &Store, request: &Request, version: &str, rest: &[&str]) -> ResponseTemplate {
+    let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
+    if !key.is_some_and(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
+    {
+        return html_page(
+            401,
+            "Unauthorized",
+            &format!("<p>{UNAUTHENTICATED}</p>"),
+            false,
+        );
+    }
+    if !matches!(version, "v1" | "v2") {
+        let message = "The API version is not valid. Valid versions: v1, v2.";
+        return html_page(400, "Bad Request", &format!("<p>{message}</p>"), false);
+    }
+    let dark = query(request)
+        .get("dark")
+        .is_some_and(|d| d == "true" || d == "1");
+    let not_found = || html_page(404, "Not Found", &format!("<p>{NOT_FOUND}</p>"), dark);
+    let (name, resource) = match rest {
+        [name] => (*name, None),
+        [name, resource] => (*name, Some(*resource)),
+        _ => return not_found(),
+    };
+    let Some((_, collection)) = WIDGETS.iter().find(|(w, _)| *w == name) else {
+        return not_found();
+    };
+    let items = store.data.get(collection).map(Vec::as_slice).unwrap_or(&[]);
+    let label = |item: &Value| {
+        escape_html(
+            item["name"]
+                .as_str()
+                .or(item["title"].as_str())
+                .unwrap_or_default(),
+        )
+    };
+    let units = pivot_of("groups", "units");
+    let list_item = |item: &Value| {
+        let mut li = format!("<li data-id=\"{}\">{}", item["id"], label(item));
+        if *collection == "groups"
+            && let Some(units) = units
+        {
+            let id = item["id"].as_i64().unwrap_or_default();
+            li.push_str("<ul>");
+            for unit in joined(store, units, id) {
+                li.push_str(&format!(
+                    "<li data-id=\"{}\">{}</li>",
+                    unit["id"],
+                    label(&unit)
+                ));
+            }
+            li.push_str("</ul>");
+        }
+        li.push_str("</li>");
+        li
+    };
+    let title = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+    let content = match resource {
+        None => {
+            let list: String = items.iter().map(list_item).collect();
+            format!("<ul>{list}</ul>")
+        }
+        Some(resource) => {
+            let Some(item) = items.iter().find(|i| {
+                resource.parse::<i64>().is_ok_and(|id| i["id"] == json!(id))
+                    || i["slug"].as_str() == Some(resource)
+            }) else {
+                return not_found();
+            };
+            let description = item["description"].as_str().unwrap_or_default();
+            format!(
+                "<article data-id=\"{}\"><h2>{}</h2><p>{}</p></article>",
+                item["id"],
+                label(item),
+                escape_html(description)
+            )
+        }
+    };
+    let body = format!("<section data-widget=\"{name}\">{content}</section>");
+    html_page(200, &format!("PERSCOM {title}"), &body, dark)
+}
+
+/// An HTML page answering `status`.
+fn html_page(status: u16, title: &str, body: &str, dark: bool) -> ResponseTemplate {
+    let class = if dark { " class=\"dark\"" } else { "" };
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"{class}>\n<head><meta charset=\"utf-8\">\
+         <title>{title}</title></head>\n<body><h1>{title}</h1>{body}</body>\n</html>\n"
+    );
+    ResponseTemplate::new(status).set_body_raw(page, "text/html; charset=UTF-8")
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Drops the pivot rows that join the deleted item `id` of `kind` to anything.
@@ -1632,6 +1779,24 @@ fn eval_one(item: &Value, f: &Value) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widgets_are_the_specs() {
+        let spec: Value = serde_json::from_str(spec::SPEC_JSON).unwrap();
+        let names: Vec<&str> = spec["components"]["schemas"]["WidgetName"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let ours: Vec<&str> = WIDGETS.iter().map(|(w, _)| *w).collect();
+        assert_eq!(ours, names);
+        let store = Perscom::seeded();
+        let store = store.store.lock().unwrap();
+        for (_, collection) in WIDGETS {
+            assert!(store.data.contains_key(collection), "{collection}");
+        }
+    }
 
     #[test]
     fn like_patterns() {

@@ -46,27 +46,51 @@ pub(crate) fn operation(api: Api, method: &str, path: &str) -> Option<&'static s
     routes
         .iter()
         .filter(|(m, _, _)| m.eq_ignore_ascii_case(method))
-        .filter_map(|(_, template, id)| {
-            let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
-            if parts.len() != segments.len() {
-                return None;
-            }
-            let mut literal = 0;
-            for (part, segment) in parts.iter().zip(&segments) {
-                if part.starts_with('{') && part.ends_with('}') {
-                    if segment.is_empty() {
-                        return None;
-                    }
-                } else if part == segment {
-                    literal += 1;
-                } else {
-                    return None;
-                }
-            }
-            Some((literal, *id))
-        })
+        .filter_map(|(_, template, id)| Some((literal_matches(template, &segments)?, *id)))
         .max_by_key(|(literal, _)| *literal)
         .map(|(_, id)| id)
+}
+
+/// The methods `api` has a route for at `path` (under the API's prefix), in the order
+/// `GET, POST, PUT, PATCH, DELETE` (others after): empty when no route has this path, so a
+/// request for a known path with another method is a 405 and one for an unknown path is not.
+pub(crate) fn allowed_methods(api: Api, path: &str) -> Vec<&'static str> {
+    const ORDER: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+    let Some((_, _, routes)) = apis().iter().find(|(a, _, _)| *a == api) else {
+        return Vec::new();
+    };
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut methods: Vec<&'static str> = routes
+        .iter()
+        .filter(|(_, template, _)| literal_matches(template, &segments).is_some())
+        .map(|(method, _, _)| *method)
+        .collect();
+    let rank = |m: &str| ORDER.iter().position(|o| *o == m).unwrap_or(ORDER.len());
+    methods.sort_by_key(|m| (rank(m), *m));
+    methods.dedup();
+    methods
+}
+
+/// How many literal segments of `template` match `segments`, if the template matches them all
+/// (a `{parameter}` matches any non-empty segment).
+fn literal_matches(template: &str, segments: &[&str]) -> Option<usize> {
+    let parts: Vec<&str> = template.trim_matches('/').split('/').collect();
+    if parts.len() != segments.len() {
+        return None;
+    }
+    let mut literal = 0;
+    for (part, segment) in parts.iter().zip(segments) {
+        if part.starts_with('{') && part.ends_with('}') {
+            if segment.is_empty() {
+                return None;
+            }
+        } else if part == segment {
+            literal += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(literal)
 }
 
 /// The sandbox's own origin (`http://127.0.0.1:PORT`) as the client reached it, for the URLs a
@@ -118,5 +142,29 @@ mod tests {
             Some("get_user")
         );
         assert_eq!(api_of("/perscomx/v2/users"), None);
+    }
+
+    #[test]
+    fn allowed_methods_of_a_path() {
+        assert_eq!(allowed_methods(Api::Perscom, "/v2/users"), ["GET", "POST"]);
+        assert_eq!(
+            allowed_methods(Api::Perscom, "/v2/ranks/7"),
+            ["GET", "PUT", "PATCH", "DELETE"]
+        );
+        // With the multipart update (`_method=PUT`) of a user's photos.
+        assert_eq!(
+            allowed_methods(Api::Perscom, "/v2/users/7"),
+            ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        );
+        assert_eq!(
+            allowed_methods(Api::Perscom, "/v2/users/batch"),
+            ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        );
+        assert_eq!(
+            allowed_methods(Api::PermissionAssist, "/identities"),
+            ["GET"]
+        );
+        assert!(allowed_methods(Api::PermissionAssist, "/nothing/here").is_empty());
+        assert!(allowed_methods(Api::Intacct, "/objects/company-config/role").contains(&"POST"));
     }
 }

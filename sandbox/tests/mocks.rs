@@ -258,3 +258,132 @@ async fn perscom_links_stay_on_the_sandbox() {
         "https://perscom.example.test:8443/perscom/v2/users?page=2"
     );
 }
+
+#[tokio::test]
+async fn perscom_serves_its_spec_without_auth() {
+    let sandbox = Sandbox::start().await;
+    let r = reqwest::get(format!("{}/spec.json", sandbox.perscom_url()))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let spec: Value = r.json().await.unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(
+        spec["paths"]["/spec.json"]["get"]["operationId"],
+        "get_spec"
+    );
+    assert!(spec["paths"]["/{version}/users"]["get"].is_object());
+}
+
+async fn get_html(url: String) -> (u16, String, String) {
+    let r = reqwest::get(url).await.unwrap();
+    let status = r.status().as_u16();
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+    (status, content_type, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn perscom_widgets_answer_html() {
+    let sandbox = Sandbox::start().await;
+    let base = format!("{}/v2/widgets", sandbox.perscom_url());
+    let key = Sandbox::PERSCOM_API_KEY;
+    for widget in [
+        "awards",
+        "calendar",
+        "forms",
+        "positions",
+        "qualifications",
+        "ranks",
+        "roster",
+        "specialties",
+    ] {
+        let (status, content_type, page) = get_html(format!("{base}/{widget}?apikey={key}")).await;
+        assert_eq!(status, 200, "{widget}: {page}");
+        assert!(content_type.starts_with("text/html"), "{widget}");
+        assert!(page.starts_with("<!DOCTYPE html>"), "{widget}");
+        assert!(
+            page.contains(&format!("data-widget=\"{widget}\"")),
+            "{widget}"
+        );
+    }
+    // The first rank is listed; one form by id, in the dark theme.
+    let (_, _, page) = get_html(format!("{base}/ranks?apikey={key}")).await;
+    assert!(page.contains("Private"), "{page}");
+    let (status, _, page) = get_html(format!("{base}/forms/1?apikey={key}&dark=true")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("class=\"dark\""));
+    assert!(page.contains("<article data-id=\"1\">"));
+
+    // Errors are HTML pages too.
+    for (url, want) in [
+        (format!("{base}/ranks"), 401),
+        (format!("{base}/medals?apikey={key}"), 404),
+        (format!("{base}/forms/999?apikey={key}"), 404),
+    ] {
+        let (status, content_type, _) = get_html(url.clone()).await;
+        assert_eq!(status, want, "{url}");
+        assert!(content_type.starts_with("text/html"), "{url}");
+    }
+}
+
+async fn send_raw(method: &str, url: String, token: &str) -> (u16, Option<String>, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let r = reqwest::Client::new()
+        .request(method, url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let allow = r
+        .headers()
+        .get("allow")
+        .map(|v| v.to_str().unwrap().to_string());
+    (r.status().as_u16(), allow, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_known_path_with_the_wrong_method_is_a_405() {
+    let sandbox = Sandbox::start().await;
+
+    let url = format!("{}/v2/users", sandbox.perscom_url());
+    let (status, allow, body) = send_raw("DELETE", url, Sandbox::PERSCOM_API_KEY).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(allow.as_deref(), Some("GET, HEAD, POST"));
+    assert_eq!(body["error"]["type"], "MethodNotAllowedHttpException");
+    assert_eq!(
+        body["error"]["message"],
+        "The DELETE method is not supported for route v2/users. Supported methods: GET, HEAD, POST."
+    );
+    assert!(body["error"]["request_id"].is_string());
+
+    let url = format!("{}/identities", sandbox.permission_assist_url());
+    let (status, allow, body) = send_raw("POST", url, Sandbox::PERMISSION_ASSIST_TOKEN).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(allow.as_deref(), Some("GET"));
+    assert_eq!(body["error"], "method_not_allowed");
+    assert!(body["message"].as_str().unwrap().contains("POST"));
+    assert!(body["correlationId"].is_string());
+
+    let url = format!("{}/objects/company-config/role/1", sandbox.intacct_url());
+    let (status, allow, body) = send_raw("PUT", url, Sandbox::INTACCT_TOKEN).await;
+    assert_eq!(status, 405, "{body}");
+    let allow = allow.unwrap();
+    assert!(allow.contains("GET") && allow.contains("PATCH"), "{allow}");
+    let error = &body["ia::result"]["ia::error"];
+    assert_eq!(error["code"], "methodNotAllowed");
+    assert_eq!(error["errorId"], "REST-1002");
+    assert_eq!(body["ia::meta"]["totalError"], 1);
+
+    // The request log shows what was answered; an unknown path is still the mock's 404.
+    let last = sandbox.requests().pop().unwrap();
+    assert_eq!((last.status, last.operation_id), (Some(405), None));
+    let url = format!("{}/nothing-here", sandbox.permission_assist_url());
+    let (status, _, _) = send_raw("POST", url, Sandbox::PERMISSION_ASSIST_TOKEN).await;
+    assert_eq!(status, 404);
+}
