@@ -1,6 +1,7 @@
 //! The sandbox's tables, written from each API's spec by the sandbox's build script
 //! (`sandbox/build.rs` includes this file): its routes (to name each request's operation), its
-//! query parameters and its JSON request bodies (to refuse what the API would).
+//! query parameters and its JSON request bodies (to refuse what the API would), and PERSCOM's
+//! resource catalogue (what the PERSCOM mock serves).
 
 use std::fmt::Write;
 
@@ -135,5 +136,103 @@ pub fn bodies(spec: &serde_json::Value) -> String {
         "/// The spec's `components/schemas`, as JSON.\npub(crate) const SCHEMAS: &str = {:?};",
         components.to_string()
     );
+    out
+}
+
+/// PERSCOM's resource catalogue, from the spec: every model with a list operation (a `GET`
+/// answering `{Model}List`) as a `crate::perscom::Kind` with its path segment (the top-level
+/// collection's, else the nested one's: `fields` under `/forms/{form}`), the scope resource of
+/// its list's `x-perscom-scope` (`view:user` -> `user`), the `required` of its `{Model}Create`
+/// schema, the `x-perscom-includes` of its list's `include` parameter, and whether that path
+/// takes no `POST` (read only: the newsfeed, settings).
+pub fn perscom_kinds(spec: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let resolve = |v: &Value| -> Value {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => spec
+                .pointer(r.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => v.clone(),
+        }
+    };
+    let texts = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    };
+    // (model, rank: lower is better, path) of every list operation, in document order.
+    let mut candidates: Vec<(String, u8, String)> = Vec::new();
+    for (_, path, method) in crate::spec::operations(spec) {
+        if method != "get" {
+            continue;
+        }
+        let item = &spec["paths"][&path];
+        let schema = &item["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let Some(model) = schema["$ref"]
+            .as_str()
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|name| name.strip_suffix("List"))
+        else {
+            continue;
+        };
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let last = segments.last().copied().unwrap_or_default();
+        if last.starts_with('{') || item["get"].get("x-perscom-scope").is_none() {
+            continue;
+        }
+        let top_level = segments.len() == 2;
+        let rank = match (top_level, item.get("post").is_some()) {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => 3,
+        };
+        candidates.push((model.to_string(), rank, path));
+    }
+    let mut models: Vec<&str> = Vec::new();
+    for (model, _, _) in &candidates {
+        if !models.contains(&model.as_str()) {
+            models.push(model);
+        }
+    }
+    models.sort_unstable();
+    let mut out = String::from(
+        "/// Every PERSCOM resource the spec lists (a model with a list operation), by model name:\n\
+         /// its path segment, scope resource, required fields on create, `include` whitelist\n\
+         /// and whether it is read only.\n\
+         pub(crate) const KINDS: &[crate::perscom::Kind] = &[\n",
+    );
+    for model in models {
+        let Some((_, _, path)) = candidates
+            .iter()
+            .filter(|(m, _, _)| m == model)
+            .min_by_key(|(_, rank, _)| *rank)
+        else {
+            continue;
+        };
+        let item = &spec["paths"][path];
+        let list = &item["get"];
+        let segment = path.rsplit('/').next().unwrap_or_default();
+        let scope = list["x-perscom-scope"].as_str().unwrap_or_default();
+        let scope = scope.split_once(':').map_or(scope, |(_, s)| s);
+        let required = texts(&spec["components"]["schemas"][format!("{model}Create")]["required"]);
+        let includes = list["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(&resolve)
+            .find_map(|p| p.get("x-perscom-includes").map(&texts))
+            .unwrap_or_default();
+        let read_only = item.get("post").is_none();
+        let _ = writeln!(
+            out,
+            "    crate::perscom::Kind {{ segment: {segment:?}, scope: {scope:?}, required: &{required:?}, includes: &{includes:?}, read_only: {read_only} }},"
+        );
+    }
+    out.push_str("];\n");
     out
 }

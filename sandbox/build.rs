@@ -43,6 +43,10 @@ fn write_tables(file: &Path, module: &str, out_dir: &Path) -> Result<(), String>
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     if module == "perscom" {
+        // The mock's resource catalogue.
+        let path = out_dir.join(format!("{module}_kinds.rs"));
+        std::fs::write(&path, tables::perscom_kinds(&json))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         // PERSCOM serves its own OpenAPI document (`GET /spec.json`): the whole spec, as JSON.
         let text = format!(
             "/// The PERSCOM OpenAPI document (`openapi/perscom.yaml`), as JSON.\n\

@@ -36,257 +36,77 @@ mod spec {
 /// How many users the roster has.
 pub(crate) const USERS: usize = 300;
 
-/// One collection: its path segment, scope resource, required fields on create and includes.
-struct Kind {
+/// One collection of the spec (`build/tables.rs` writes [`KINDS`] from `openapi/perscom.yaml`):
+/// its path segment, the scope resource of its abilities (`view:user`), the fields its
+/// `{Model}Create` schema requires, the spec's `include` whitelist (patterns: `author(.*)`,
+/// `award.image`) and whether it takes no writes (the newsfeed).
+pub(crate) struct Kind {
     segment: &'static str,
     scope: &'static str,
     required: &'static [&'static str],
-    /// Text fields the full-text search looks in.
-    searchable: &'static [&'static str],
-    /// `include` names allowed (to-one through `<name>_id`, to-many through `user_id`).
     includes: &'static [&'static str],
+    read_only: bool,
 }
 
-const KINDS: &[Kind] = &[
-    Kind {
-        segment: "users",
-        scope: "user",
-        required: &["name", "email"],
-        searchable: &["name", "email"],
-        includes: &[
-            "rank",
-            "position",
-            "unit",
-            "specialty",
-            "status",
-            "award_records",
-            "rank_records",
-            "assignment_records",
-            "service_records",
-            "qualification_records",
-        ],
-    },
-    Kind {
-        segment: "ranks",
-        scope: "rank",
-        required: &["name"],
-        searchable: &["name", "abbreviation"],
-        includes: &[],
-    },
-    Kind {
-        segment: "positions",
-        scope: "position",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "specialties",
-        scope: "specialty",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "units",
-        scope: "unit",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "statuses",
-        scope: "status",
-        required: &["name", "color"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "awards",
-        scope: "award",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "qualifications",
-        scope: "qualification",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "award-records",
-        scope: "awardrecord",
-        required: &["user_id", "award_id"],
-        searchable: &["text"],
-        includes: &["user", "award", "author"],
-    },
-    Kind {
-        segment: "rank-records",
-        scope: "rankrecord",
-        required: &["user_id", "rank_id", "type"],
-        searchable: &["text"],
-        includes: &["user", "rank", "author"],
-    },
-    Kind {
-        segment: "assignment-records",
-        scope: "assignmentrecord",
-        required: &["user_id", "type"],
-        searchable: &["text"],
-        includes: &["user", "position", "unit", "specialty", "status", "author"],
-    },
-    Kind {
-        segment: "service-records",
-        scope: "servicerecord",
-        required: &["user_id", "text"],
-        searchable: &["text"],
-        includes: &["user", "author"],
-    },
-    Kind {
-        segment: "qualification-records",
-        scope: "qualificationrecord",
-        required: &["user_id", "qualification_id"],
-        searchable: &["text"],
-        includes: &["user", "qualification", "author"],
-    },
-    Kind {
-        segment: "groups",
-        scope: "group",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &["units", "image"],
-    },
-    Kind {
-        segment: "slots",
-        scope: "slot",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[
-            "position",
-            "specialty",
-            "units",
-            "users",
-            "assignment_records",
-        ],
-    },
-    Kind {
-        segment: "competencies",
-        scope: "competency",
-        required: &["name"],
-        searchable: &["name", "description"],
-        includes: &[],
-    },
-    Kind {
-        segment: "issuers",
-        scope: "issuer",
-        required: &["name"],
-        searchable: &["name"],
-        includes: &[],
-    },
-    Kind {
-        segment: "credentials",
-        scope: "credential",
-        required: &["name", "type", "issuer_id"],
-        searchable: &["name", "description"],
-        includes: &["issuer"],
-    },
-    Kind {
-        segment: "forms",
-        scope: "form",
-        required: &["name", "slug", "is_public"],
-        searchable: &["name", "slug"],
-        includes: &["fields", "submissions", "tags"],
-    },
-    Kind {
-        segment: "fields",
-        scope: "field",
-        required: &["name", "key", "type"],
-        searchable: &["name", "key"],
-        includes: &[],
-    },
-    Kind {
-        segment: "submissions",
-        scope: "submission",
-        required: &["form_id", "user_id"],
-        searchable: &[],
-        includes: &["form", "user", "comments", "statuses"],
-    },
-    Kind {
-        segment: "calendars",
-        scope: "calendar",
-        required: &["name", "color"],
-        searchable: &["name"],
-        includes: &["events", "tags"],
-    },
-    Kind {
-        segment: "events",
-        scope: "event",
-        required: &["name", "calendar_id", "starts", "ends", "all_day"],
-        searchable: &["name", "description", "location"],
-        includes: &[
-            "attachments",
-            "author",
-            "calendar",
-            "comments",
-            "image",
-            "schedule",
-            "tags",
-        ],
-    },
-    Kind {
-        segment: "announcements",
-        scope: "announcement",
-        required: &["title", "content", "color"],
-        searchable: &["title", "content"],
-        includes: &[],
-    },
-    Kind {
-        segment: "documents",
-        scope: "document",
-        required: &["name", "content"],
-        searchable: &["name", "content"],
-        includes: &["author"],
-    },
-    Kind {
-        segment: "comments",
-        scope: "comment",
-        required: &["comment"],
-        searchable: &["comment"],
-        includes: &["author", "commentable"],
-    },
-    Kind {
-        segment: "messages",
-        scope: "message",
-        required: &["message", "channels"],
-        searchable: &["message"],
-        includes: &["schedule"],
-    },
-    Kind {
-        segment: "newsfeed",
-        scope: "newsfeed",
-        required: &[],
-        searchable: &["headline", "text"],
-        includes: &[],
-    },
-    Kind {
-        segment: "tasks",
-        scope: "task",
-        required: &["title"],
-        searchable: &["title", "description"],
-        includes: &["attachments", "form", "users"],
-    },
-    Kind {
-        segment: "categories",
-        scope: "category",
-        required: &["name", "resource"],
-        searchable: &["name"],
-        includes: &["awards", "documents", "forms", "qualifications", "ranks"],
-    },
+include!(concat!(env!("OUT_DIR"), "/perscom_kinds.rs"));
+
+/// What the mock needs of a collection that the spec does not say, keyed by the spec's path
+/// segment: the text fields the full-text search looks in (the server's `searchableBy`, which
+/// the spec does not carry). How many of each collection are seeded is the seed's
+/// (`perscom_seed.rs`); a collection of the spec the seed leaves out is served empty, and one
+/// not listed here is searched by `name`.
+const SEARCHABLE: &[(&str, &[&str])] = &[
+    ("users", &["name", "email"]),
+    ("ranks", &["name", "abbreviation"]),
+    ("award-records", &["text"]),
+    ("rank-records", &["text"]),
+    ("assignment-records", &["text"]),
+    ("service-records", &["text"]),
+    ("qualification-records", &["text"]),
+    ("combat-records", &["text"]),
+    ("training-records", &["text"]),
+    ("competencies", &["name", "description"]),
+    ("credentials", &["name", "description"]),
+    ("forms", &["name", "slug"]),
+    ("fields", &["name", "key"]),
+    ("submissions", &[]),
+    ("events", &["name", "description", "location"]),
+    ("announcements", &["title", "content"]),
+    ("documents", &["name", "content"]),
+    ("comments", &["comment"]),
+    ("messages", &["message"]),
+    ("newsfeed", &["headline", "text"]),
+    ("tasks", &["title", "description"]),
 ];
 
-/// Collections served for reading only.
-const READ_ONLY: &[&str] = &["newsfeed"];
+impl Kind {
+    /// The text fields the full-text search looks in.
+    fn searchable(&self) -> &'static [&'static str] {
+        SEARCHABLE
+            .iter()
+            .find(|(segment, _)| *segment == self.segment)
+            .map_or(&["name"], |(_, fields)| *fields)
+    }
+}
+
+/// Whether `include` (`rank`, `rank.image`) is in `whitelist`, the spec's patterns: `x(.*)`
+/// allows `x` and anything under it, `x.*` anything under `x`, any other entry itself.
+fn include_allowed(whitelist: &[&str], include: &str) -> bool {
+    whitelist.iter().any(|pattern| {
+        let under = |head: &str| {
+            include
+                .strip_prefix(head)
+                .is_some_and(|r| r.starts_with('.'))
+        };
+        if let Some(head) = pattern.strip_suffix("(.*)") {
+            include == head || under(head)
+        } else if let Some(head) = pattern.strip_suffix(".*") {
+            under(head)
+        } else {
+            include == *pattern
+        }
+    })
+}
 
 /// One-to-many relations served under the parent, `/{parent}/{id}/{child}`: the children hold
 /// the parent's id in `<parent scope>_id`.
@@ -635,7 +455,8 @@ impl Perscom {
         match (method.as_str(), rest) {
             ("GET", ["me"]) => {
                 let me = store.data["users"][0].clone();
-                page_response(store, request, "users", vec![me], &[])
+                let includes = kind_of("users").map_or(&[][..], |k| k.includes);
+                page_response(store, request, "users", vec![me], includes)
             }
             ("POST", ["cache"]) => {
                 if !allowed(&key, "clear:cache") {
@@ -660,7 +481,9 @@ impl Perscom {
                 let Some(kind) = KINDS.iter().find(|k| k.segment == *segment) else {
                     return not_found();
                 };
-                if READ_ONLY.contains(segment) && m != "GET" {
+                // A collection of the spec the seed leaves out is served empty.
+                store.data.entry(kind.segment).or_default();
+                if kind.read_only && m != "GET" {
                     return not_found();
                 }
                 match tail {
@@ -1443,7 +1266,7 @@ fn include_names(request: &Request) -> Vec<String> {
 fn check_includes(kind: &Kind, names: &[String]) -> Result<(), ResponseTemplate> {
     let bad: Vec<&String> = names
         .iter()
-        .filter(|n| !kind.includes.contains(&n.split('.').next().unwrap_or("")))
+        .filter(|n| !include_allowed(kind.includes, n))
         .collect();
     if bad.is_empty() {
         return Ok(());
@@ -1545,7 +1368,7 @@ fn page_response(
     let names = include_names(request);
     let bad: Vec<&String> = names
         .iter()
-        .filter(|n| !includes.contains(&n.split('.').next().unwrap_or("")))
+        .filter(|n| !include_allowed(includes, n))
         .collect();
     if !bad.is_empty() {
         let list = bad
@@ -1639,7 +1462,7 @@ fn run_search(
             .unwrap_or(true);
         if !value.is_empty() {
             items.retain(|item| {
-                kind.searchable.iter().any(|f| {
+                kind.searchable().iter().any(|f| {
                     let hay = item[*f].as_str().unwrap_or("");
                     if sensitive {
                         hay.contains(value)
@@ -1781,6 +1604,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn kinds_are_the_specs() {
+        let users = kind_of("users").unwrap();
+        assert_eq!(users.scope, "user");
+        assert_eq!(users.required, ["name", "email"]);
+        assert!(users.includes.contains(&"rank(.*)") && !users.read_only);
+        assert!(include_allowed(users.includes, "rank.image"));
+        assert!(!include_allowed(users.includes, "medals"));
+        assert_eq!(kind_of("award-records").unwrap().scope, "awardrecord");
+        assert_eq!(
+            kind_of("rank-records").unwrap().required,
+            ["user_id", "rank_id", "type"]
+        );
+        // Fields have no top-level path: their segment is the nested one's.
+        assert!(kind_of("fields").is_some());
+        assert!(kind_of("newsfeed").unwrap().read_only);
+        assert!(kind_of("roster").is_none() && kind_of("me").is_none());
+        for (segment, _) in SEARCHABLE {
+            assert!(
+                kind_of(segment).is_some(),
+                "{segment} is a collection of the spec"
+            );
+        }
+        // Every collection the seed fills is one of the spec's (or a pivot table).
+        let p = Perscom::seeded();
+        let s = p.store.lock().unwrap();
+        for segment in s.data.keys() {
+            assert!(
+                kind_of(segment).is_some() || PIVOTS.iter().any(|p| p.table == *segment),
+                "{segment}"
+            );
+        }
+    }
+
+    #[test]
     fn widgets_are_the_specs() {
         let spec: Value = serde_json::from_str(spec::SPEC_JSON).unwrap();
         let names: Vec<&str> = spec["components"]["schemas"]["WidgetName"]["enum"]
@@ -1841,12 +1698,11 @@ mod tests {
         let p = Perscom::seeded();
         let s = p.store.lock().unwrap();
         for kind in KINDS {
-            assert!(
-                !s.data[kind.segment].is_empty(),
-                "{} is seeded",
-                kind.segment
-            );
-            for item in &s.data[kind.segment] {
+            let Some(items) = s.data.get(kind.segment) else {
+                continue;
+            };
+            assert!(!items.is_empty(), "{} is seeded", kind.segment);
+            for item in items {
                 for (field, id) in item.as_object().unwrap() {
                     if let Some(target) = field.strip_suffix("_id").and_then(collection_of)
                         && !id.is_null()

@@ -387,3 +387,40 @@ async fn a_known_path_with_the_wrong_method_is_a_405() {
     let (status, _, _) = send_raw("POST", url, Sandbox::PERMISSION_ASSIST_TOKEN).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn perscom_serves_every_collection_of_its_spec() {
+    let sandbox = Sandbox::start().await;
+    let spec: Value = reqwest::get(format!("{}/spec.json", sandbox.perscom_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = Sandbox::PERSCOM_API_KEY;
+    let mut listed = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(rest) = path.strip_prefix("/{version}/") else {
+            continue;
+        };
+        let is_list =
+            item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .is_some_and(|r| r.ends_with("List"));
+        if rest.contains('/') || !is_list {
+            continue;
+        }
+        let (status, page) = get(format!("{}/v2/{rest}", sandbox.perscom_url()), key).await;
+        assert_eq!(status, 200, "GET {path}: {page}");
+        assert!(page["data"].is_array(), "GET {path}: {page}");
+        assert!(page["meta"]["total"].is_u64(), "GET {path}: {page}");
+        listed += 1;
+    }
+    assert!(listed > 30, "{listed}");
+
+    // `include` on `GET /me` takes the users' whitelist, as the spec says.
+    let url = format!("{}/v2/me?include=rank", sandbox.perscom_url());
+    let (status, me) = get(url, key).await;
+    assert_eq!(status, 200, "{me}");
+    assert!(me["data"][0]["rank"]["name"].is_string(), "{me}");
+}
