@@ -217,3 +217,41 @@ pub fn scope_table(spec: &serde_json::Value) -> Result<Option<String>, String> {
     out.push_str("];\n");
     Ok(Some(out))
 }
+
+/// The table of every operation for `permkit::dynamic` (calling an operation by its id):
+/// `(operationId, method, path template as the spec writes it, list, body kind)`, in document
+/// order. `lists` are the operations the adaptation found to return a page envelope; the body
+/// kind is the request body's media type (`json`, `multipart`, `form`, or none).
+pub fn operations_table(spec: &serde_json::Value, lists: &BTreeSet<String>) -> String {
+    use serde_json::Value;
+    let mut out = String::from(
+        "/// Every operation of the spec, in document order (`permkit::dynamic`).\n\
+         pub(crate) static OPERATIONS: &[crate::dynamic::OperationInfo] = &[\n",
+    );
+    for (_, path, method) in crate::spec::operations(spec) {
+        let op = &spec["paths"][&path][&method];
+        let id = op["operationId"].as_str().unwrap_or_default();
+        let mut body = op["requestBody"].clone();
+        if let Some(r) = body.get("$ref").and_then(Value::as_str) {
+            body = spec
+                .pointer(r.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        let content = body.get("content").and_then(Value::as_object);
+        let kind = match content {
+            Some(c) if c.contains_key("multipart/form-data") => "Multipart",
+            Some(c) if c.contains_key("application/x-www-form-urlencoded") => "Form",
+            Some(c) if !c.is_empty() => "Json",
+            _ => "None",
+        };
+        let _ = writeln!(
+            out,
+            "    crate::dynamic::OperationInfo::new({id:?}, {:?}, {path:?}, {}, crate::dynamic::BodyKind::{kind}),",
+            method.to_ascii_uppercase(),
+            lists.contains(id),
+        );
+    }
+    out.push_str("];\n");
+    out
+}

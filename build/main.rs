@@ -92,6 +92,10 @@ const BASE_PATHS: &[(&str, &str)] = &[("perscom", "/{version}")];
 /// (see `envelopes`).
 const ENVELOPES: &[(&str, &str)] = &[("perscom", "crate::perscom::Data")];
 
+/// Operations that page through their request body (`start` and `size`, `ia::meta.next`),
+/// per Rust module: Intacct's query service, whose hand-written pager is `intacct::query`.
+const BODY_PAGED: &[(&str, &str)] = &[("intacct", "query")];
+
 fn main() {
     println!("cargo:rerun-if-changed=build");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
@@ -132,7 +136,27 @@ fn generate(
         &format!("{module}_read_only.rs"),
         &emit::read_only(&json)?,
     )?;
+    let original = json.clone();
     let adapted = adapt::adapt(json, &config).map_err(|e| e.to_string())?;
+    // What pages for `permkit::dynamic`: the list operations of a page-numbered API; in an
+    // offset API, the operations that page through their body (`BODY_PAGED`).
+    let list_ids = match surface.paging {
+        Paging::Numbered { .. } => adapted
+            .lists
+            .iter()
+            .map(|l| l.operation_id.clone())
+            .collect(),
+        Paging::Offset { .. } => BODY_PAGED
+            .iter()
+            .filter(|(m, _)| *m == module)
+            .map(|(_, id)| id.to_string())
+            .collect(),
+    };
+    write(
+        out_dir,
+        &format!("{module}_operations.rs"),
+        &emit::operations_table(&original, &list_ids),
+    )?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;
 

@@ -50,6 +50,12 @@ macro_rules! generated_api {
             }
         }
 
+        mod operations {
+            include!(concat!(env!("OUT_DIR"), "/", $name, "_operations.rs"));
+        }
+        /// Every operation of the spec (`permkit::dynamic`).
+        pub(crate) use operations::OPERATIONS;
+
         mod read_only {
             include!(concat!(env!("OUT_DIR"), "/", $name, "_read_only.rs"));
         }

@@ -109,6 +109,12 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
+#[cfg(any(
+    feature = "perscom",
+    feature = "permission-assist",
+    feature = "intacct"
+))]
+pub mod dynamic;
 pub mod error;
 mod generated;
 pub mod open_enum;
@@ -117,7 +123,11 @@ mod response;
 pub mod secret;
 pub mod timestamp;
 mod transport;
-#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+#[cfg(any(
+    feature = "permission-assist",
+    feature = "perscom",
+    feature = "intacct"
+))]
 pub mod upload;
 
 #[cfg(feature = "intacct")]
