@@ -9,6 +9,7 @@
 //! |---|---|
 //! | `check_version` | progenitor takes OpenAPI 3.0.x only |
 //! | `check_operation_ids` | every operation needs a unique `operationId` |
+//! | `narrowed_to_base` | a component that only narrows another ([`narrowed_base`]: PERSCOM's per-resource search bodies, whose `scopes` name the resource's exposed scopes) is replaced by the one it narrows, so every use shares one Rust type |
 //! | `fix_base_path` | a leading path parameter with one value per client (PERSCOM `/{version}`) moves into the base URL; paths outside it are set aside |
 //! | `join_unexploded_arrays` | progenitor sends every query array exploded (`a=1&a=2`): an `explode: false` array (`a=1,2`) becomes a string the caller joins with commas |
 //! | `set_aside_multipart` | a `multipart/form-data` body fails generation of the whole spec: the hand layer owns those operations |
@@ -17,7 +18,7 @@
 //! | `reduce_success_responses` | one success type per operation (200 + 204 panics the generator) |
 //! | `open_enums` | string enums become named components replaced by open Rust enums (unknown values decode) |
 //! | `int_enums` | integer-coded enum components become named open Rust enums: variant names from `x-enum-varnames`, else from a description of the form `0 Promotion, 1 Demotion`, else `Value0`...; unknown numbers decode |
-//! | `converted_formats` | string formats with a type of ours ([`CONVERSIONS`]: lenient date-times, redacted passwords) are normalised so the generator's conversion matches |
+//! | `converted_formats` | string formats with a type of ours ([`CONVERSIONS`]: date-times with or without an offset, redacted passwords) are normalised so the generator's conversion matches |
 //! | `open_objects` | `additionalProperties: false` is dropped, so responses with new fields decode |
 //! | `find_lists` | list operations are found, for the generated `.stream()` glue |
 
@@ -140,6 +141,10 @@ pub const STEPS: &[Step] = &[
         run: check_operation_ids,
     },
     Step {
+        name: "narrowed_to_base",
+        run: narrowed_to_base,
+    },
+    Step {
         name: "fix_base_path",
         run: fix_base_path,
     },
@@ -240,6 +245,109 @@ fn resolve<'v>(spec: &'v Value, v: &'v Value) -> &'v Value {
         Some(r) if r.starts_with('#') => spec.pointer(&r[1..]).unwrap_or(v),
         _ => v,
     }
+}
+
+/// The component `schema` narrows, if it only narrows one: `allOf` of exactly a `$ref` to a
+/// component with `properties` and one object schema that gives tighter schemas for some of
+/// those properties (`properties`, and `type: object`, `description`, nothing else: no new
+/// property, no `required`, no `additionalProperties`). Such a schema accepts a subset of what
+/// the base accepts and has the same shape, so the generated code can use the base's type.
+pub fn narrowed_base(spec: &Value, schema: &Value) -> Option<String> {
+    let obj = schema.as_object()?;
+    if obj
+        .keys()
+        .any(|k| !matches!(k.as_str(), "allOf" | "description" | "title"))
+    {
+        return None;
+    }
+    let [base, narrowing] = obj.get("allOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let base_name = base
+        .as_object()
+        .filter(|b| b.len() == 1)?
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")?
+        .replace("~1", "/")
+        .replace("~0", "~");
+    let base_props = spec
+        .pointer(&format!(
+            "/components/schemas/{}/properties",
+            escape(&base_name)
+        ))?
+        .as_object()?;
+    let narrowing = narrowing.as_object()?;
+    let shape_ok = narrowing.iter().all(|(k, v)| match k.as_str() {
+        "type" => v == "object",
+        "description" | "title" => true,
+        "properties" => v
+            .as_object()
+            .is_some_and(|p| p.keys().all(|name| base_props.contains_key(name))),
+        _ => false,
+    });
+    (shape_ok && narrowing.contains_key("properties")).then_some(base_name)
+}
+
+/// Replaces every component that only narrows another ([`narrowed_base`]) by the one it
+/// narrows: each `$ref` to it points to the base (through chains of narrowings) and the
+/// component is dropped. The spec keeps the tighter schemas for validators and mock servers;
+/// the generated code has one type.
+fn narrowed_to_base(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
+    let Some(schemas) = ctx
+        .out
+        .spec
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    let mut narrowed: BTreeMap<String, String> = schemas
+        .iter()
+        .filter_map(|(name, s)| Some((name.clone(), narrowed_base(&ctx.out.spec, s)?)))
+        .collect();
+    if narrowed.is_empty() {
+        return Ok(());
+    }
+    // A narrowing of a narrowing points to the first component that narrows nothing.
+    let names: Vec<String> = narrowed.keys().cloned().collect();
+    for name in names {
+        let mut base = narrowed[&name].clone();
+        let mut hops = 0;
+        while let Some(next) = narrowed.get(&base) {
+            base = next.clone();
+            hops += 1;
+            if hops > narrowed.len() {
+                return Err(err(
+                    format!("/components/schemas/{}", escape(&name)),
+                    "the schemas narrow each other in a cycle",
+                ));
+            }
+        }
+        narrowed.insert(name, base);
+    }
+    fn retarget(v: &mut Value, narrowed: &BTreeMap<String, String>) {
+        match v {
+            Value::Object(obj) => {
+                if let Some(Value::String(r)) = obj.get_mut("$ref")
+                    && let Some(base) = r
+                        .strip_prefix("#/components/schemas/")
+                        .and_then(|n| narrowed.get(&n.replace("~1", "/").replace("~0", "~")))
+                {
+                    *r = format!("#/components/schemas/{}", escape(base));
+                }
+                obj.values_mut().for_each(|c| retarget(c, narrowed));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| retarget(c, narrowed)),
+            _ => {}
+        }
+    }
+    let schemas = schemas_mut(&mut ctx.out.spec);
+    for name in narrowed.keys() {
+        schemas.remove(name);
+    }
+    retarget(&mut ctx.out.spec, &narrowed);
+    Ok(())
 }
 
 fn set_aside_multipart(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
@@ -878,6 +986,10 @@ fn open_enums(ctx: &mut Ctx<'_>) -> Result<(), SpecError> {
 pub const CONVERSIONS: &[(&str, &str)] = &[
     // Read with or without an offset, written back as read.
     ("date-time", "crate::Timestamp"),
+    // An ISO 8601 date-time whose offset is optional (Permission Assist's responses send
+    // `2020-08-02T04:24:00` as well as `2025-12-01T02:00:00Z`): `date-time` requires the
+    // offset, so the spec names the wire form apart; the same type reads both.
+    ("iso8601-date-time", "crate::Timestamp"),
     // Never printed in Debug or Display.
     ("password", "crate::Secret"),
 ];

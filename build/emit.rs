@@ -55,19 +55,18 @@ pub fn open_enums(enums: &[OpenEnum]) -> String {
         let _ = writeln!(out, "    #[doc = {:?}]", doc);
         let _ = writeln!(out, "    {} {{", e.name);
         for v in &e.values {
+            // Two spellings of one value (`API` and `Api`: the same but for case and white
+            // space) are one variant, which sends the first spelling and matches both.
+            let norm = normalize(v);
+            if !seen_norm.insert(norm.clone()) {
+                continue;
+            }
             let mut n = variant_name(v);
             let mut i = 2;
             while !names.insert(n.clone()) {
                 n = format!("{}{}", variant_name(v), i);
                 i += 1;
             }
-            // A normalised form shared by two spellings matches only exactly.
-            let norm = normalize(v);
-            let norm = if seen_norm.insert(norm.clone()) {
-                norm
-            } else {
-                v.clone()
-            };
             let _ = writeln!(out, "        {n} = {v:?} | {norm:?},");
         }
         let _ = writeln!(out, "    }}\n}}");

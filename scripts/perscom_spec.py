@@ -74,6 +74,26 @@ def camel(s):
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[_\-]", s) if p)
 
 
+def include_items(includes):
+    """The schema of one `include` value: the whitelist as an enum, or as a pattern when it has
+    wildcards (`author(.*)`: author and any relation under it, `author.x...`; `a.b.*`: under a.b)."""
+    if not includes:
+        return {"type": "string"}
+    if not any("*" in inc for inc in includes):
+        return {"type": "string", "enum": list(includes)}
+    alts = []
+    for inc in includes:
+        if inc.endswith("(.*)"):
+            alts.append(re.escape(inc[:-4]) + r"(\..+)?")
+        elif inc.endswith(".*"):
+            alts.append(re.escape(inc[:-2]) + r"\..+")
+        elif "*" in inc:
+            raise SystemExit("include %r: only a trailing (.*) or .* wildcard is understood" % inc)
+        else:
+            alts.append(re.escape(inc))
+    return {"type": "string", "pattern": "^(%s)$" % "|".join(alts)}
+
+
 class Spec:
     def __init__(self, table):
         self.t = table
@@ -337,9 +357,14 @@ class Spec:
             }}
         S["ErrorEnvelope"] = {"type": "object", "required": ["error"], "properties": {"error": sref("ErrorDetail")},
                               "description": "Every JSON API error."}
+        S["PerscomId"] = {"type": "string", "pattern": "^[0-9]+$",
+                          "description": "A PERSCOM ID (the organisation, i.e. the tenant): digits. Anything else "
+                                         "cannot be resolved to a tenant (401)."}
         # Orion search
         S["SearchScope"] = {"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string", "description": "An exposed scope of the resource (see x-perscom-search-scopes)."},
+            "name": {"type": "string", "description": "An exposed scope of the resource: each search operation's body "
+                                                      "(`<Model>SearchRequest`, `UnscopedSearchRequest`) lists the "
+                                                      "allowed names (also in `x-perscom-search-scopes`)."},
             "parameters": {"type": "array", "items": {}, "description": "Scope arguments."}}}
         cond = {
             "field": {"type": "string", "description": "A filterable column, or relation.column."},
@@ -473,7 +498,7 @@ class Spec:
         P["PerscomId"] = {"name": "X-Perscom-Id", "in": "header", "required": False,
                           "description": "Tenant (PERSCOM ID, digits). Optional when the API key already carries the tenant claim; "
                                          "needed with OAuth client-credentials tokens.",
-                          "schema": {"type": "string"}}
+                          "schema": sref("PerscomId")}
         P["Page"] = {"name": "page", "in": "query", "required": False, "description": "1-based page number.",
                      "schema": {"type": "integer", "format": "int64", "minimum": 1, "default": 1}}
         P["Limit"] = {"name": "limit", "in": "query", "required": False,
@@ -490,16 +515,54 @@ class Spec:
     def include_param(self, model, includes):
         desc = "Comma-separated relations to include (sent as one value, e.g. include=rank,unit). "
         if includes:
-            desc += "Allowed: " + ", ".join(includes) + ". "
+            desc += "Allowed: " + ", ".join(includes)
+            if any("*" in inc for inc in includes):
+                desc += " (`x(.*)` allows x and any relation under it, x.y...)"
+            desc += ". "
         else:
             desc += "This resource whitelists no relations. "
         desc += "A relation outside the whitelist gives 422."
         p = {"name": "include", "in": "query", "required": False, "description": desc,
              "style": "form", "explode": False,
-             "schema": {"type": "array", "items": {"type": "string"}}}
-        if includes:
+             "schema": {"type": "array", "items": include_items(includes)}}
+        if not includes:
+            p["schema"]["maxItems"] = 0
+        else:
             p["x-perscom-includes"] = list(includes)
         return p
+
+    def search_body(self, model, scopes, unknown):
+        """The search body of one operation: `SearchRequest` narrowed to the scopes the resource
+        exposes (`<Model>SearchRequest`), to none (`UnscopedSearchRequest`), or left open when the
+        names are not known (`unknown`)."""
+        S = self.schemas
+        if unknown:
+            return "SearchRequest"
+        if not scopes:
+            S.setdefault("UnscopedSearchRequest", {
+                "description": "A SearchRequest for a resource that exposes no search scopes: `scopes` must be "
+                               "empty or absent (any scope gives 422).",
+                "allOf": [sref("SearchRequest"),
+                          {"type": "object", "properties": {"scopes": {"type": "array", "maxItems": 0}}}]})
+            return "UnscopedSearchRequest"
+        body, scope = model + "SearchRequest", model + "SearchScope"
+        names = ", ".join(scopes)
+        S[scope] = {
+            "description": "A search scope %s expose: %s." % (self.plural_word(model), names),
+            "allOf": [sref("SearchScope"),
+                      {"type": "object", "properties": {"name": {"type": "string", "enum": list(scopes)}}}]}
+        S[body] = {
+            "description": "A SearchRequest whose scopes are the ones %s expose (%s); any other scope gives 422."
+                           % (self.plural_word(model), names),
+            "allOf": [sref("SearchRequest"),
+                      {"type": "object", "properties": {"scopes": {"type": "array", "items": sref(scope)}}}]}
+        return body
+
+    def plural_word(self, model):
+        for r in self.t["resources"]:
+            if r["model"] == model:
+                return r["plural"].replace("_", " ")
+        return model
 
     def id_param(self, name):
         comp = camel(name) + "Id"
@@ -600,7 +663,8 @@ class Spec:
         if "search" in ops:
             op = self.add(base + "/search", "post", "search_%s%s" % (pre, plural), tag=tag,
                           summary=summ("Search %s%s (filters, scopes, full-text, sort)" % (plural.replace("_", " "), where)),
-                          scope="view:" + sc, path_params=params, query=lq, body=self.json_body("SearchRequest"),
+                          scope="view:" + sc, path_params=params, query=lq,
+                          body=self.json_body(self.search_body(model, search_scopes, scopes_note)),
                           ok=model + "List")
             op["x-perscom-search-scopes"] = list(search_scopes or [])
             # A search is a POST that only reads: clients may retry it as they would a GET.

@@ -104,6 +104,12 @@ fn builder_refuses_bad_input() {
             .perscom_id("1\n2")
             .build()
             .unwrap_err(),
+        // The spec's `PerscomId`: digits only.
+        Client::builder("http://h")
+            .api_key("k")
+            .perscom_id("acme")
+            .build()
+            .unwrap_err(),
         Client::builder("http://h")
             .api_key("k")
             .version(ApiVersion::from("v9"))

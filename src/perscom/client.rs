@@ -108,7 +108,9 @@ impl ClientBuilder {
     }
 
     /// The organisation's PERSCOM id, sent as `X-Perscom-Id`. Optional with dashboard API keys
-    /// (the key names the organisation); needed with OAuth client-credentials tokens.
+    /// (the key names the organisation); needed with OAuth client-credentials tokens. It is
+    /// digits (the spec's `PerscomId`): `build()` refuses anything else, which the server could
+    /// not resolve to an organisation (401).
     ///
     /// ```
     /// let b = permkit::perscom::Client::builder("https://api.perscom.io").perscom_id("42");
@@ -195,6 +197,12 @@ impl ClientBuilder {
                 return Err(Error::new(
                     ErrorKind::InvalidRequest,
                     "the PERSCOM id is empty",
+                ));
+            }
+            if !id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "the PERSCOM id is not digits",
                 ));
             }
             extra.push(("X-Perscom-Id".into(), id));
