@@ -33,7 +33,9 @@ mod permission_assist {
             .unwrap();
         assert_eq!(staged.status, ImportStatus::Pending);
 
-        assert!(sandbox.set_import_status(staged.id, ImportStatus::Running));
+        sandbox
+            .set_import_status(staged.id, ImportStatus::Running)
+            .unwrap();
         let running = c.get_application_import(staged.id).send().await.unwrap();
         assert_eq!(running.status, ImportStatus::Running);
         assert!(running.build_start.is_some());
@@ -50,7 +52,9 @@ mod permission_assist {
         };
         let finish = async {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            assert!(sandbox.set_import_status(staged.id, ImportStatus::Finished));
+            sandbox
+                .set_import_status(staged.id, ImportStatus::Finished)
+                .unwrap();
         };
         let (done, ()) = tokio::join!(poll, finish);
         assert_eq!(done.status, ImportStatus::Finished);
@@ -66,7 +70,18 @@ mod permission_assist {
             .await
             .unwrap_err();
         assert_eq!(err.status(), Some(409));
-        assert!(!sandbox.set_import_status(uuid::Uuid::nil(), ImportStatus::Failed));
+        let missing = sandbox
+            .set_import_status(uuid::Uuid::nil(), ImportStatus::Failed)
+            .unwrap_err();
+        assert!(
+            matches!(missing, permkit_sandbox::SandboxError::NotFound { .. }),
+            "{missing}"
+        );
+        let unknown = sandbox.set_import_status(staged.id, "Done").unwrap_err();
+        assert!(
+            matches!(unknown, permkit_sandbox::SandboxError::UnknownValue { .. }),
+            "{unknown}"
+        );
     }
 
     #[tokio::test]
@@ -89,11 +104,15 @@ mod permission_assist {
             .await
             .unwrap();
         assert_eq!(event.status, WorkflowStatus::Pending);
-        assert!(sandbox.set_personnel_event_status(event.id, WorkflowStatus::Open));
+        sandbox
+            .set_personnel_event_status(event.id, WorkflowStatus::Open)
+            .unwrap();
         let open = c.get_personnel_event(event.id).send().await.unwrap();
         assert_eq!(open.status, WorkflowStatus::Open);
         assert!(open.completed_on.is_none());
-        assert!(sandbox.set_personnel_event_status(event.id, WorkflowStatus::Resolved));
+        sandbox
+            .set_personnel_event_status(event.id, WorkflowStatus::Resolved)
+            .unwrap();
         let resolved = c.get_personnel_event(event.id).send().await.unwrap();
         assert_eq!(resolved.status, WorkflowStatus::Resolved);
         assert!(resolved.completed_on.is_some());
@@ -106,7 +125,9 @@ mod permission_assist {
             .await
             .unwrap();
         let request = requests.items[0].id;
-        assert!(sandbox.set_access_request_status(request, WorkflowStatus::Resolved));
+        sandbox
+            .set_access_request_status(request, WorkflowStatus::Resolved)
+            .unwrap();
         let after = c.get_access_request(request).send().await.unwrap();
         assert_eq!(after.status, WorkflowStatus::Resolved);
     }

@@ -1,6 +1,8 @@
 //! Fault injection: [`Fault`], what the sandbox does instead of answering a call, and the list
 //! of armed faults the sandbox's front consults for every request.
 
+use crate::error::SandboxError;
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -190,6 +192,158 @@ impl Fault {
     fn limit(&self) -> Option<u32> {
         self.times.or(self.nth_call.map(|_| 1))
     }
+
+    /// The operation the fault is on, snake-cased (`list_identities`).
+    ///
+    /// ```
+    /// let fault = permkit_sandbox::Fault::on("listIdentities");
+    /// assert_eq!(fault.operation_id(), "list_identities");
+    /// ```
+    pub fn operation_id(&self) -> &str {
+        &self.operation_id
+    }
+
+    /// The end of the path the fault is narrowed to, if any (see [`path`](Fault::path)).
+    ///
+    /// ```
+    /// let fault = permkit_sandbox::Fault::on("get_user").path("/users/7");
+    /// assert_eq!(fault.path_suffix(), Some("/users/7"));
+    /// ```
+    pub fn path_suffix(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The matching call the fault starts catching at, if set (see [`nth_call`](Fault::nth_call)).
+    ///
+    /// ```
+    /// let fault = permkit_sandbox::Fault::on("list_users").nth_call(3);
+    /// assert_eq!(fault.starts_at_call(), Some(3));
+    /// ```
+    pub fn starts_at_call(&self) -> Option<u32> {
+        self.nth_call
+    }
+
+    /// How many calls the fault catches before it disarms itself, if limited (see
+    /// [`times`](Fault::times); with only [`nth_call`](Fault::nth_call) set, one).
+    ///
+    /// ```
+    /// use permkit_sandbox::Fault;
+    /// assert_eq!(Fault::on("list_users").times(2).call_limit(), Some(2));
+    /// assert_eq!(Fault::on("list_users").nth_call(4).call_limit(), Some(1));
+    /// assert_eq!(Fault::on("list_users").call_limit(), None);
+    /// ```
+    pub fn call_limit(&self) -> Option<u32> {
+        self.limit()
+    }
+
+    /// The status the fault answers with, if any.
+    ///
+    /// ```
+    /// let fault = permkit_sandbox::Fault::on("get_identity").status(404);
+    /// assert_eq!(fault.status_code(), Some(404));
+    /// ```
+    pub fn status_code(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The message the error body carries instead of the API's own, if set.
+    ///
+    /// ```
+    /// let fault = permkit_sandbox::Fault::on("get_role").status(500).message("down");
+    /// assert_eq!(fault.error_message(), Some("down"));
+    /// ```
+    pub fn error_message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The `Retry-After` the error answer carries, if set.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let fault = permkit_sandbox::Fault::on("list_users").status(429).retry_after(Duration::from_secs(2));
+    /// assert_eq!(fault.retry_after_wait(), Some(Duration::from_secs(2)));
+    /// ```
+    pub fn retry_after_wait(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The latency added before answering, if set.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let fault = permkit_sandbox::Fault::on("list_roles").latency(Duration::from_millis(300));
+    /// assert_eq!(fault.added_latency(), Some(Duration::from_millis(300)));
+    /// ```
+    pub fn added_latency(&self) -> Option<Duration> {
+        self.latency
+    }
+
+    /// Whether the fault closes the connection without answering
+    /// ([`drop_connection`](Fault::drop_connection)).
+    ///
+    /// ```
+    /// assert!(permkit_sandbox::Fault::on("create_token").drop_connection().drops_connection());
+    /// ```
+    pub fn drops_connection(&self) -> bool {
+        self.drop == Some(Drop::BeforeResponse)
+    }
+
+    /// Whether the fault closes the connection in the middle of the body
+    /// ([`drop_mid_body`](Fault::drop_mid_body)).
+    ///
+    /// ```
+    /// assert!(permkit_sandbox::Fault::on("list_identities").drop_mid_body().drops_mid_body());
+    /// ```
+    pub fn drops_mid_body(&self) -> bool {
+        self.drop == Some(Drop::MidBody)
+    }
+}
+
+/// Whether some API has the operation `fault` is on; if none has, the error names the known
+/// operations closest to it.
+pub(crate) fn check_operation(fault: &Fault) -> Result<(), SandboxError> {
+    let wanted = fault.operation_id.as_str();
+    let known: BTreeSet<String> = crate::routes::operation_ids().map(snake_case).collect();
+    if known.contains(wanted) {
+        return Ok(());
+    }
+    let mut close: Vec<(usize, &String)> = known
+        .iter()
+        .map(|id| (edit_distance(wanted, id), id))
+        .filter(|(d, _)| *d <= MAX_SUGGESTION_DISTANCE)
+        .collect();
+    close.sort();
+    let suggestions = close
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, id)| id.clone())
+        .collect();
+    Err(SandboxError::unknown_operation(wanted, suggestions))
+}
+
+/// How far (in edits) a known operation id may be from an unknown one to be suggested.
+const MAX_SUGGESTION_DISTANCE: usize = 3;
+/// How many known ids an unknown-operation error suggests at most.
+const MAX_SUGGESTIONS: usize = 3;
+
+/// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// `listIdentities` -> `list_identities`; snake case stays as it is.
@@ -231,6 +385,24 @@ impl Faults {
 
     pub(crate) fn clear(&self) {
         self.lock().clear();
+    }
+
+    /// Each armed fault, in the order armed, with how many calls it has caught. A fault that
+    /// caught all the calls it was for has disarmed itself and is not listed.
+    pub(crate) fn list(&self) -> Vec<(Fault, u32)> {
+        self.lock()
+            .iter()
+            .map(|a| (a.fault.clone(), a.caught))
+            .collect()
+    }
+
+    /// The armed faults that have caught no call yet, in the order armed.
+    pub(crate) fn unfired(&self) -> Vec<Fault> {
+        self.lock()
+            .iter()
+            .filter(|a| a.caught == 0)
+            .map(|a| a.fault.clone())
+            .collect()
     }
 
     /// The fault that catches this call, if any: every armed fault on the operation counts the
@@ -282,6 +454,56 @@ mod tests {
         assert!(faults.take("a", "/x").is_none());
         assert_eq!(faults.take("b", "/x").map(|f| f.status), Some(Some(429)));
         assert!(faults.take("b", "/x").is_none());
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("get_identiy", "get_identity"), 1);
+        assert_eq!(edit_distance("list_users", "list_users"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn an_unknown_operation_is_refused_with_the_closest_known_ones() {
+        assert!(check_operation(&Fault::on("getIdentity")).is_ok());
+        assert!(check_operation(&Fault::on("create_token")).is_ok());
+        assert!(check_operation(&Fault::on("list_users")).is_ok());
+        match check_operation(&Fault::on("get_identiy")) {
+            Err(SandboxError::UnknownOperation { suggestions, .. }) => {
+                assert_eq!(
+                    suggestions.first().map(String::as_str),
+                    Some("get_identity")
+                );
+                assert!(suggestions.len() <= MAX_SUGGESTIONS);
+            }
+            other => panic!("{other:?}"),
+        }
+        match check_operation(&Fault::on("zzzzzzzzzzzz")) {
+            Err(SandboxError::UnknownOperation { suggestions, .. }) => {
+                assert!(suggestions.is_empty())
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn listed_faults_count_caught_calls() {
+        let faults = Faults::default();
+        faults.arm(Fault::on("a").status(503));
+        faults.arm(Fault::on("b").status(503).nth_call(3));
+        faults.take("a", "/x");
+        faults.take("a", "/x");
+        faults.take("b", "/x");
+        let listed: Vec<(String, u32)> = faults
+            .list()
+            .into_iter()
+            .map(|(f, n)| (f.operation_id, n))
+            .collect();
+        assert_eq!(listed, [("a".to_string(), 2), ("b".to_string(), 0)]);
+        let unfired = faults.unfired();
+        assert_eq!(unfired.len(), 1);
+        assert_eq!(unfired[0].operation_id(), "b");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! `filterExpression`, `orderBy`, `start` and `size`; and `ia::error` responses shaped like
 //! Sage's.
 
+use super::clock::{self, Clock};
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json};
+use chrono::{DateTime, Utc};
 use permkit::Api;
 use serde_json::{Map, Value, json};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use wiremock::{Request, ResponseTemplate};
 
 /// Path prefix of this API on the sandbox server.
@@ -109,6 +111,8 @@ struct State {
     refresh_tokens: HashSet<String>,
     issued: u64,
     seed: Seed,
+    /// The sandbox's clock: what the audit of a created record says.
+    clock: Arc<Clock>,
 }
 
 /// The Intacct mock.
@@ -130,21 +134,32 @@ fn reference(object: &str, v: &Value) -> Value {
     json!({"key": key, "id": v["id"], "href": href(object, key)})
 }
 
-fn audit(seed: &mut Seed) -> Value {
-    let day = |s: &mut Seed| {
-        format!(
-            "20{:02}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            18 + s.below(7),
-            1 + s.below(12),
-            1 + s.below(28),
-            s.below(24),
-            s.below(60),
-            s.below(60)
+/// A seeded record's audit: created in the three years before `anchor` (the start of the
+/// sandbox's day), modified between then and `anchor`. Each date makes six draws of `seed`, as
+/// it always has: the keys and tokens drawn after it depend on that count.
+fn audit(seed: &mut Seed, anchor: DateTime<Utc>) -> Value {
+    /// A fraction in `[0, 1)` of `STEPS`, and a second of a day, from six draws.
+    const STEPS: i64 = 7 * 12 * 28;
+    let draw = |s: &mut Seed| {
+        let d = [7, 12, 28, 24, 60, 60].map(|n| s.below(n) as i64);
+        (
+            (d[0] * 12 + d[1]) * 28 + d[2],
+            d[3] * 3600 + d[4] * 60 + d[5],
         )
     };
+    let (step, second) = draw(seed);
+    let created = clock::days_before(anchor, 1 + (STEPS - 1 - step) * 1094 / (STEPS - 1), second);
+    let (step, _) = draw(seed);
+    let modified = created + (anchor - created) * step as i32 / STEPS as i32;
+    audit_at(created, modified)
+}
+
+/// An audit created at `created` and modified at `modified` by the admin user.
+fn audit_at(created: DateTime<Utc>, modified: DateTime<Utc>) -> Value {
+    let text = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     json!({
-        "createdDateTime": day(seed),
-        "modifiedDateTime": day(seed),
+        "createdDateTime": text(created),
+        "modifiedDateTime": text(modified),
         "createdByUser": {"key": "1", "id": "Admin", "href": "/objects/company-config/user/1"},
         "modifiedByUser": {"key": "1", "id": "Admin", "href": "/objects/company-config/user/1"},
         "createdBy": "1",
@@ -305,8 +320,24 @@ impl Intacct {
             .clear();
     }
 
-    /// A mock with seed data.
-    pub(crate) fn seeded() -> Self {
+    /// A mock with seed data, dated by `clock`.
+    pub(crate) fn seeded(clock: Arc<Clock>) -> Self {
+        Intacct {
+            state: Mutex::new(Self::seed_state(clock)),
+        }
+    }
+
+    /// Back to the seed, placed before the clock's "now": the tokens issued since are
+    /// forgotten and [`Sandbox::INTACCT_TOKEN`] is valid again.
+    pub(crate) fn reset(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *st = Self::seed_state(st.clock.clone());
+    }
+
+    /// The seeded company. Each record's audit says it was created in the three years
+    /// before the clock's "now" (the start of its day) and modified since.
+    fn seed_state(clock: Arc<Clock>) -> State {
+        let anchor = clock::seed_anchor(clock.now());
         let mut seed = Seed::new(0x1a_ac_c7);
         let mut objects: BTreeMap<&'static str, Vec<Value>> =
             OBJECTS.iter().map(|o| (*o, Vec::new())).collect();
@@ -403,7 +434,7 @@ impl Intacct {
                     "roleType": if id.starts_with("::SYS::") { "multiEntityShared" } else { role_types[i % role_types.len()] },
                     "applyTo": apply[i % apply.len()],
                     "href": href("role", &k),
-                    "audit": audit(&mut seed),
+                    "audit": audit(&mut seed, anchor),
                 })
             })
             .collect();
@@ -435,7 +466,7 @@ impl Intacct {
                     "role": reference("role", role),
                     "permission": {"key": p["key"], "id": p["id"], "module": p["module"], "name": p["name"], "href": p["href"]},
                     "accessRights": granted,
-                    "audit": audit(&mut seed),
+                    "audit": audit(&mut seed, anchor),
                 }));
             }
         }
@@ -486,7 +517,7 @@ impl Intacct {
                 "roles": user_roles_unique,
                 "entity": entity,
                 "href": href("user", &k),
-                "audit": audit(&mut seed),
+                "audit": audit(&mut seed, anchor),
                 // Not part of Sage's schema: whether the user has logged in (such users cannot be deleted).
                 "$loggedIn": i % 4 != 3,
             }));
@@ -507,7 +538,7 @@ impl Intacct {
                 reference("role", &roles[1 + i % 11]),
                 reference("role", &roles[(5 + i * 3) % 12]),
             ];
-            let group = json!({"key": k, "id": id, "description": description, "roles": group_roles, "href": href("user-group", &k), "audit": audit(&mut seed)});
+            let group = json!({"key": k, "id": id, "description": description, "roles": group_roles, "href": href("user-group", &k), "audit": audit(&mut seed, anchor)});
             for j in 0..(3 + seed.below(6) as usize) {
                 let u = &users[(i * 7 + j * 5) % users.len()];
                 let mk = next("user-group-member");
@@ -515,7 +546,7 @@ impl Intacct {
                     "key": mk, "id": mk, "href": href("user-group-member", &mk),
                     "userGroup": reference("user-group", &group),
                     "user": {"key": u["key"], "id": u["id"], "userName": u["userName"], "href": u["href"]},
-                    "audit": {"createdDateTime": "2024-03-01T10:00:00Z", "modifiedDateTime": "2024-03-01T10:00:00Z"},
+                    "audit": {"createdDateTime": group["audit"]["createdDateTime"], "modifiedDateTime": group["audit"]["createdDateTime"]},
                 }));
             }
             user_groups.push(group);
@@ -533,11 +564,10 @@ impl Intacct {
             refresh_tokens: HashSet::new(),
             issued: 0,
             seed,
+            clock,
         };
         state.derive_maps();
-        Intacct {
-            state: Mutex::new(state),
-        }
+        state
     }
 }
 
@@ -879,9 +909,8 @@ fn objects(st: &mut State, method: &str, path: &str, request: &Request) -> Respo
                     );
                 }
             }
-            let mut audit = audit(&mut st.seed);
-            audit["createdDateTime"] = json!(permkit::Timestamp::now().to_string());
-            record["audit"] = audit;
+            let now = st.clock.now();
+            record["audit"] = audit_at(now, now);
             if object == "user" {
                 record["$loggedIn"] = json!(false);
                 if record.get("status").is_none() {

@@ -19,7 +19,9 @@
 //! Each API lives under its own prefix on one local server, with seeded data that changes as
 //! you write (stage an import and it is `Pending`; cancel it and it is `Canceling`). Enable the
 //! `sandbox` feature in your `[dev-dependencies]` to use it in your tests. The seed is the
-//! same on every start; each [`Sandbox::start`] is a fresh copy, so tests do not share state.
+//! same on every start but for its dates, which are placed before the sandbox's "now" (see
+//! [The clock](#the-clock)); each [`Sandbox::start`] is a fresh copy, so tests do not share
+//! state, and [`Sandbox::reset`] puts a sandbox back as it started.
 //!
 //! # A test tool
 //!
@@ -27,13 +29,19 @@
 //!   optionally one path or the nth call) answer with a status and the API's own error body,
 //!   a `Retry-After`, added latency, or a dropped connection (before the response or in the
 //!   middle of the body), for the next N calls or until [`Sandbox::clear_faults`]. See
-//!   [`Fault`], and `examples/sandbox_faults.rs`.
+//!   [`Fault`], and `examples/sandbox_faults.rs`. A fault cannot miss silently: an
+//!   `operationId` no API has is refused ([`Sandbox::try_fault`] names the closest ones;
+//!   [`Sandbox::fault`] panics), [`Sandbox::faults`] counts what each caught, and a fault
+//!   that never fired is reported on stderr when the sandbox is dropped
+//!   ([`Sandbox::unfired_faults`]).
 //! - **What was sent**: [`Sandbox::requests`] lists every request received: operation,
 //!   method, path, query, headers and body with credentials redacted, and the status
 //!   answered, so a test can assert on its retries.
 //! - **Time and state**: [`Sandbox::set_import_status`], [`Sandbox::set_personnel_event_status`]
-//!   and [`Sandbox::set_access_request_status`] move Permission Assist's workflows on;
-//!   [`Sandbox::expire_intacct_tokens`] expires Intacct's access tokens.
+//!   and [`Sandbox::set_access_request_status`] move Permission Assist's workflows on (a
+//!   status the spec does not list, or an id the sandbox does not hold, is a
+//!   [`SandboxError`]); [`Sandbox::expire_intacct_tokens`] expires Intacct's access tokens;
+//!   [`Sandbox::set_now`] pins the clock and [`Sandbox::reset`] starts over.
 //! - **Refusing what the API would**: each request is checked against its operation in the
 //!   API's spec before the mock answers. Query parameters: type, format, enum values, bounds
 //!   and PERSCOM's `include` whitelist. JSON bodies: required properties (not the read-only
@@ -49,7 +57,8 @@
 //!   events for the changes you make ([`Sandbox::register_perscom_webhook`]) and Permission
 //!   Assist's catch hooks for the access requests it creates
 //!   ([`Sandbox::register_permission_assist_catch_hook`]); [`Sandbox::webhook_deliveries`]
-//!   lists every attempt.
+//!   lists every attempt, and [`Sandbox::webhooks_settled`] waits until those queued so far
+//!   are done.
 //!
 //! ```
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -94,28 +103,67 @@
 //!
 //! Any other key or token gets the API's 401.
 //!
+//! # The clock
+//!
+//! A sandbox has a clock: [`Sandbox::now`]. Unpinned (the default) it is the wall clock;
+//! [`SandboxBuilder::now`] pins it from the start and [`Sandbox::set_now`] pins it later, and
+//! a pinned clock stands still. It dates what the mocks write (PERSCOM's `created_at` and
+//! `updated_at`, Permission Assist's `buildStart`, `buildEnd`, `completedOn` and activity,
+//! an Intacct record's `audit`, a webhook's `created`, a catch hook's `createdDate`) and is
+//! Permission Assist's "today" (an `effectiveDate` must not be before it).
+//!
+//! The seed's dates are placed before it: they count back from the start (midnight UTC) of
+//! the clock's day when the sandbox starts or is [reset](Sandbox::reset), over the three
+//! years before it, the newest records in the last month. So "promoted in the last 12
+//! months" always finds records, and with the clock pinned the seed is the same byte for
+//! byte on every start.
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use chrono::{TimeZone, Utc};
+//! use permkit_sandbox::Sandbox;
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0).unwrap();
+//! let sandbox = Sandbox::builder().now(now).start().await.unwrap();
+//! let client = permkit::perscom::Client::builder(sandbox.perscom_url())
+//!     .api_key(Sandbox::PERSCOM_API_KEY)
+//!     .build()
+//!     .unwrap();
+//! let user = client.get_user(1).send().await.unwrap();
+//! let created = user.created_at.unwrap();
+//! assert!(created.to_utc() < now);
+//! # });
+//! ```
+//!
 //! # Seeded data
 //!
 //! **Permission Assist** (under `/permission-assist/api`), the bank "First Bank of Valkyrie":
 //! - [`PERMISSION_ASSIST_IDENTITIES`](Sandbox::PERMISSION_ASSIST_IDENTITIES) (230) identities
 //!   sorted by last then first name, 50 a page (5 pages); every 23rd is `Disabled`, every 41st
 //!   `Removed`, the rest `Active`. The first is [`Sandbox::PERMISSION_ASSIST_IDENTITY`].
+//!   Created two to three years before the clock's day, first seen one to two years before
+//!   it, updated in the last year.
 //! - 6 applications: *Jack Henry Silverlake* ([`Sandbox::PERMISSION_ASSIST_SCHEDULED_APPLICATION`],
 //!   scheduled connector), *Active Directory* (scheduled; where access requests go), *Valkyrie
 //!   Loan Origination* ([`Sandbox::PERMISSION_ASSIST_FILE_APPLICATION`], file connector with the
 //!   groups *Employees*, required, and *Privileges*), *Wire Transfer Portal* (file: *Users*),
 //!   *Legacy Teller System* ([`Sandbox::PERMISSION_ASSIST_ARCHIVED_APPLICATION`], archived:
 //!   staging it is refused) and *Document Imaging* (scheduled).
-//! - 60 imports (`Finished`, `Failed` or `Canceled`), 120 personnel events (every
-//!   `WorkflowStatus`) and 140 access requests.
+//!   Each application was updated in the last month.
+//! - 60 imports (`Finished`, `Failed` or `Canceled`), one every 18 days, the newest (number
+//!   1059, first in the list) built in the last 18 days; 120 personnel events (every
+//!   `WorkflowStatus`), one needed every 8 days, the newest in the last month; and 140 access
+//!   requests.
 //!
 //! **PERSCOM** (under `/perscom`, versions `v1` and `v2`), one company:
 //! - [`PERSCOM_USERS`](Sandbox::PERSCOM_USERS) (300) users; `GET /me` is user 1. 12 ranks
 //!   (Private to Major), 10 positions, 5 specialties, 6 units, 4 statuses, 8 awards and 6
 //!   qualifications.
 //! - Each user's records: 1 to 4 rank records, 0 to 3 award records, an assignment record, a
-//!   service record and qualification records; record dates run from 2023-01 and stop in
-//!   2025-10.
+//!   service record and qualification records. Dates run from 1035 days (almost three years)
+//!   before the clock's day to two weeks before it: users join over the first 900 days, are
+//!   promoted every 30 days after joining (the newest rank records are in the last month),
+//!   and the calendar events, messages and tasks are among the newest.
 //! - 3 groups of the units (the roster lists them with their units and members), 8 slots, 5
 //!   competencies, 3 issuers and 4 credentials, 3 forms with 6 fields and 12 submissions, 2
 //!   calendars with 6 events, 2 announcements, 3 documents, 3 comments, 2 messages, a
@@ -129,7 +177,9 @@
 //! **Intacct** (under `/intacct/ia/api/v1`), the company `SANDBOX` with the entities `US-East`,
 //! `US-West` and `UK`: [`INTACCT_PERMISSIONS`](Sandbox::INTACCT_PERMISSIONS) (600)
 //! permissions, 14 roles with their permission assignments, 48 users (the first is `admin`), 6
-//! user groups and their members; the query service pages by 100 (`size` up to 4,000).
+//! user groups and their members; the query service pages by 100 (`size` up to 4,000). Each
+//! record's `audit` says it was created in the three years before the clock's day and
+//! modified since; a record created through the API is audited at the clock's "now".
 //!
 //! # State transitions
 //!
@@ -147,6 +197,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, matchers};
 
 mod admin;
 mod bodies;
+mod clock;
+mod error;
 mod faults;
 mod front;
 mod intacct;
@@ -159,6 +211,7 @@ mod routes;
 pub(crate) mod validate;
 mod webhooks;
 
+pub use error::SandboxError;
 pub use faults::Fault;
 pub use request_log::RecordedRequest;
 
@@ -194,6 +247,112 @@ pub struct Sandbox {
     parts: Arc<Parts>,
 }
 
+/// Builds a [`Sandbox`]: which port it listens on, and whether its clock is pinned.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use chrono::{TimeZone, Utc};
+/// use permkit_sandbox::Sandbox;
+///
+/// let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+/// let sandbox = Sandbox::builder().now(now).port(0).start().await.unwrap();
+/// assert_eq!(sandbox.now(), now);
+/// # });
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct SandboxBuilder {
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    port: u16,
+}
+
+impl SandboxBuilder {
+    /// Pins the sandbox's clock to `now`: the seed is placed before it (so two sandboxes
+    /// pinned to the same instant hold the same data, byte for byte), and the timestamps the
+    /// mocks write say `now` until [`Sandbox::set_now`] moves it. Unpinned, the clock is the
+    /// wall clock.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let now = "2026-01-01T00:00:00Z".parse().unwrap();
+    /// let sandbox = permkit_sandbox::Sandbox::builder().now(now).start().await.unwrap();
+    /// assert_eq!(sandbox.now(), now);
+    /// # });
+    /// ```
+    pub fn now(mut self, now: chrono::DateTime<chrono::Utc>) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// The loopback port to listen on (`127.0.0.1:port`); 0, the default, picks a free one.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::builder().port(0).start().await.unwrap();
+    /// assert!(!sandbox.uri().ends_with(":0"));
+    /// # });
+    /// ```
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the sandbox, seeded for every API.
+    ///
+    /// Webhook deliveries are made by a task on the Tokio runtime this is called on.
+    ///
+    /// # Errors
+    ///
+    /// When it cannot listen on the port (taken, or not allowed).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let first = permkit_sandbox::Sandbox::start().await;
+    /// let port = first.uri().rsplit(':').next().unwrap().parse().unwrap();
+    /// assert!(permkit_sandbox::Sandbox::builder().port(port).start().await.is_err());
+    /// # });
+    /// ```
+    pub async fn start(self) -> std::io::Result<Sandbox> {
+        ensure_crypto_provider();
+        let server = MockServer::start().await;
+        let clock = Arc::new(clock::Clock::new(self.now));
+        let outbox = Arc::new(webhooks::Outbox::start());
+        let permission_assist = Arc::new(
+            permission_assist::PermissionAssist::seeded(clock.clone()).with_outbox(outbox.clone()),
+        );
+        let perscom = Arc::new(perscom::Perscom::seeded(clock.clone()).with_outbox(outbox.clone()));
+        let intacct = Arc::new(intacct::Intacct::seeded(clock.clone()));
+        let services: Vec<Arc<dyn Service>> =
+            vec![permission_assist.clone(), perscom.clone(), intacct.clone()];
+        for service in services {
+            let prefix = regex_escape(service.prefix());
+            Mock::given(matchers::path_regex(format!("^{prefix}(/.*)?$")))
+                .respond_with(Route(service))
+                .mount(&server)
+                .await;
+        }
+        let front = front::Front::start(
+            server.uri(),
+            std::net::SocketAddr::from(([127, 0, 0, 1], self.port)),
+        )
+        .await?;
+        let parts = Arc::new(Parts {
+            front: front.shared.clone(),
+            outbox,
+            perscom,
+            permission_assist,
+            intacct,
+            clock,
+        });
+        admin::install(&parts);
+        Ok(Sandbox {
+            front,
+            _mocks: server,
+            parts,
+        })
+    }
+}
+
 /// What the sandbox's methods act on, shared with its admin API (which holds it weakly, so
 /// that dropping the [`Sandbox`] stops everything).
 pub(crate) struct Parts {
@@ -202,11 +361,131 @@ pub(crate) struct Parts {
     pub(crate) perscom: Arc<perscom::Perscom>,
     pub(crate) permission_assist: Arc<permission_assist::PermissionAssist>,
     pub(crate) intacct: Arc<intacct::Intacct>,
+    /// The clock every mock reads "now" from.
+    pub(crate) clock: Arc<clock::Clock>,
+}
+
+/// What the sandbox's methods do, for [`Sandbox`] and the admin API alike.
+impl Parts {
+    /// Arms `fault` if some API has its operation (see [`Sandbox::try_fault`]).
+    pub(crate) fn try_fault(&self, fault: Fault) -> Result<(), SandboxError> {
+        faults::check_operation(&fault)?;
+        self.front.faults.arm(fault);
+        Ok(())
+    }
+
+    /// Each armed fault with how many calls it caught, in the order armed.
+    pub(crate) fn faults(&self) -> Vec<(Fault, u32)> {
+        self.front.faults.list()
+    }
+
+    /// The armed faults that caught no call yet.
+    pub(crate) fn unfired_faults(&self) -> Vec<Fault> {
+        self.front.faults.unfired()
+    }
+
+    /// Disarms every fault.
+    pub(crate) fn clear_faults(&self) {
+        self.front.faults.clear();
+    }
+
+    /// Moves Permission Assist import `id` to `status` (an `ImportStatus`).
+    pub(crate) fn set_import_status(&self, id: &str, status: &str) -> Result<(), SandboxError> {
+        spec_value("ImportStatus", status)?;
+        found(
+            self.permission_assist.set_import_status(id, status),
+            "import",
+            id,
+        )
+    }
+
+    /// Moves Permission Assist personnel event `id` to `status` (a `WorkflowStatus`).
+    pub(crate) fn set_personnel_event_status(
+        &self,
+        id: &str,
+        status: &str,
+    ) -> Result<(), SandboxError> {
+        spec_value("WorkflowStatus", status)?;
+        found(
+            self.permission_assist.set_event_status(id, status),
+            "personnel event",
+            id,
+        )
+    }
+
+    /// Moves Permission Assist access request `id` to `status` (a `WorkflowStatus`).
+    pub(crate) fn set_access_request_status(
+        &self,
+        id: &str,
+        status: &str,
+    ) -> Result<(), SandboxError> {
+        spec_value("WorkflowStatus", status)?;
+        found(
+            self.permission_assist.set_access_request_status(id, status),
+            "access request",
+            id,
+        )
+    }
+
+    /// The sandbox's "now".
+    pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Pins the sandbox's clock to `now`.
+    pub(crate) fn set_now(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.clock.pin(now);
+    }
+
+    /// Every API back to its seed (placed before the clock's "now"), faults, the request log
+    /// and the webhook delivery log cleared, webhooks and catch hooks removed.
+    pub(crate) fn reset(&self) {
+        self.front.faults.clear();
+        self.perscom.reset();
+        self.permission_assist.reset();
+        self.intacct.reset();
+        self.outbox.clear_log();
+        self.front.clear_requests();
+    }
+
+    /// Resolves when every webhook delivery queued so far was made to its end.
+    pub(crate) fn webhooks_settled(
+        &self,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        self.outbox.settled()
+    }
+}
+
+/// `Ok` if Permission Assist's spec lists `value` in the enum `schema`.
+fn spec_value(schema: &'static str, value: &str) -> Result<(), SandboxError> {
+    let allowed = bodies::enum_values(permkit::Api::PermissionAssist, schema);
+    if allowed.is_empty() || allowed.contains(&value) {
+        Ok(())
+    } else {
+        Err(SandboxError::unknown_value(schema, value, allowed))
+    }
+}
+
+/// `Ok` if the sandbox found the `what` with id `id`.
+fn found(found: bool, what: &'static str, id: &str) -> Result<(), SandboxError> {
+    if found {
+        Ok(())
+    } else {
+        Err(SandboxError::not_found(what, id))
+    }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
         self.parts.outbox.stop();
+        if !std::thread::panicking() {
+            for fault in self.parts.unfired_faults() {
+                eprintln!(
+                    "permkit-sandbox: fault on {} never fired (armed after the calls it targets?)",
+                    fault.operation_id()
+                );
+            }
+        }
     }
 }
 
@@ -260,44 +539,40 @@ impl Sandbox {
     /// How many permissions the Intacct sandbox is seeded with.
     pub const INTACCT_PERMISSIONS: u64 = 600;
 
-    /// Starts a sandbox on a free local port, seeded for every enabled API.
+    /// Starts a sandbox on a free local port, seeded for every API, its clock the wall
+    /// clock. [`Sandbox::builder`] chooses the port and pins the clock.
     ///
     /// Webhook deliveries are made by a task on the Tokio runtime this is called on.
+    ///
+    /// # Panics
+    ///
+    /// If it cannot listen on a loopback port.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// assert!(sandbox.uri().starts_with("http://127.0.0.1:"));
+    /// # });
+    /// ```
     pub async fn start() -> Sandbox {
-        let server = MockServer::start().await;
-        let outbox = Arc::new(webhooks::Outbox::start());
-        let permission_assist =
-            Arc::new(permission_assist::PermissionAssist::seeded().with_outbox(outbox.clone()));
-        let perscom = Arc::new(perscom::Perscom::seeded().with_outbox(outbox.clone()));
-        let intacct = Arc::new(intacct::Intacct::seeded());
-        let services: Vec<Arc<dyn Service>> =
-            vec![permission_assist.clone(), perscom.clone(), intacct.clone()];
-        for service in services {
-            let prefix = regex_escape(service.prefix());
-            Mock::given(matchers::path_regex(format!("^{prefix}(/.*)?$")))
-                .respond_with(Route(service))
-                .mount(&server)
-                .await;
-        }
-        let front = front::Front::start(
-            server.uri(),
-            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        )
-        .await
-        .expect("the sandbox cannot listen on a loopback port");
-        let parts = Arc::new(Parts {
-            front: front.shared.clone(),
-            outbox,
-            perscom,
-            permission_assist,
-            intacct,
-        });
-        admin::install(&parts);
-        Sandbox {
-            front,
-            _mocks: server,
-            parts,
-        }
+        Sandbox::builder()
+            .start()
+            .await
+            .expect("the sandbox cannot listen on a loopback port")
+    }
+
+    /// A builder of a sandbox: its port and its clock.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use chrono::{TimeZone, Utc};
+    /// let now = Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).unwrap();
+    /// let sandbox = permkit_sandbox::Sandbox::builder().now(now).start().await.unwrap();
+    /// assert_eq!(sandbox.now(), now);
+    /// # });
+    /// ```
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
     }
 
     /// The server's root URL (`http://127.0.0.1:PORT`).
@@ -358,6 +633,15 @@ impl Sandbox {
     /// Arms `fault`: from now on the calls it matches fail as it says (see [`Fault`]). Faults
     /// are consulted in the order they were armed; each counts the calls it matches.
     ///
+    /// A fault that never fires is reported when the sandbox is dropped (see
+    /// [`unfired_faults`](Sandbox::unfired_faults)).
+    ///
+    /// # Panics
+    ///
+    /// If no API has the fault's operation (a misspelt `operationId` would otherwise never
+    /// fire): the message names the closest known ones, as [`try_fault`](Sandbox::try_fault)'s
+    /// error does.
+    ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit_sandbox::{Fault, Sandbox};
@@ -371,8 +655,71 @@ impl Sandbox {
     /// assert_eq!(err.status(), Some(404));
     /// # });
     /// ```
+    #[track_caller]
     pub fn fault(&self, fault: Fault) {
-        self.parts.front.faults.arm(fault);
+        if let Err(e) = self.try_fault(fault) {
+            panic!("{e}");
+        }
+    }
+
+    /// Arms `fault` as [`fault`](Sandbox::fault) does, or refuses it when no API's spec has
+    /// its operation: [`SandboxError::UnknownOperation`], naming the known operations closest
+    /// to it (`no operation "get_identiy" in any API; did you mean get_identity, ...?`).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit_sandbox::{Fault, Sandbox, SandboxError};
+    /// let sandbox = Sandbox::start().await;
+    /// assert!(sandbox.try_fault(Fault::on("listIdentities").status(503)).is_ok());
+    /// let err = sandbox.try_fault(Fault::on("list_identites").status(503)).unwrap_err();
+    /// assert!(err.to_string().contains("did you mean list_identities"));
+    /// # sandbox.clear_faults();
+    /// # });
+    /// ```
+    pub fn try_fault(&self, fault: Fault) -> Result<(), SandboxError> {
+        self.parts.try_fault(fault)
+    }
+
+    /// Each armed fault, in the order armed, with how many calls it has caught so far. A
+    /// fault that caught every call it was for ([`times`](Fault::times),
+    /// [`nth_call`](Fault::nth_call)) has disarmed itself and is not listed.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit_sandbox::{Fault, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.fault(Fault::on("list_users").status(503));
+    /// let client = permkit::perscom::Client::builder(sandbox.perscom_url())
+    ///     .api_key(Sandbox::PERSCOM_API_KEY)
+    ///     .retry(permkit::RetryPolicy::none())
+    ///     .build()
+    ///     .unwrap();
+    /// let _ = client.list_users().send().await;
+    /// let faults = sandbox.faults();
+    /// assert_eq!(faults[0].0.operation_id(), "list_users");
+    /// assert_eq!(faults[0].1, 1);
+    /// # });
+    /// ```
+    pub fn faults(&self) -> Vec<(Fault, u32)> {
+        self.parts.faults()
+    }
+
+    /// The armed faults that have never fired, in the order armed: a fault armed after the
+    /// calls it was meant for, or narrowed to a path or a call that never came. When a sandbox
+    /// is dropped, each is reported on stderr (`permkit-sandbox: fault on list_identities
+    /// never fired (armed after the calls it targets?)`), unless the thread is panicking.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit_sandbox::{Fault, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.fault(Fault::on("list_identities").status(503).nth_call(2));
+    /// assert_eq!(sandbox.unfired_faults().len(), 1);
+    /// # sandbox.clear_faults();
+    /// # });
+    /// ```
+    pub fn unfired_faults(&self) -> Vec<Fault> {
+        self.parts.unfired_faults()
     }
 
     /// Disarms every fault.
@@ -382,17 +729,25 @@ impl Sandbox {
     /// let sandbox = permkit_sandbox::Sandbox::start().await;
     /// sandbox.fault(permkit_sandbox::Fault::on("list_users").status(503));
     /// sandbox.clear_faults();
+    /// assert!(sandbox.faults().is_empty());
     /// # });
     /// ```
     pub fn clear_faults(&self) {
-        self.parts.front.faults.clear();
+        self.parts.clear_faults();
     }
 
     /// Moves Permission Assist import `import_id` to `status`, as the vendor's builder would
     /// (`Pending` -> `Running` -> `Finished` or `Failed`; `Canceling` -> `Canceled`), so a
     /// poll-until-done loop can reach its end. `Running` stamps `buildStart`; a final status
-    /// stamps `buildEnd` and writes the `log` (`metrics` too, for `Finished`). Any status may
-    /// be set from any other. Returns `false` when the sandbox has no such import.
+    /// stamps `buildEnd` and writes the `log` (`metrics` too, for `Finished`), at the
+    /// sandbox's [`now`](Sandbox::now). Any status may be set from any other.
+    ///
+    /// `status` is the status's wire text: permkit's `ImportStatus` (its `Display`), or text.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::UnknownValue`] when the spec's `ImportStatus` does not list `status`;
+    /// [`SandboxError::NotFound`] when the sandbox has no such import.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -409,56 +764,144 @@ impl Sandbox {
     /// };
     /// let staged = client.stage_application_import().body(request).send().await.unwrap();
     /// assert_eq!(staged.status, ImportStatus::Pending);
-    /// assert!(sandbox.set_import_status(staged.id, ImportStatus::Finished));
+    /// sandbox.set_import_status(staged.id, ImportStatus::Finished).unwrap();
     /// let done = client.get_application_import(staged.id).send().await.unwrap();
     /// assert_eq!(done.status, ImportStatus::Finished);
+    /// // A status the spec does not list is refused.
+    /// assert!(sandbox.set_import_status(staged.id, "Done").is_err());
     /// # });
     /// ```
-    pub fn set_import_status(&self, import_id: uuid::Uuid, status: impl std::fmt::Display) -> bool {
+    pub fn set_import_status(
+        &self,
+        import_id: uuid::Uuid,
+        status: impl std::fmt::Display,
+    ) -> Result<(), SandboxError> {
         self.parts
-            .permission_assist
             .set_import_status(&import_id.to_string(), &status.to_string())
     }
 
     /// Moves Permission Assist personnel event `event_id` to `status` (`Pending`/`Scheduled`
     /// -> `Open` -> `Resolved` or `Completed`, or `Canceled`, `Snoozed`). `Resolved` and
-    /// `Completed` stamp `completedOn`. Returns `false` when the sandbox has no such event.
+    /// `Completed` stamp `completedOn` with the sandbox's [`now`](Sandbox::now).
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::UnknownValue`] when the spec's `WorkflowStatus` does not list
+    /// `status`; [`SandboxError::NotFound`] when the sandbox has no such event.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit::permission_assist::types::WorkflowStatus;
+    /// use permkit_sandbox::SandboxError;
     /// let sandbox = permkit_sandbox::Sandbox::start().await;
-    /// assert!(!sandbox.set_personnel_event_status(uuid::Uuid::nil(), WorkflowStatus::Resolved));
+    /// let err = sandbox
+    ///     .set_personnel_event_status(uuid::Uuid::nil(), WorkflowStatus::Resolved)
+    ///     .unwrap_err();
+    /// assert!(matches!(err, SandboxError::NotFound { .. }));
     /// # });
     /// ```
     pub fn set_personnel_event_status(
         &self,
         event_id: uuid::Uuid,
         status: impl std::fmt::Display,
-    ) -> bool {
+    ) -> Result<(), SandboxError> {
         self.parts
-            .permission_assist
-            .set_event_status(&event_id.to_string(), &status.to_string())
+            .set_personnel_event_status(&event_id.to_string(), &status.to_string())
     }
 
     /// Moves Permission Assist access request `request_id` to `status` (`Pending` -> `Open`
-    /// -> `Resolved`). Returns `false` when the sandbox has no such request.
+    /// -> `Resolved`).
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::UnknownValue`] when the spec's `WorkflowStatus` does not list
+    /// `status`; [`SandboxError::NotFound`] when the sandbox has no such request.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// use permkit::permission_assist::types::WorkflowStatus;
+    /// use permkit_sandbox::SandboxError;
     /// let sandbox = permkit_sandbox::Sandbox::start().await;
-    /// assert!(!sandbox.set_access_request_status(uuid::Uuid::nil(), WorkflowStatus::Open));
+    /// let err = sandbox.set_access_request_status(uuid::Uuid::nil(), "Approved").unwrap_err();
+    /// assert!(matches!(err, SandboxError::UnknownValue { .. }));
+    /// # let _ = WorkflowStatus::Open;
     /// # });
     /// ```
     pub fn set_access_request_status(
         &self,
         request_id: uuid::Uuid,
         status: impl std::fmt::Display,
-    ) -> bool {
+    ) -> Result<(), SandboxError> {
         self.parts
-            .permission_assist
             .set_access_request_status(&request_id.to_string(), &status.to_string())
+    }
+
+    /// The sandbox's "now": the instant its clock is pinned to, or the wall clock.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// let drift = chrono::Utc::now() - sandbox.now();
+    /// assert!(drift.num_seconds().abs() < 60);
+    /// # });
+    /// ```
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.parts.now()
+    }
+
+    /// Pins the sandbox's clock to `now` from then on: the timestamps the mocks write
+    /// (`created_at`, `buildEnd`, an Intacct audit, a webhook's `created`) say `now`, and
+    /// Permission Assist's "today" is its day. The seed stays as it is until
+    /// [`reset`](Sandbox::reset) places it before the new "now".
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// let now = "2027-02-03T04:05:06Z".parse().unwrap();
+    /// sandbox.set_now(now);
+    /// assert_eq!(sandbox.now(), now);
+    /// # });
+    /// ```
+    pub fn set_now(&self, now: chrono::DateTime<chrono::Utc>) {
+        self.parts.set_now(now);
+    }
+
+    /// Puts the sandbox back as a fresh one would be: every API back to its seed, placed
+    /// before the current [`now`](Sandbox::now); faults disarmed; the request log and the
+    /// webhook delivery log cleared; PERSCOM webhooks and Permission Assist catch hooks
+    /// removed; Intacct's tokens forgotten ([`INTACCT_TOKEN`](Sandbox::INTACCT_TOKEN) valid
+    /// again). The clock stays as it is. Deliveries already queued are still made.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit::permission_assist::types::ImportStatus;
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// sandbox.expire_intacct_tokens();
+    /// sandbox.fault(permkit_sandbox::Fault::on("list_users").status(503));
+    /// sandbox.reset();
+    /// assert!(sandbox.faults().is_empty());
+    /// assert!(sandbox.requests().is_empty());
+    /// # });
+    /// ```
+    pub fn reset(&self) {
+        self.parts.reset();
+    }
+
+    /// Resolves when every webhook delivery queued so far (PERSCOM webhooks and Permission
+    /// Assist catch hooks, for the calls already answered) has been made to its end: answered
+    /// with a 2xx, or its last try made. A test awaits it instead of polling
+    /// [`webhook_deliveries`](Sandbox::webhook_deliveries). Deliveries queued after the call
+    /// are not waited for. It borrows nothing, and resolves too if the sandbox is dropped.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// sandbox.webhooks_settled().await; // nothing queued: at once
+    /// assert!(sandbox.webhook_deliveries().is_empty());
+    /// # });
+    /// ```
+    pub fn webhooks_settled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        self.parts.webhooks_settled()
     }
 
     /// Expires every Intacct access token issued so far, [`Sandbox::INTACCT_TOKEN`] included:
@@ -537,6 +980,16 @@ impl Sandbox {
     /// ```
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
         self.parts.outbox.log()
+    }
+}
+
+/// Makes *ring* the process's rustls crypto provider unless one is installed already: the
+/// sandbox's reqwest clients (to its mocks, to webhook receivers) need one, and with permkit's
+/// default `rustls` feature reqwest brings none of its own.
+fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only if another thread installed one meanwhile: that one is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

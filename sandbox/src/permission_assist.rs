@@ -2,8 +2,10 @@
 //! connectors, imports, personnel events and access requests, with writes that change state.
 //! Each personnel event creates an access request, which is sent to the registered catch hooks.
 
+use super::clock::{self, Clock};
 use super::webhooks::{Outbox, Outgoing};
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json, query};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -33,6 +35,15 @@ struct State {
     created_requests: Vec<Value>,
     /// Catch hooks delivered: hook id -> (access request id, answered).
     hooks: HashMap<String, (String, bool)>,
+    /// The sandbox's clock: what the timestamps of writes say, and what "today" is.
+    clock: Arc<Clock>,
+}
+
+impl State {
+    /// The clock's "now" as Permission Assist writes a timestamp (`2026-03-02T09:30:00`).
+    fn now_text(&self) -> String {
+        self.clock.now().format("%Y-%m-%dT%H:%M:%S").to_string()
+    }
 }
 
 /// The Permission Assist mock.
@@ -132,15 +143,45 @@ fn page_of(items: &[Value], page: usize) -> Value {
     })
 }
 
-fn date(seed: &mut Seed, year: i32, with_offset: bool) -> String {
-    let s = format!(
-        "{year}-{:02}-{:02}T{:02}:{:02}:00",
-        1 + seed.below(12),
-        1 + seed.below(28),
-        seed.below(24),
-        seed.below(60)
+/// A seeded instant between `days_back.end()` and `days_back.start()` days before `anchor`
+/// (the start of the sandbox's day), at a whole minute. It makes four draws of `seed`, as it
+/// always has: the ids drawn after it depend on that count.
+fn instant(
+    seed: &mut Seed,
+    anchor: DateTime<Utc>,
+    days_back: std::ops::RangeInclusive<i64>,
+) -> DateTime<Utc> {
+    let (month, day, hour, minute) = (
+        seed.below(12) as i64,
+        seed.below(28) as i64,
+        seed.below(24) as i64,
+        seed.below(60) as i64,
     );
+    let (newest, oldest) = (*days_back.start(), *days_back.end());
+    let back = oldest - (month * 28 + day) * (oldest - newest) / (12 * 28 - 1);
+    clock::days_before(anchor, back, hour * 3600 + minute * 60)
+}
+
+/// `t` as Permission Assist writes it: with a `Z`, or (as some of its fields are) without.
+fn text(t: DateTime<Utc>, with_offset: bool) -> String {
+    let s = t.format("%Y-%m-%dT%H:%M:%S").to_string();
     if with_offset { format!("{s}Z") } else { s }
+}
+
+/// A seeded number of minutes in `1..=most`, from four draws of `seed` (as [`instant`]).
+fn minutes(seed: &mut Seed, most: i64) -> i64 {
+    let draws = [12, 28, 24, 60].map(|n| seed.below(n) as i64);
+    1 + (draws[0] * 28 + draws[1] + draws[2] + draws[3]) % most
+}
+
+/// A seeded date (see [`instant`]) as text.
+fn date(
+    seed: &mut Seed,
+    anchor: DateTime<Utc>,
+    days_back: std::ops::RangeInclusive<i64>,
+    with_offset: bool,
+) -> String {
+    text(instant(seed, anchor, days_back), with_offset)
 }
 
 fn actor(id: Uuid, name: &str) -> Value {
@@ -148,8 +189,32 @@ fn actor(id: Uuid, name: &str) -> Value {
 }
 
 impl PermissionAssist {
-    /// A mock with seed data.
-    pub(crate) fn seeded() -> Self {
+    /// A mock with seed data, dated by `clock`.
+    pub(crate) fn seeded(clock: Arc<Clock>) -> Self {
+        PermissionAssist {
+            state: Mutex::new(Self::seed_state(clock)),
+            catch_hooks: Mutex::new(Vec::new()),
+            outbox: None,
+        }
+    }
+
+    /// Back to the seed, placed before the clock's "now"; the catch hooks are removed.
+    pub(crate) fn reset(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        *st = Self::seed_state(st.clock.clone());
+        drop(st);
+        self.catch_hooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// The seeded bank. Its dates lie in the three years before the clock's "now" (the start
+    /// of its day): identities created two to three years ago, first seen one to two years
+    /// ago, updated in the last year; applications updated in the last month; an import
+    /// every 18 days and a personnel event every 8, the newest in the last month.
+    fn seed_state(clock: Arc<Clock>) -> State {
+        let anchor = clock::seed_anchor(clock.now());
         let mut seed = Seed::new(0x5eed_0001);
         let types = [
             "Employee",
@@ -189,10 +254,10 @@ impl PermissionAssist {
                     "department": seed.pick(&depts),
                     "office": seed.pick(&offices),
                     "supervisorName": "Martinez, Robert",
-                    "createdDate": date(&mut seed, 2019, true),
-                    "updatedDate": date(&mut seed, 2025, i % 2 == 0),
-                    "firstSeenDate": date(&mut seed, 2020, false),
-                    "inactivatedDate": if status == "Active" { Value::Null } else { json!(date(&mut seed, 2025, true)) },
+                    "createdDate": date(&mut seed, anchor, 730..=1095, true),
+                    "updatedDate": date(&mut seed, anchor, 1..=365, i % 2 == 0),
+                    "firstSeenDate": date(&mut seed, anchor, 366..=729, false),
+                    "inactivatedDate": if status == "Active" { Value::Null } else { json!(date(&mut seed, anchor, 1..=365, true)) },
                     "status": status,
                 })
             })
@@ -236,7 +301,7 @@ impl PermissionAssist {
                         "name": name,
                         "priority": priority,
                         "isArchived": archived,
-                        "lastUpdated": date(&mut seed, 2026, false),
+                        "lastUpdated": date(&mut seed, anchor, 1..=30, false),
                         "connector": connector,
                     }),
                     scheduled: *scheduled,
@@ -249,15 +314,21 @@ impl PermissionAssist {
         for n in 0..60 {
             let app = &apps[n % apps.len()];
             let status = ["Finished", "Finished", "Finished", "Failed", "Canceled"][n % 5];
+            // One import every 18 days, the last (number 1059) in the last 18; its build
+            // takes 1 to 90 minutes. (The seed's draws stay in their order: id, start, end.)
+            let id = seed.uuid();
+            let newest = 1 + (59 - n as i64) * 18;
+            let build_start = instant(&mut seed, anchor, newest..=newest + 17);
+            let build_end = build_start + chrono::Duration::minutes(minutes(&mut seed, 90));
             imports.push(json!({
-                "id": seed.uuid(),
+                "id": id,
                 "kind": "Application Import",
                 "number": 1000 + n,
                 "type": (["Scheduled", "Manual", "API", "Api"][n % 4]),
                 "status": status,
                 "createdBy": "scheduler",
-                "buildStart": date(&mut seed, 2025, true),
-                "buildEnd": date(&mut seed, 2025, true),
+                "buildStart": text(build_start, true),
+                "buildEnd": text(build_end, true),
                 "log": "Import complete.",
                 "files": [],
                 "metrics": if status == "Finished" { json!({"added": n, "removed": 1}) } else { Value::Null },
@@ -270,6 +341,9 @@ impl PermissionAssist {
         let mut events = Vec::new();
         for n in 0..120 {
             let identity = identities[(n * 7) % identities.len()].clone();
+            // One event every 8 days, the last (number 319) needed in the last month, created
+            // 8 to 30 days before it is needed; a leave of absence ends 1 to 21 days after.
+            let newest = 22 + (119 - n as i64) * 8;
             let kind = ["Onboard", "Offboard", "Role Transition", "Absence"][n % 4];
             events.push(json!({
                 "id": seed.uuid(),
@@ -280,11 +354,11 @@ impl PermissionAssist {
                 "reporter": reporter,
                 "assignee": if n % 3 == 0 { Value::Null } else { actor(seed.uuid(), "Jones, Karen") },
                 "affectedIdentity": identity,
-                "neededOn": date(&mut seed, 2026, n % 2 == 0),
-                "neededUntil": if kind == "Absence" { json!(date(&mut seed, 2026, true)) } else { Value::Null },
+                "neededOn": date(&mut seed, anchor, newest..=newest + 7, n % 2 == 0),
+                "neededUntil": if kind == "Absence" { json!(date(&mut seed, anchor, newest - 21..=newest - 1, true)) } else { Value::Null },
                 "completedOn": Value::Null,
                 "stages": [{"name": "Approval", "status": "Completed"}, {"name": "Provision", "status": "Open"}],
-                "activity": [{"message": "Event created", "at": date(&mut seed, 2026, true)}],
+                "activity": [{"message": "Event created", "at": date(&mut seed, anchor, newest + 8..=newest + 30, true)}],
                 "comments": [],
             }));
         }
@@ -311,20 +385,17 @@ impl PermissionAssist {
                 "privileges": [{"name": "Wire Approve", "value": "Y"}],
             }));
         }
-        PermissionAssist {
-            state: Mutex::new(State {
-                identities,
-                apps,
-                imports,
-                events,
-                requests,
-                next_number: 9000,
-                seed,
-                created_requests: Vec::new(),
-                hooks: HashMap::new(),
-            }),
-            catch_hooks: Mutex::new(Vec::new()),
-            outbox: None,
+        State {
+            identities,
+            apps,
+            imports,
+            events,
+            requests,
+            next_number: 9000,
+            seed,
+            created_requests: Vec::new(),
+            hooks: HashMap::new(),
+            clock,
         }
     }
 
@@ -340,10 +411,10 @@ impl PermissionAssist {
     /// (and, for `Finished`, the `metrics`). `false` when the sandbox has no such import.
     pub(crate) fn set_import_status(&self, id: &str, status: &str) -> bool {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = json!(st.now_text());
         let Some(import) = st.imports.iter_mut().find(|i| i["id"].as_str() == Some(id)) else {
             return false;
         };
-        let now = json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string());
         import["status"] = json!(status);
         match status {
             "Pending" => {
@@ -376,12 +447,13 @@ impl PermissionAssist {
     /// `Completed` stamp `completedOn`. `false` when the sandbox has no such event.
     pub(crate) fn set_event_status(&self, id: &str, status: &str) -> bool {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = st.now_text();
         let Some(event) = st.events.iter_mut().find(|e| e["id"].as_str() == Some(id)) else {
             return false;
         };
         event["status"] = json!(status);
         event["completedOn"] = if matches!(status, "Resolved" | "Completed") {
-            json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string())
+            json!(now)
         } else {
             Value::Null
         };
@@ -427,7 +499,7 @@ impl PermissionAssist {
                 st.hooks.insert(hook_id.clone(), (request_id, false));
                 let payload = json!({
                     "id": hook_id,
-                    "createdDate": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+                    "createdDate": st.now_text(),
                     "callback": format!("{origin}{PREFIX}/catch-hooks/{hook_id}/callback"),
                     "event": {
                         "name": ACCESS_REQUEST_CREATED,
@@ -664,7 +736,7 @@ fn create_event(st: &mut State, kind: &str, request: &Request) -> ResponseTempla
         Err(m) => return validation(vec![("body", m)], &mut st.seed),
     };
     let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let today = chrono::Utc::now().date_naive();
+    let today = st.clock.now().date_naive();
     let effective = parse_date(&b["effectiveDate"]);
     match effective {
         None => errors.push((
@@ -807,7 +879,7 @@ fn create_access_request(st: &mut State, event: &Value) {
         "application": application,
         "privileges": [],
         "activity": [{"message": format!("Created for personnel event #{}", event["number"]),
-                      "at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string()}],
+                      "at": st.now_text()}],
         "comments": [],
     });
     st.requests.insert(0, request.clone());
@@ -839,6 +911,7 @@ fn answer_catch_hook(st: &mut State, hook_id: &str, request: &Request) -> Respon
     };
     st.hooks
         .insert(hook_id.to_string(), (request_id.clone(), true));
+    let now = st.now_text();
     if let Some(access_request) = st
         .requests
         .iter_mut()
@@ -847,7 +920,7 @@ fn answer_catch_hook(st: &mut State, hook_id: &str, request: &Request) -> Respon
     {
         activity.push(json!({
             "message": "Catch hook answered",
-            "at": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "at": now,
             "response": response,
         }));
     }

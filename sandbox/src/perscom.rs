@@ -17,6 +17,7 @@
 // Handlers answer with a ready response on every path, errors included.
 #![allow(clippy::result_large_err, clippy::type_complexity)]
 
+use super::clock::Clock;
 use super::perscom_seed::{self, with_meta};
 use super::perscom_webhooks::{self, Change, PerscomWebhook, RequestIds};
 use super::webhooks::Outbox;
@@ -212,9 +213,35 @@ struct Store {
     next_id: BTreeMap<&'static str, i64>,
     /// The changes the request being answered made, for webhooks.
     changes: Vec<Change>,
+    /// The sandbox's clock: what the timestamps of writes say.
+    clock: Arc<Clock>,
+    /// The seed's day 0 (its dates are counted from it).
+    epoch: chrono::DateTime<chrono::Utc>,
 }
 
 impl Store {
+    /// The seeded company, its dates placed before the clock's "now".
+    fn seeded(clock: Arc<Clock>) -> Store {
+        let now = clock.now();
+        let data = perscom_seed::data(now);
+        let next_id = data.iter().map(|(k, v)| (*k, v.len() as i64 + 1)).collect();
+        Store {
+            data,
+            next_id,
+            changes: Vec::new(),
+            clock,
+            epoch: perscom_seed::epoch(now),
+        }
+    }
+
+    /// The clock's "now" as PERSCOM writes a timestamp (`2026-05-16T23:49:04.000000Z`).
+    fn now_stamp(&self) -> String {
+        self.clock
+            .now()
+            .format("%Y-%m-%dT%H:%M:%S.000000Z")
+            .to_string()
+    }
+
     /// Notes a change to an item of `kind`, for the webhooks of its resource (`user.updated`).
     fn changed(&mut self, kind: &Kind, action: &str, item: &Value, changes: Value) {
         if perscom_webhooks::RESOURCES.contains(&kind.scope) {
@@ -235,19 +262,24 @@ pub(crate) struct Perscom {
 }
 
 impl Perscom {
-    /// A mock with the seeded roster.
-    pub(crate) fn seeded() -> Self {
-        let data = perscom_seed::data();
-        let next_id = data.iter().map(|(k, v)| (*k, v.len() as i64 + 1)).collect();
+    /// A mock with the seeded roster, dated by `clock`.
+    pub(crate) fn seeded(clock: Arc<Clock>) -> Self {
         Perscom {
-            store: Mutex::new(Store {
-                data,
-                next_id,
-                changes: Vec::new(),
-            }),
+            store: Mutex::new(Store::seeded(clock)),
             webhooks: Mutex::new(Vec::new()),
             outbox: None,
         }
+    }
+
+    /// Back to the seed, placed before the clock's "now"; the webhooks are removed.
+    pub(crate) fn reset(&self) {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        *store = Store::seeded(store.clock.clone());
+        drop(store);
+        self.webhooks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// Delivers webhooks through `outbox`.
@@ -381,6 +413,7 @@ impl Service for Perscom {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let response = self.respond(&mut store, request, path);
         let changes = std::mem::take(&mut store.changes);
+        let now = store.clock.now();
         drop(store);
         if changes.is_empty() {
             return response;
@@ -393,7 +426,7 @@ impl Service for Perscom {
         };
         if let Some(outbox) = &self.outbox {
             let hooks = self.webhooks.lock().unwrap_or_else(|p| p.into_inner());
-            perscom_webhooks::deliver(outbox, &hooks, &changes, &ids);
+            perscom_webhooks::deliver(outbox, &hooks, &changes, &ids, now);
         }
         response
             .insert_header("X-Perscom-Request-Id", ids.request_id.as_str())
@@ -473,6 +506,7 @@ impl Perscom {
                     1,
                     "name",
                     0,
+                    store.epoch,
                 )];
                 page_response(store, request, "settings", items, &[])
             }
@@ -780,11 +814,7 @@ fn related(
             json!([format!("The selected resource {id} is invalid.")]),
         )]));
     }
-    let now = json!(
-        chrono::Utc::now()
-            .format("%Y-%m-%dT%H:%M:%S.000000Z")
-            .to_string()
-    );
+    let now = json!(store.now_stamp());
     let rows = store.data.entry(pivot.table).or_default();
     let mut attached = Vec::new();
     for (id, columns) in pairs {
@@ -1192,9 +1222,7 @@ fn create(
         .unwrap_or(kind.segment)
         .to_string();
     let mut v = Value::Object(fields);
-    let now = chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S.000000Z")
-        .to_string();
+    let now = store.now_stamp();
     v["id"] = json!(id);
     v["label"] = json!(label);
     v["created_at"] = json!(now);
@@ -1220,6 +1248,7 @@ fn update(
     changes: &Value,
     in_parent: &dyn Fn(&Value) -> bool,
 ) -> Option<Value> {
+    let now = json!(store.now_stamp());
     let list = store.data.get_mut(kind.segment)?;
     let item = list
         .iter_mut()
@@ -1234,11 +1263,6 @@ fn update(
             }
         }
         if !changed.is_empty() {
-            let now = json!(
-                chrono::Utc::now()
-                    .format("%Y-%m-%dT%H:%M:%S.000000Z")
-                    .to_string()
-            );
             obj.insert("updated_at".into(), now.clone());
             changed.insert("updated_at".into(), now);
         }
@@ -1627,7 +1651,7 @@ mod tests {
             );
         }
         // Every collection the seed fills is one of the spec's (or a pivot table).
-        let p = Perscom::seeded();
+        let p = Perscom::seeded(Arc::default());
         let s = p.store.lock().unwrap();
         for segment in s.data.keys() {
             assert!(
@@ -1648,7 +1672,7 @@ mod tests {
             .collect();
         let ours: Vec<&str> = WIDGETS.iter().map(|(w, _)| *w).collect();
         assert_eq!(ours, names);
-        let store = Perscom::seeded();
+        let store = Perscom::seeded(Arc::default());
         let store = store.store.lock().unwrap();
         for (_, collection) in WIDGETS {
             assert!(store.data.contains_key(collection), "{collection}");
@@ -1686,7 +1710,7 @@ mod tests {
 
     #[test]
     fn seeded_roster() {
-        let p = Perscom::seeded();
+        let p = Perscom::seeded(Arc::default());
         let s = p.store.lock().unwrap();
         assert_eq!(s.data["users"].len(), USERS);
         assert!(s.data["rank-records"].len() >= USERS);
@@ -1695,7 +1719,7 @@ mod tests {
 
     #[test]
     fn seeded_relations_resolve() {
-        let p = Perscom::seeded();
+        let p = Perscom::seeded(Arc::default());
         let s = p.store.lock().unwrap();
         for kind in KINDS {
             let Some(items) = s.data.get(kind.segment) else {

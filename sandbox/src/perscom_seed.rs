@@ -1,9 +1,11 @@
 //! The PERSCOM sandbox's seeded company: the roster of users with their records, the
 //! organisation (ranks to slots and groups), awards and training, forms, calendars, content
-//! and tasks. Deterministic: every start holds the same data.
+//! and tasks. Deterministic: every start holds the same data, its dates placed before the
+//! sandbox's "now" (see [`epoch`]).
 
 use super::perscom::USERS;
-use super::{FIRST_NAMES, LAST_NAMES, Seed};
+use super::{FIRST_NAMES, LAST_NAMES, Seed, clock};
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -73,24 +75,40 @@ const QUALIFICATIONS: &[&str] = &[
     "Air Assault",
 ];
 
-pub(super) fn stamp(day: u64, secs: u64) -> String {
-    let base = chrono::DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z")
-        .expect("date")
-        .to_utc();
-    let t = base + chrono::Duration::days(day as i64) + chrono::Duration::seconds(secs as i64);
+/// How many days before the sandbox's "now" (the start of its day) the seed's day 0 is. The
+/// seed's days run to 1022 (the last calendar event), so its newest records are two weeks
+/// old and its oldest almost three years.
+const SEED_SPAN_DAYS: i64 = 1035;
+
+/// The seed's day 0 for a sandbox whose clock says `now`.
+pub(super) fn epoch(now: DateTime<Utc>) -> DateTime<Utc> {
+    clock::days_before(clock::seed_anchor(now), SEED_SPAN_DAYS, 0)
+}
+
+/// The timestamp `secs` seconds into the seed's day `day`, as PERSCOM writes one.
+pub(super) fn stamp(epoch: DateTime<Utc>, day: u64, secs: u64) -> String {
+    let t = epoch + chrono::Duration::days(day as i64) + chrono::Duration::seconds(secs as i64);
     t.format("%Y-%m-%dT%H:%M:%S.000000Z").to_string()
 }
 
-pub(super) fn with_meta(mut v: Value, id: i64, label: &str, day: u64) -> Value {
+pub(super) fn with_meta(
+    mut v: Value,
+    id: i64,
+    label: &str,
+    day: u64,
+    epoch: DateTime<Utc>,
+) -> Value {
     v["id"] = json!(id);
     v["label"] = json!(label);
-    v["created_at"] = json!(stamp(day, id as u64 * 37 % 86_400));
+    v["created_at"] = json!(stamp(epoch, day, id as u64 * 37 % 86_400));
     v["updated_at"] = v["created_at"].clone();
     v
 }
 
-/// Every collection and pivot table of the seeded company, keyed by path segment (or table).
-pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
+/// Every collection and pivot table of the seeded company, keyed by path segment (or table),
+/// its dates placed before `now`.
+pub(super) fn data(now: DateTime<Utc>) -> BTreeMap<&'static str, Vec<Value>> {
+    let epoch = epoch(now);
     let mut seed = Seed::new(0x9E2C_0A11);
     let mut data: BTreeMap<&'static str, Vec<Value>> = BTreeMap::new();
     let named = |names: &[&str], extra: &dyn Fn(usize) -> Value| -> Vec<Value> {
@@ -102,7 +120,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
                 v["name"] = json!(n);
                 v["description"] = Value::Null;
                 v["order"] = json!(i);
-                with_meta(v, i as i64 + 1, n, 0)
+                with_meta(v, i as i64 + 1, n, 0, epoch)
             })
             .collect()
     };
@@ -177,6 +195,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
             id,
             &name,
             day,
+            epoch,
         ));
         let author = 1;
         // Promotions up to the current rank.
@@ -188,6 +207,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
                 rid,
                 "Rank record",
                 day + r as u64 * 30,
+                epoch,
             ));
         }
         for _ in 0..seed.below(4) {
@@ -199,6 +219,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
                 rid,
                 "Award record",
                 day + 45,
+                epoch,
             ));
         }
         let aid = assignment_records.len() as i64 + 1;
@@ -209,6 +230,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
             aid,
             "Assignment record",
             day,
+            epoch,
         ));
         let sid = service_records.len() as i64 + 1;
         service_records.push(with_meta(
@@ -216,6 +238,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
             sid,
             "Service record",
             day + 10,
+            epoch,
         ));
         if seed.below(2) == 0 {
             let qid = qualification_records.len() as i64 + 1;
@@ -226,6 +249,7 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
                 qid,
                 "Qualification record",
                 day + 20,
+                epoch,
             ));
         }
     }
@@ -235,35 +259,41 @@ pub(super) fn data() -> BTreeMap<&'static str, Vec<Value>> {
     data.insert("assignment-records", assignment_records);
     data.insert("service-records", service_records);
     data.insert("qualification-records", qualification_records);
-    more(&mut data);
+    more(&mut data, epoch);
     data
 }
 
 /// Numbers `items` from 1 with their timestamps; each one's label is its `label` field.
-fn rows(label: &str, day: u64, items: Vec<Value>) -> Vec<Value> {
+fn rows(epoch: DateTime<Utc>, label: &str, day: u64, items: Vec<Value>) -> Vec<Value> {
     items
         .into_iter()
         .enumerate()
         .map(|(i, v)| {
             let text = v[label].as_str().unwrap_or_default().to_string();
-            with_meta(v, i as i64 + 1, &text, day + i as u64)
+            with_meta(v, i as i64 + 1, &text, day + i as u64, epoch)
         })
         .collect()
 }
 
 /// Pivot rows joining `(parent id, target id)` pairs, keyed `parent_key` and `target_key`.
-fn pivot(parent_key: &str, target_key: &str, pairs: &[(i64, i64)], day: u64) -> Vec<Value> {
+fn pivot(
+    epoch: DateTime<Utc>,
+    parent_key: &str,
+    target_key: &str,
+    pairs: &[(i64, i64)],
+    day: u64,
+) -> Vec<Value> {
     pairs
         .iter()
         .map(|(p, t)| {
-            json!({parent_key: p, target_key: t, "created_at": stamp(day, 0), "updated_at": stamp(day, 0)})
+            json!({parent_key: p, target_key: t, "created_at": stamp(epoch, day, 0), "updated_at": stamp(epoch, day, 0)})
         })
         .collect()
 }
 
 /// The organisation beyond the roster: groups and slots, training credentials, forms,
 /// calendars, content, tasks and categories, and the users' status history.
-fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
+fn more(data: &mut BTreeMap<&'static str, Vec<Value>>, epoch: DateTime<Utc>) {
     // Groups of units (the roster), and the slots units fill.
     let groups = [
         ("Command", false, &[1][..]),
@@ -273,6 +303,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "groups",
         rows(
+            epoch,
             "name",
             0,
             groups
@@ -290,7 +321,10 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
         .enumerate()
         .flat_map(|(g, (_, _, units))| units.iter().map(move |u| (g as i64 + 1, *u)))
         .collect();
-    data.insert("group_unit", pivot("group_id", "unit_id", &group_units, 0));
+    data.insert(
+        "group_unit",
+        pivot(epoch, "group_id", "unit_id", &group_units, 0),
+    );
     let slots = [
         ("Company Commander", 10, 5),
         ("Platoon Leader", 7, 5),
@@ -304,6 +338,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "slots",
         rows(
+            epoch,
             "name",
             0,
             slots
@@ -321,6 +356,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "competencies",
         rows(
+            epoch,
             "name",
             10,
             [
@@ -338,6 +374,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "issuers",
         rows(
+            epoch,
             "name",
             10,
             [
@@ -353,6 +390,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "credentials",
         rows(
+            epoch,
             "name",
             10,
             [
@@ -379,6 +417,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "forms",
         rows(
+            epoch,
             "name",
             5,
             forms
@@ -401,6 +440,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "fields",
         rows(
+            epoch,
             "name",
             5,
             fields
@@ -425,10 +465,14 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
         (3, 1),
         (3, 4),
     ];
-    data.insert("form_field", pivot("form_id", "field_id", &form_fields, 5));
+    data.insert(
+        "form_field",
+        pivot(epoch, "form_id", "field_id", &form_fields, 5),
+    );
     data.insert(
         "submissions",
         rows(
+            epoch,
             "label",
             600,
             (0..12)
@@ -444,6 +488,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "comments",
         rows(
+            epoch,
             "comment",
             610,
             [
@@ -464,6 +509,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "calendars",
         rows(
+            epoch,
             "name",
             0,
             [("Operations", "#2563eb"), ("Training", "#16a34a")]
@@ -483,13 +529,14 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "events",
         rows(
+            epoch,
             "name",
             990,
             events
                 .iter()
                 .map(|(name, calendar, day, hours)| {
-                    json!({"name": name, "calendar_id": calendar, "starts": stamp(*day, 19 * 3600),
-                           "ends": stamp(*day, (19 + hours) * 3600), "all_day": false, "repeats": false,
+                    json!({"name": name, "calendar_id": calendar, "starts": stamp(epoch, *day, 19 * 3600),
+                           "ends": stamp(epoch, *day, (19 + hours) * 3600), "all_day": false, "repeats": false,
                            "description": null, "content": null, "location": "Server 1", "url": null,
                            "author_id": 1, "registration_enabled": false,
                            "registration_deadline": null, "notifications_enabled": false})
@@ -502,6 +549,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "announcements",
         rows(
+            epoch,
             "title",
             990,
             vec![
@@ -515,6 +563,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "documents",
         rows(
+            epoch,
             "name",
             100,
             [
@@ -532,13 +581,14 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "messages",
         rows(
+            epoch,
             "message",
             995,
             vec![
                 json!({"message": "Formation at 1900 tonight.", "channels": ["database", "discord_public"],
-                       "recipients": null, "repeats": false, "send_at": null, "sent_at": stamp(995, 0)}),
+                       "recipients": null, "repeats": false, "send_at": null, "sent_at": stamp(epoch, 995, 0)}),
                 json!({"message": "Submit your leave requests before Friday.", "channels": ["mail"],
-                       "recipients": [1, 2, 3], "repeats": false, "send_at": null, "sent_at": stamp(996, 0)}),
+                       "recipients": [1, 2, 3], "repeats": false, "send_at": null, "sent_at": stamp(epoch, 996, 0)}),
             ],
         ),
     );
@@ -576,6 +626,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "tasks",
         rows(
+            epoch,
             "title",
             990,
             [
@@ -591,7 +642,13 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
             .collect(),
         ),
     );
-    let mut task_user = pivot("task_id", "user_id", &[(2, 1), (1, 5), (3, 5), (2, 9)], 990);
+    let mut task_user = pivot(
+        epoch,
+        "task_id",
+        "user_id",
+        &[(2, 1), (1, 5), (3, 5), (2, 9)],
+        990,
+    );
     for row in &mut task_user {
         row["assigned_by_id"] = json!(1);
         row["assigned_at"] = row["created_at"].clone();
@@ -604,6 +661,7 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     data.insert(
         "categories",
         rows(
+            epoch,
             "name",
             0,
             [
@@ -621,11 +679,14 @@ fn more(data: &mut BTreeMap<&'static str, Vec<Value>>) {
     let enlisted = (1..=8).map(|r| (1, r));
     let officers = (9..=RANKS.len() as i64).map(|r| (2, r));
     let ranked: Vec<(i64, i64)> = enlisted.chain(officers).collect();
-    data.insert("category_rank", pivot("category_id", "rank_id", &ranked, 0));
+    data.insert(
+        "category_rank",
+        pivot(epoch, "category_id", "rank_id", &ranked, 0),
+    );
     let medals: Vec<(i64, i64)> = (1..=4).map(|a| (3, a)).collect();
     data.insert(
         "award_category",
-        pivot("category_id", "award_id", &medals, 0),
+        pivot(epoch, "category_id", "award_id", &medals, 0),
     );
 
     // Each user's status history: the status they hold now, after `Active` for those who

@@ -127,16 +127,15 @@ pub(crate) struct RequestIds {
     pub(crate) trace_id: String,
 }
 
-/// Queues the deliveries of `changes` to every webhook that wants them.
+/// Queues the deliveries of `changes` to every webhook that wants them, created at `now`.
 pub(crate) fn deliver(
     outbox: &Outbox,
     hooks: &[PerscomWebhook],
     changes: &[Change],
     ids: &RequestIds,
+    now: chrono::DateTime<chrono::Utc>,
 ) {
-    let created = chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string();
+    let created = now.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     for change in changes {
         // The payload's keys in the order PERSCOM's WebhookService writes them.
         let payload = [

@@ -93,6 +93,13 @@ fn literal_matches(template: &str, segments: &[&str]) -> Option<usize> {
     Some(literal)
 }
 
+/// Every `operationId` of every API's route table (an id two APIs share comes twice).
+pub(crate) fn operation_ids() -> impl Iterator<Item = &'static str> {
+    apis()
+        .iter()
+        .flat_map(|(_, _, routes)| routes.iter().map(|(_, _, id)| *id))
+}
+
 /// The sandbox's own origin (`http://127.0.0.1:PORT`) as the client reached it, for the URLs a
 /// mock writes into its answers (pagination links, callbacks): wiremock's `request.url` names
 /// the mocks' internal server (`http://localhost/...`), so it is read from the `Host` header the

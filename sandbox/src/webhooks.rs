@@ -3,9 +3,11 @@
 //! every attempt for tests to read.
 
 use permkit::Api;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// How long one attempt may take (PERSCOM gives a delivery 3 seconds).
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -76,6 +78,11 @@ pub(crate) struct Outbox {
     queue: mpsc::UnboundedSender<Outgoing>,
     log: Arc<Mutex<Vec<WebhookDelivery>>>,
     worker: Option<tokio::task::AbortHandle>,
+    /// How many deliveries were queued so far.
+    queued: AtomicU64,
+    /// How many deliveries were made to their end (success or last try), as the worker counts
+    /// them; closed when the worker stops.
+    finished: watch::Receiver<u64>,
 }
 
 impl Outbox {
@@ -84,16 +91,47 @@ impl Outbox {
     pub(crate) fn start() -> Outbox {
         let (queue, rx) = mpsc::unbounded_channel();
         let log = Arc::new(Mutex::new(Vec::new()));
-        let worker = tokio::runtime::Handle::try_current()
-            .ok()
-            .map(|rt| rt.spawn(deliver_all(rx, log.clone())).abort_handle());
-        Outbox { queue, log, worker }
+        // Only the worker holds the sender: when it stops, waiting for it ends too.
+        let (finished_tx, finished) = watch::channel(0);
+        let worker = tokio::runtime::Handle::try_current().ok().map(|rt| {
+            rt.spawn(deliver_all(rx, log.clone(), finished_tx))
+                .abort_handle()
+        });
+        Outbox {
+            queue,
+            log,
+            worker,
+            queued: AtomicU64::new(0),
+            finished,
+        }
     }
 
     /// Queues a delivery. It is made after the response that caused it.
     pub(crate) fn send(&self, outgoing: Outgoing) {
+        if self.worker.is_none() {
+            // Outside a runtime nothing is delivered: nothing to wait for either.
+            return;
+        }
+        self.queued.fetch_add(1, Ordering::SeqCst);
         // Only fails once the sandbox is stopping.
         let _ = self.queue.send(outgoing);
+    }
+
+    /// Resolves when every delivery queued before the call has been made to its end: answered
+    /// with a 2xx, or its last try made. It also resolves if the outbox stops (the sandbox is
+    /// dropped) first. It borrows nothing: it can outlive the outbox.
+    pub(crate) fn settled(&self) -> impl Future<Output = ()> + Send + 'static {
+        let target = self.queued.load(Ordering::SeqCst);
+        let mut finished = self.finished.clone();
+        async move {
+            // An error means the worker stopped: nothing more will be delivered.
+            let _ = finished.wait_for(|done| *done >= target).await;
+        }
+    }
+
+    /// Forgets the attempts made so far (deliveries under way go on, and are logged).
+    pub(crate) fn clear_log(&self) {
+        self.log.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// Every attempt so far, oldest first.
@@ -113,6 +151,7 @@ impl Outbox {
 async fn deliver_all(
     mut rx: mpsc::UnboundedReceiver<Outgoing>,
     log: Arc<Mutex<Vec<WebhookDelivery>>>,
+    finished: watch::Sender<u64>,
 ) {
     let http = reqwest::Client::builder()
         .timeout(ATTEMPT_TIMEOUT)
@@ -153,5 +192,6 @@ async fn deliver_all(
             tokio::time::sleep(backoff).await;
             backoff *= 2;
         }
+        finished.send_modify(|done| *done += 1);
     }
 }
