@@ -31,6 +31,11 @@ const ROUTES: &[(&str, &str, &str)] = &[
         "/__admin/faults",
         "arms a fault: {operation, status?, message?, retry_after_ms?, latency_ms?, drop?: before_response|mid_body, path?, nth_call?, times?}",
     ),
+    (
+        "GET",
+        "/__admin/faults",
+        "every armed fault with how often it fired ({fault, fired}); ?unfired=true: only those that never fired",
+    ),
     ("DELETE", "/__admin/faults", "clears every fault"),
     (
         "POST",
@@ -67,6 +72,22 @@ const ROUTES: &[(&str, &str, &str)] = &[
         "/__admin/webhooks/deliveries",
         "every webhook delivery attempt, oldest first",
     ),
+    (
+        "POST",
+        "/__admin/webhooks/settle",
+        "answers once every delivery queued so far has been attempted to its end",
+    ),
+    ("GET", "/__admin/clock", "the sandbox's now: {now}"),
+    (
+        "PUT",
+        "/__admin/clock",
+        "pins the clock: {now: RFC 3339}; what the mocks write from then on is stamped with it",
+    ),
+    (
+        "POST",
+        "/__admin/reset",
+        "every API back to its seed (placed relative to now); faults, request log and webhooks cleared",
+    ),
 ];
 
 /// Whether `path` is the admin API's.
@@ -101,7 +122,7 @@ impl Admin {
         &self,
         method: &str,
         path: &str,
-        _query: Option<&str>,
+        query: Option<&str>,
         body: &[u8],
     ) -> Answer {
         let Some(parts) = self.parts.upgrade() else {
@@ -135,30 +156,40 @@ impl Admin {
             ("POST", ["faults"]) => match fault_from_json(&body) {
                 Ok(fault) => {
                     let shown = fault_json(&fault);
-                    parts.front.faults.arm(fault);
-                    (201, json!({"armed": shown}))
+                    match parts.try_fault(fault) {
+                        Ok(()) => (201, json!({"armed": shown})),
+                        Err(e) => refused(e.http_status(), e),
+                    }
                 }
                 Err(message) => refused(400, message),
             },
+            ("GET", ["faults"]) => {
+                let unfired = query.is_some_and(|q| q.split('&').any(|p| p == "unfired=true"));
+                let listed = parts
+                    .faults()
+                    .iter()
+                    .filter(|(_, fired)| !unfired || *fired == 0)
+                    .map(|(f, fired)| json!({"fault": fault_json(f), "fired": fired}))
+                    .collect();
+                (200, Value::Array(listed))
+            }
             ("DELETE", ["faults"]) => {
-                parts.front.faults.clear();
+                parts.clear_faults();
                 (200, json!({"cleared": true}))
             }
             ("POST", ["permission-assist", kind, id, "status"]) => {
                 let Some(status) = body["status"].as_str() else {
                     return refused(400, "the body needs {\"status\": \"...\"}");
                 };
-                let pa = &parts.permission_assist;
-                let found = match *kind {
-                    "imports" => pa.set_import_status(id, status),
-                    "personnel-events" => pa.set_event_status(id, status),
-                    "access-requests" => pa.set_access_request_status(id, status),
+                let moved = match *kind {
+                    "imports" => parts.set_import_status(id, status),
+                    "personnel-events" => parts.set_personnel_event_status(id, status),
+                    "access-requests" => parts.set_access_request_status(id, status),
                     _ => return not_found(method, path),
                 };
-                if found {
-                    (200, json!({"id": id, "status": status}))
-                } else {
-                    refused(404, format_args!("no {kind} with id {id}"))
+                match moved {
+                    Ok(()) => (200, json!({"id": id, "status": status})),
+                    Err(e) => refused(e.http_status(), e),
                 }
             }
             ("POST", ["intacct", "expire-tokens"]) => {
@@ -183,9 +214,37 @@ impl Admin {
                 200,
                 Value::Array(parts.outbox.log().iter().map(delivery_json).collect()),
             ),
+            ("POST", ["webhooks", "settle"]) => {
+                let settled = parts.webhooks_settled();
+                // The wait holds no strong reference: dropping the sandbox ends it.
+                drop(parts);
+                settled.await;
+                (200, json!({"settled": true}))
+            }
+            ("GET", ["clock"]) => (200, clock_json(&parts)),
+            ("PUT", ["clock"]) => {
+                let Some(text) = body["now"].as_str() else {
+                    return refused(400, "the body needs {\"now\": \"2026-01-01T00:00:00Z\"}");
+                };
+                match chrono::DateTime::parse_from_rfc3339(text) {
+                    Ok(now) => {
+                        parts.set_now(now.with_timezone(&chrono::Utc));
+                        (200, clock_json(&parts))
+                    }
+                    Err(e) => refused(400, format_args!("\"now\" is not an RFC 3339 time ({e})")),
+                }
+            }
+            ("POST", ["reset"]) => {
+                parts.reset();
+                (200, json!({"reset": true, "now": parts.now().to_rfc3339()}))
+            }
             _ => not_found(method, path),
         }
     }
+}
+
+fn clock_json(parts: &Parts) -> Value {
+    json!({"now": parts.now().to_rfc3339()})
 }
 
 fn not_found(method: &str, path: &str) -> Answer {
