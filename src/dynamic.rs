@@ -33,7 +33,9 @@
 //! # Ok(()) }
 //! ```
 
-use crate::pagination::{self, ItemKey, Page, Repeats, ResultStream};
+#[cfg(any(feature = "perscom", feature = "permission-assist"))]
+use crate::pagination::ItemKey;
+use crate::pagination::{self, Page, Repeats, ResultStream};
 use crate::transport::{Call, Inner, Reply, call, decode_json};
 use crate::upload::{FilePart, Progress};
 use crate::{Error, ErrorKind, Pending, Response, Result};
@@ -114,8 +116,11 @@ impl OperationInfo {
     /// The HTTP method, upper case.
     ///
     /// ```
-    /// # #[cfg(feature = "intacct")]
-    /// assert_eq!(permkit::intacct::Client::operations()[0].method(), "GET");
+    /// # #[cfg(feature = "intacct")] {
+    /// let ops = permkit::intacct::Client::operations();
+    /// assert_eq!(ops.iter().find(|o| o.id() == "get_role").unwrap().method(), "GET");
+    /// assert_eq!(ops.iter().find(|o| o.id() == "query").unwrap().method(), "POST");
+    /// # }
     /// ```
     pub fn method(&self) -> &'static str {
         self.method
@@ -191,6 +196,8 @@ pub(crate) struct Shape {
 #[derive(Debug)]
 pub(crate) enum Paging {
     /// `?page=n`; the envelope's items, last page, total and current page (JSON pointers).
+    /// (Permission Assist and PERSCOM.)
+    #[cfg(any(feature = "perscom", feature = "permission-assist"))]
     Numbered {
         param: &'static str,
         items: &'static str,
@@ -200,6 +207,7 @@ pub(crate) enum Paging {
     },
     /// The body's `start` (and `size`, `default_size` unless given); the items, next offset
     /// and total as JSON pointers (Intacct's query service).
+    #[cfg(feature = "intacct")]
     BodyOffset {
         items: &'static str,
         next: &'static str,
@@ -661,7 +669,9 @@ impl<'a> Operation<'a> {
 
     fn repeats(&self) -> Repeats<Value> {
         match self.target.shape.paging {
+            #[cfg(any(feature = "perscom", feature = "permission-assist"))]
             Paging::Numbered { .. } => Repeats::ById(item_key),
+            #[cfg(feature = "intacct")]
             Paging::BodyOffset { .. } => Repeats::CursorOnly,
         }
     }
@@ -669,6 +679,7 @@ impl<'a> Operation<'a> {
     /// The page to start at: the `page` query value or the body's `start`, else 1.
     fn requested_page(&self) -> u64 {
         match self.target.shape.paging {
+            #[cfg(any(feature = "perscom", feature = "permission-assist"))]
             Paging::Numbered { param, .. } => self
                 .parts
                 .query
@@ -676,6 +687,7 @@ impl<'a> Operation<'a> {
                 .rev()
                 .find(|(n, _)| n == param)
                 .and_then(|(_, v)| v.parse().ok()),
+            #[cfg(feature = "intacct")]
             Paging::BodyOffset { .. } => self
                 .parts
                 .body
@@ -793,15 +805,15 @@ impl<'a> Operation<'a> {
             return Err(self.invalid(format!("the path has no parameter `{name}`")));
         }
         debug_assert!(used <= parts.path.len());
-        let mut query: Vec<(&str, String)> = parts
+        // The page asked for replaces any value of the page parameter (numbered paging).
+        let paged = shape.page_param().zip(page);
+        let query: Vec<(&str, String)> = parts
             .query
             .iter()
+            .filter(|(n, _)| paged.is_none_or(|(param, _)| n != param))
             .map(|(n, v)| (n.as_str(), v.clone()))
+            .chain(paged.map(|(param, n)| (param, n.to_string())))
             .collect();
-        if let (Some(n), Paging::Numbered { param, .. }) = (page, &shape.paging) {
-            query.retain(|(name, _)| name != param);
-            query.push((param, n.to_string()));
-        }
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &query {
@@ -832,6 +844,7 @@ impl<'a> Operation<'a> {
             request = request.header(name, value);
         }
         let body = match (&self.target.shape.paging, self.info.list, &parts.body) {
+            #[cfg(feature = "intacct")]
             (Paging::BodyOffset { default_size, .. }, true, body) => {
                 let mut body = body
                     .clone()
@@ -939,14 +952,30 @@ fn unwrapped(field: Option<&str>, value: Value) -> Value {
 }
 
 impl Shape {
+    /// The query parameter of the page number, when the API pages by number.
+    fn page_param(&self) -> Option<&'static str> {
+        match self.paging {
+            #[cfg(any(feature = "perscom", feature = "permission-assist"))]
+            Paging::Numbered { param, .. } => Some(param),
+            #[cfg(feature = "intacct")]
+            Paging::BodyOffset { .. } => None,
+        }
+    }
+
     fn paging_is_body(&self) -> bool {
-        matches!(self.paging, Paging::BodyOffset { .. })
+        match self.paging {
+            #[cfg(any(feature = "perscom", feature = "permission-assist"))]
+            Paging::Numbered { .. } => false,
+            #[cfg(feature = "intacct")]
+            Paging::BodyOffset { .. } => true,
+        }
     }
 
     /// One list answer as a [`Page`], asked for at `at`.
     fn page(&self, value: Value, at: u64) -> Page<Value> {
         let number = |pointer: &str| value.pointer(pointer).and_then(Value::as_u64);
         match self.paging {
+            #[cfg(any(feature = "perscom", feature = "permission-assist"))]
             Paging::Numbered {
                 items,
                 last,
@@ -960,6 +989,7 @@ impl Shape {
                     .with_total_count(total)
                     .with_reported(reported)
             }
+            #[cfg(feature = "intacct")]
             Paging::BodyOffset {
                 items, next, total, ..
             } => {
@@ -979,6 +1009,7 @@ fn items_at(value: &Value, pointer: &str) -> Vec<Value> {
 
 /// A JSON item's identity for the pager: its `id` (an integer or a string), else the whole
 /// item's text (compared exactly).
+#[cfg(any(feature = "perscom", feature = "permission-assist"))]
 fn item_key(item: &Value) -> ItemKey {
     match item.get("id") {
         Some(Value::Number(n)) if n.as_i64().is_some() => ItemKey::from(n.as_i64().unwrap_or(0)),
@@ -991,6 +1022,7 @@ fn item_key(item: &Value) -> ItemKey {
 mod tests {
     use super::*;
 
+    #[cfg(any(feature = "perscom", feature = "permission-assist"))]
     static NUMBERED: Shape = Shape {
         unwrap: Some("data"),
         base_path: None,
@@ -1003,6 +1035,7 @@ mod tests {
         },
     };
 
+    #[cfg(any(feature = "perscom", feature = "permission-assist"))]
     #[test]
     fn a_numbered_page_reads_its_envelope() {
         let body = serde_json::json!({"data": [{"id": 1}, {"id": 2}], "meta": {"last_page": 3, "total": 6, "current_page": 2}});
@@ -1098,6 +1131,28 @@ mod tests {
         assert!(pa.operation("no_such_operation").is_err());
     }
 
+    #[cfg(feature = "intacct")]
+    #[test]
+    fn an_offset_page_reads_the_query_envelope() {
+        static OFFSET: Shape = Shape {
+            unwrap: Some("ia::result"),
+            base_path: None,
+            paging: Paging::BodyOffset {
+                items: "/ia::result",
+                next: "/ia::meta/next",
+                total: "/ia::meta/totalCount",
+                default_size: 2,
+            },
+        };
+        assert!(OFFSET.paging_is_body());
+        let body = serde_json::json!({"ia::result": [{"id": "A"}, {"id": "B"}], "ia::meta": {"next": 3, "totalCount": 5}});
+        let page = OFFSET.page(body, 1);
+        assert_eq!(page.items.len(), 2);
+        assert_eq!(page.next, Some(3));
+        assert_eq!(page.total_count, Some(5));
+    }
+
+    #[cfg(any(feature = "perscom", feature = "permission-assist"))]
     #[test]
     fn items_are_told_apart_by_their_exact_id() {
         let a = item_key(&serde_json::json!({"id": 1}));
