@@ -1192,3 +1192,29 @@ fn constrained_strings_are_made_as_their_docs_say() -> Result<(), Box<dyn std::e
     assert!(body.email.is_some());
     Ok(())
 }
+
+/// The build sets the spec's `query` operation aside: `intacct::Client::query` is the hand-written
+/// builder, and no other operation of the spec is left out of the generated client.
+#[test]
+fn the_generated_query_operation_is_set_aside_for_the_builder() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/intacct.yaml"))
+            .unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let spec = serde_json::to_value(yaml).unwrap();
+    let config = adapt::Config {
+        list_rule: adapt::ListRule {
+            page_param: "start",
+            items_field: "ia::result",
+        },
+        base_path: None,
+    };
+    let out = adapt::adapt(spec, &config).unwrap();
+    let set_aside: Vec<(&str, &str, &str)> = out
+        .set_aside
+        .iter()
+        .map(|s| (s.operation_id.as_str(), s.method.as_str(), s.path.as_str()))
+        .collect();
+    assert_eq!(set_aside, [("query", "POST", "/services/core/query")]);
+    assert!(out.spec.pointer("/paths/~1services~1core~1query").is_none());
+}

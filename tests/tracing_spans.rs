@@ -1,4 +1,7 @@
 #![cfg(feature = "permission-assist")]
+// A test binary of its own, not a module of `tests/suite`: tracing's callsite interest and
+// maximum level are process-wide, and the suite's other tests, running beside it with no
+// subscriber, would have its spans filtered out.
 //! One span per call with the OpenTelemetry HTTP client field names, one child span per
 //! attempt, and no secret in any field.
 

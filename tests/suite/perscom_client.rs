@@ -3,7 +3,7 @@
 //! naming the scope, 404, 422 field errors, 429 with retry-after, HTML 503, 500), the
 //! unversioned operations.
 
-mod common;
+use crate::common;
 
 use permkit::perscom::{Client, enums::ApiVersion};
 use permkit::{ErrorKind, RetryPolicy};

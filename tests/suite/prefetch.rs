@@ -3,7 +3,7 @@
 //! (the Intacct query service).
 #![cfg(all(feature = "permission-assist", feature = "intacct"))]
 
-mod common;
+use crate::common;
 
 use common::loopback::{self, Answer, Req};
 use futures::{StreamExt, TryStreamExt};

@@ -2,7 +2,7 @@
 //! The multipart operations: image sub-resources, images, attachments (with batches), user
 //! photos sent as POST with `_method=PUT`; files streamed from disk or a reader.
 
-mod common;
+use crate::common;
 
 use permkit::ErrorKind;
 use permkit::perscom::Client;

@@ -2,7 +2,7 @@
 //! The transport's edges under a hostile or broken server (issue 8): each test fails on the
 //! transport before it owned that edge.
 
-mod common;
+use crate::common;
 
 use common::raw;
 use permkit::permission_assist::{Client, types};
@@ -1029,10 +1029,11 @@ async fn tls_front(target: &str) -> String {
     let url = reqwest::Url::parse(target).unwrap();
     let backend = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
     let certs: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(include_bytes!("fixtures/tls/server.pem"))
+        CertificateDer::pem_slice_iter(include_bytes!("../fixtures/tls/server.pem"))
             .collect::<Result<_, _>>()
             .unwrap();
-    let key = PrivateKeyDer::from_pem_slice(include_bytes!("fixtures/tls/server-key.pem")).unwrap();
+    let key =
+        PrivateKeyDer::from_pem_slice(include_bytes!("../fixtures/tls/server-key.pem")).unwrap();
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
     let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -1110,7 +1111,7 @@ async fn a_custom_root_certificate_and_an_interceptor_against_the_sandbox() {
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
 
     let audit = Arc::new(Audit::default());
-    let ca = permkit::Certificate::from_pem(include_bytes!("fixtures/tls/ca.pem")).unwrap();
+    let ca = permkit::Certificate::from_pem(include_bytes!("../fixtures/tls/ca.pem")).unwrap();
     let client = Client::builder(&url)
         .token(Sandbox::PERMISSION_ASSIST_TOKEN)
         .root_certificate(ca)

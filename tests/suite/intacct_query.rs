@@ -3,13 +3,6 @@
 //! `ia::meta.next` (same body each page, stop on null, fail when `next` does not advance), and
 //! `client.query(q)` with the shape of every other call.
 
-#[path = "../build/adapt.rs"]
-#[allow(dead_code)]
-mod adapt;
-#[path = "../build/spec.rs"]
-#[allow(dead_code)]
-mod spec;
-
 use futures::TryStreamExt;
 use permkit::intacct::Client;
 use permkit::intacct::query::{Order, PermissionRecord, Query, QueryFilter, Row};
@@ -486,32 +479,6 @@ async fn send_sends_the_query_as_written_and_the_pagers_fill_in_start_and_size()
         bodies[1],
         json!({"object": "x/y", "fields": ["key"], "start": 1, "size": 4000})
     );
-}
-
-/// The build sets the spec's `query` operation aside: [`Client::query`] is the hand-written
-/// builder, and no other operation of the spec is left out of the generated client.
-#[test]
-fn the_generated_query_operation_is_set_aside_for_the_builder() {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/intacct.yaml"))
-            .unwrap();
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let spec = serde_json::to_value(yaml).unwrap();
-    let config = adapt::Config {
-        list_rule: adapt::ListRule {
-            page_param: "start",
-            items_field: "ia::result",
-        },
-        base_path: None,
-    };
-    let out = adapt::adapt(spec, &config).unwrap();
-    let set_aside: Vec<(&str, &str, &str)> = out
-        .set_aside
-        .iter()
-        .map(|s| (s.operation_id.as_str(), s.method.as_str(), s.path.as_str()))
-        .collect();
-    assert_eq!(set_aside, [("query", "POST", "/services/core/query")]);
-    assert!(out.spec.pointer("/paths/~1services~1core~1query").is_none());
 }
 
 #[test]

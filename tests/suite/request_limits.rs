@@ -3,7 +3,7 @@
 //! `request_counts()` per operation with retries apart.
 #![cfg(all(feature = "permission-assist", feature = "intacct"))]
 
-mod common;
+use crate::common;
 
 use common::loopback::{self, Answer, Req};
 use futures::TryStreamExt;

@@ -2,7 +2,7 @@
 //! ends in a typed result (a decoded value or an `Error` of the expected kind and status),
 //! never a panic. Keeps the transport's behaviours from coming back.
 
-mod common;
+use crate::common;
 
 use permkit::{ErrorKind, RetryPolicy};
 use serde_json::json;
