@@ -103,15 +103,47 @@ enum Problem {
     NotAllowed,
 }
 
-/// What is wrong with the JSON body of a call to `operation`: (field, message) pairs, empty
-/// when the spec allows it, when the operation has no JSON body schema, or when the body is
-/// not JSON (the API's mock answers that itself).
+/// One thing wrong with a request body: the field (in the API's spelling), the API's message,
+/// and what kind of problem it is (Intacct names each kind with its own `errorId`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Refused {
+    pub(crate) field: String,
+    pub(crate) message: String,
+    problem: Problem,
+}
+
+/// The API's answer to a body with `problems`: its status and body. Intacct answers a payload
+/// outside the object's schema with `Payload contains errors` (`REST-1064`), each detail
+/// `REST-1040` (required), `REST-1043` (not a valid field) or `REST-1050` (a value it does not
+/// take); the others answer as they do a bad query.
+pub(crate) fn refusal(api: Api, problems: Vec<Refused>) -> (u16, Value) {
+    if api == Api::Intacct {
+        let details = problems
+            .into_iter()
+            .map(|r| {
+                let id = match r.problem {
+                    Problem::Required => "REST-1040",
+                    Problem::NotAllowed => "REST-1043",
+                    _ => "REST-1050",
+                };
+                (r.field, r.message, id)
+            })
+            .collect();
+        return (400, super::intacct::invalid_payload_body(details));
+    }
+    let pairs = problems.into_iter().map(|r| (r.field, r.message)).collect();
+    super::validate::refusal(api, pairs)
+}
+
+/// What is wrong with the JSON body of a call to `operation`, empty when the spec allows it,
+/// when the operation has no JSON body schema, or when the body is not JSON (the API's mock
+/// answers that itself).
 pub(crate) fn check_body(
     api: Api,
     operation: &str,
     content_type: Option<&str>,
     body: &[u8],
-) -> Vec<(String, String)> {
+) -> Vec<Refused> {
     let Some(table) = table(api) else {
         return Vec::new();
     };
@@ -128,22 +160,33 @@ pub(crate) fn check_body(
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Vec::new();
     };
+    let style = style(api);
     let mut checker = Checker {
         schemas: &table.schemas,
         problems: Vec::new(),
+        // Laravel's `required` and Sage's both refuse an empty string.
+        empty_is_missing: matches!(style, Style::Laravel | Style::Pointer),
     };
     checker.check(schema, &value, &mut Vec::new());
-    let style = style(api);
     checker
         .problems
         .into_iter()
-        .map(|(path, problem)| words(style, &path, &problem))
+        .map(|(path, problem)| {
+            let (field, message) = words(style, &path, &problem);
+            Refused {
+                field,
+                message,
+                problem,
+            }
+        })
         .collect()
 }
 
 struct Checker<'a> {
     schemas: &'a Map<String, Value>,
     problems: Vec<(Vec<String>, Problem)>,
+    /// A required property sent as `""` is missing (the API's `required` refuses it).
+    empty_is_missing: bool,
 }
 
 /// A schema that allows anything (a `$ref` to a schema the spec lacks).
@@ -243,6 +286,7 @@ impl Checker<'_> {
                 let mut inner = Checker {
                     schemas: self.schemas,
                     problems: Vec::new(),
+                    empty_is_missing: self.empty_is_missing,
                 };
                 inner.check(choice, value, path);
                 if inner.problems.is_empty() {
@@ -315,6 +359,7 @@ impl Checker<'_> {
             .get("properties")
             .and_then(Value::as_object)
             .unwrap_or(&empty);
+        let mut missing = Vec::new();
         for name in schema
             .get("required")
             .and_then(Value::as_array)
@@ -327,7 +372,13 @@ impl Checker<'_> {
                 .get(name)
                 .map(|p| self.flatten(p, 0))
                 .is_some_and(|p| p.get("readOnly") == Some(&Value::Bool(true)));
-            if !read_only && !object.contains_key(name) {
+            let absent = match object.get(name) {
+                None => true,
+                Some(Value::String(s)) => self.empty_is_missing && s.is_empty(),
+                Some(_) => false,
+            };
+            if !read_only && absent && !missing.contains(&name) {
+                missing.push(name);
                 path.push(name.to_string());
                 self.problems.push((path.clone(), Problem::Required));
                 path.pop();
@@ -335,6 +386,9 @@ impl Checker<'_> {
         }
         let additional = schema.get("additionalProperties");
         for (name, value) in object {
+            if missing.contains(&name.as_str()) {
+                continue;
+            }
             path.push(name.clone());
             match (properties.get(name), additional) {
                 (Some(p), _) => self.check(p, value, path),
@@ -505,6 +559,7 @@ mod tests {
         let mut checker = Checker {
             schemas: &schemas,
             problems: Vec::new(),
+            empty_is_missing: true,
         };
         checker.check(&schema, &value, &mut Vec::new());
         checker.problems

@@ -189,12 +189,14 @@ async fn serve(
         }
     }
     if let (Some((api, _)), Some(id)) = (found, operation_id) {
-        let mut problems = validate::check_query(api, id, parts.uri.query());
-        if problems.is_empty() {
-            problems = bodies::check_body(api, id, content_type, &body);
-        }
-        if !problems.is_empty() {
-            let (status, body) = validate::refusal(api, problems);
+        let problems = validate::check_query(api, id, parts.uri.query());
+        let refused = if problems.is_empty() {
+            let problems = bodies::check_body(api, id, content_type, &body);
+            (!problems.is_empty()).then(|| bodies::refusal(api, problems))
+        } else {
+            Some(validate::refusal(api, problems))
+        };
+        if let Some((status, body)) = refused {
             shared.set_status(index, Some(status));
             return Ok(json_response(status, &body, None));
         }

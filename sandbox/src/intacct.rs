@@ -272,6 +272,24 @@ pub(crate) fn invalid_query_body(problems: Vec<(String, String)>) -> Value {
     )
 }
 
+/// Intacct's 400 for a payload outside the object's schema, as Sage words it (and as
+/// `check_payload` does): `Payload contains errors` (`REST-1064`), one detail per
+/// (target, message, detail `errorId`): `REST-1040` a required field missing, `REST-1043` a
+/// field the object does not have, `REST-1050` a value it does not take.
+pub(crate) fn invalid_payload_body(problems: Vec<(String, String, &str)>) -> Value {
+    let details = problems
+        .into_iter()
+        .map(|(target, message, id)| detail("invalidRequest", message, id, &target))
+        .collect();
+    ia_error_body(
+        400,
+        "invalidRequest",
+        "Payload contains errors",
+        "REST-1064",
+        details,
+    )
+}
+
 fn detail(code: &str, message: String, error_id: &str, target: &str) -> Value {
     json!({"code": code, "message": message, "errorId": error_id, "target": target,
            "additionalInfo": {"messageId": "IA.NOT_A_VALID_FIELD", "placeholders": {"FIELD": target}, "propertySet": {}}})

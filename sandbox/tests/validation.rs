@@ -284,3 +284,54 @@ async fn intacct_refuses_bodies_outside_the_schema_with_400_invalid_request() {
     .await;
     assert_eq!(status, 201);
 }
+
+#[tokio::test]
+async fn intacct_refuses_bad_payloads_the_way_sage_does() {
+    let sandbox = Sandbox::start().await;
+    let url = format!("{}/objects/company-config/role", sandbox.intacct_url());
+    let token = Sandbox::INTACCT_TOKEN;
+    // An empty required string is missing, and an unknown field is not a valid one: Sage's
+    // `Payload contains errors` (REST-1064), not the bad-parameter answer (REST-1009).
+    let (status, body) = send(
+        reqwest::Method::POST,
+        url.clone(),
+        token,
+        json!({"id": "", "newDate": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let error = &body["ia::result"]["ia::error"];
+    assert_eq!(error["code"], "invalidRequest");
+    assert_eq!(error["errorId"], "REST-1064");
+    assert_eq!(error["message"], "Payload contains errors");
+    let details: Vec<(&str, &str, &str)> = error["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["target"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+                d["errorId"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        details,
+        [
+            ("/id", "/id is required", "REST-1040"),
+            ("/newDate", "/newDate is not a valid field", "REST-1043"),
+        ]
+    );
+    // A query parameter the spec refuses still gets the bad-parameter answer.
+    let (status, body) = get(
+        format!(
+            "{}/services/core/model?name=user&schema=maybe",
+            sandbox.intacct_url()
+        ),
+        token,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["ia::result"]["ia::error"]["errorId"], "REST-1009");
+}
