@@ -303,7 +303,9 @@ impl fmt::Debug for Operation<'_> {
 /// The request an [`Operation`] would send, for showing it (a dry run): method, URL, the
 /// headers it sets, and the body. Credentials are put on by the transport when a request is
 /// sent, so they are never here: the preview shows `authorization: [redacted]` in their place,
-/// and any header of the user's that usually carries a secret is shown redacted too. Headers
+/// and any header of the user's that usually carries a secret is shown redacted too, as is
+/// any body field named like one (`password`, `client_secret`, `refresh_token`, ... at any
+/// depth of a JSON body, in a form, or a multipart text part). Headers
 /// the client adds to every request (its user agent, PERSCOM's `X-Perscom-Id`, Intacct's
 /// entity) are not listed.
 ///
@@ -355,6 +357,80 @@ const SECRET_HEADERS: &[&str] = &[
     "x-api-key",
     "api-key",
 ];
+
+/// Body fields whose values are credentials (compared in lower case, without `_` and `-`).
+const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "clientsecret",
+    "refreshtoken",
+    "accesstoken",
+    "idtoken",
+    "codeverifier",
+    "apikey",
+    "secret",
+    "token",
+];
+
+/// Whether a body field's value is a credential (`code` counts in a form: OAuth's grant).
+fn secret_field(name: &str, form: bool) -> bool {
+    let name: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    SECRET_FIELDS.contains(&name.as_str()) || (form && name == "code")
+}
+
+/// A JSON value with its credential fields' values replaced by `[redacted]`, at any depth.
+fn redact_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if secret_field(key, false) && !v.is_null() {
+                    *v = Value::String("[redacted]".into());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// A request body's text as a preview shows it: credential fields redacted.
+fn redact_body(kind: BodyKind, text: String) -> String {
+    match kind {
+        BodyKind::Form => text
+            .split('&')
+            .map(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                let decoded = serde_urlencoded::from_str::<Vec<(String, String)>>(pair)
+                    .ok()
+                    .and_then(|p| p.into_iter().next())
+                    .map_or_else(|| name.to_string(), |(n, _)| n);
+                if secret_field(&decoded, true) {
+                    format!("{name}=[redacted]")
+                } else {
+                    pair.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+        _ => match serde_json::from_str::<Value>(&text) {
+            Ok(mut value) => {
+                let before = value.clone();
+                redact_json(&mut value);
+                if value == before {
+                    text
+                } else {
+                    value.to_string()
+                }
+            }
+            Err(_) => text,
+        },
+    }
+}
 
 impl<'a> Operation<'a> {
     /// The operation this call is of.
@@ -525,7 +601,7 @@ impl<'a> Operation<'a> {
         let mut body = request
             .body()
             .and_then(|b| b.as_bytes())
-            .map(|b| String::from_utf8_lossy(b).into_owned());
+            .map(|b| redact_body(self.info.body, String::from_utf8_lossy(b).into_owned()));
         if self.multipart() {
             headers.push((
                 "content-type".into(),
@@ -533,6 +609,11 @@ impl<'a> Operation<'a> {
             ));
             let mut text = String::new();
             for (name, value) in &self.form {
+                let value = if secret_field(name, true) {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
                 text.push_str(&format!("part {name:?}: {value}\n"));
             }
             for (name, part) in &self.files {
@@ -1150,6 +1231,27 @@ mod tests {
         assert_eq!(page.items.len(), 2);
         assert_eq!(page.next, Some(3));
         assert_eq!(page.total_count, Some(5));
+    }
+
+    #[test]
+    fn a_preview_redacts_credential_fields_of_bodies() {
+        let form = redact_body(
+            BodyKind::Form,
+            "grant_type=client_credentials&client_id=app&client_secret=s3cr3t&code=c0de".into(),
+        );
+        assert_eq!(
+            form,
+            "grant_type=client_credentials&client_id=app&client_secret=[redacted]&code=[redacted]"
+        );
+        let json = redact_body(
+            BodyKind::Json,
+            r#"{"id":"ann","contact":{"email":"a@x"},"webServices":{"password":"pw"},"code":"X"}"#
+                .into(),
+        );
+        assert!(!json.contains("pw"), "{json}");
+        assert!(json.contains("\"code\":\"X\""), "{json}");
+        let plain = r#"{"id": "ann"}"#;
+        assert_eq!(redact_body(BodyKind::Json, plain.into()), plain);
     }
 
     #[cfg(any(feature = "perscom", feature = "permission-assist"))]

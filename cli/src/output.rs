@@ -1,5 +1,6 @@
 //! What goes to stdout, and nothing else does: a JSON value (pretty), JSON lines (`--all`),
-//! CSV (RFC 4180, a header row) or an aligned table, with `--columns` choosing and ordering
+//! CSV (RFC 4180, a header row), an aligned table, or text (tab-separated, no header: for
+//! `while IFS=$'\t' read -r ...` loops), with `--columns` choosing and ordering
 //! the columns (dotted paths reach into objects: `rank.name`).
 
 use crate::Failure;
@@ -11,6 +12,8 @@ pub enum Format {
     Json,
     Csv,
     Table,
+    /// Tab-separated cells, no header; tabs and line breaks in a cell become spaces.
+    Text,
 }
 
 pub struct Output {
@@ -97,6 +100,10 @@ impl Output {
         let columns = self.columns.clone().unwrap_or_default();
         let cells: Vec<String> = columns.iter().map(|c| cell(item, c)).collect();
         match self.format {
+            Format::Text => {
+                let line = text_record(&cells);
+                self.write(&line)
+            }
             Format::Csv => {
                 if !self.header_written {
                     self.header_written = true;
@@ -182,6 +189,18 @@ pub fn csv_record(fields: &[String]) -> String {
     line
 }
 
+/// One line of `--output text`: the cells tab-separated, a tab or line break inside one shown
+/// as a space.
+pub fn text_record(cells: &[String]) -> String {
+    let mut line = cells
+        .iter()
+        .map(|c| c.replace(['\t', '\n', '\r'], " "))
+        .collect::<Vec<_>>()
+        .join("\t");
+    line.push('\n');
+    line
+}
+
 /// The widest a table cell is shown.
 const MAX_WIDTH: usize = 48;
 
@@ -256,6 +275,12 @@ mod tests {
         assert_eq!(cell(&item, "none"), "");
         assert_eq!(cell(&item, "missing.x"), "");
         assert_eq!(default_columns(&item), ["id", "none", "role.id"]);
+    }
+
+    #[test]
+    fn text_is_tab_separated_one_line_a_row() {
+        let cells = vec!["a".into(), "b\tc".into(), "x\r\ny".into(), String::new()];
+        assert_eq!(text_record(&cells), "a\tb c\tx  y\t\n");
     }
 
     #[test]

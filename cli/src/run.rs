@@ -41,6 +41,7 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         format: match args.get_one::<String>("output").map(String::as_str) {
             Some("csv") => Format::Csv,
             Some("table") => Format::Table,
+            Some("text") => Format::Text,
             _ => Format::Json,
         },
         columns: args.get_one::<String>("columns").map(|c| {
@@ -53,11 +54,7 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         dry_run: args.get_flag("dry-run"),
     };
     let sandbox = if args.get_flag("sandbox") {
-        // permkit installs its TLS crypto provider for the process when it builds a client;
-        // the sandbox's own HTTP clients need one too, so one is built before it starts.
-        let _ = permkit::permission_assist::Client::builder("http://127.0.0.1/api")
-            .token("unused")
-            .build();
+        install_tls_provider_for_the_sandbox();
         Some(permkit_sandbox::Sandbox::start().await)
     } else {
         None
@@ -76,6 +73,16 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         sandbox: sandbox.as_ref(),
     };
     run.execute(&client).await
+}
+
+/// WORKAROUND, to delete (with its one call) once the sandbox installs a rustls crypto provider
+/// itself when it starts: without one, its HTTP clients panic with "No rustls crypto provider
+/// is configured". permkit installs *ring* as the process's provider when it builds a client,
+/// so a throwaway client is built first.
+fn install_tls_provider_for_the_sandbox() {
+    let _ = permkit::permission_assist::Client::builder("http://127.0.0.1/api")
+        .token("unused")
+        .build();
 }
 
 /// One command being run.
@@ -140,6 +147,11 @@ impl Run<'_> {
                 p.watch(call, counter).await.fail()?
             }
             None => operation.send().await.fail()?,
+        };
+        let value = if (self.api, self.command.id) == (Api::Intacct, "create_token") {
+            redact_tokens(value)
+        } else {
+            value
         };
         out.value(&value)
     }
@@ -218,6 +230,20 @@ impl Run<'_> {
         }
         Ok(op)
     }
+}
+
+/// Intacct's `create-token` answer with its tokens redacted: credentials are never printed
+/// (the command mints its own token for every other operation); what is left says the
+/// credentials work and for how long a token lives.
+fn redact_tokens(mut value: Value) -> Value {
+    if let Some(map) = value.as_object_mut() {
+        for key in ["access_token", "refresh_token", "id_token"] {
+            if let Some(v) = map.get_mut(key) {
+                *v = Value::String("[redacted]".into());
+            }
+        }
+    }
+    value
 }
 
 /// A parameter's values as sent: an array not exploded is one comma-joined value.

@@ -119,7 +119,7 @@ impl Api {
         }
     }
 
-    fn env_help(self) -> &'static str {
+    pub fn env_help(self) -> &'static str {
         match self {
             Api::PermissionAssist => {
                 "Credentials: PERMISSION_ASSIST_URL (ending in /api) and PERMISSION_ASSIST_TOKEN, a profile, or --sandbox."
@@ -191,20 +191,21 @@ pub fn cli() -> Clap {
     .subcommand(Clap::new("man").about("Print the man page (roff)"))
 }
 
+/// The command line's own flags, under their own heading in every `--help`.
 fn global_args() -> Vec<Arg> {
-    vec![
+    let args = vec![
         Arg::new("output")
             .long("output")
             .short('o')
             .global(true)
-            .value_parser(["json", "csv", "table"])
+            .value_parser(["json", "csv", "table", "text"])
             .default_value("json")
-            .help("Output format: json (default; JSON lines with --all), csv or table"),
+            .help("Output format: json (default; JSON lines with --all), csv, table, or text (tab-separated, no header)"),
         Arg::new("columns")
             .long("columns")
             .global(true)
             .value_name("COLS")
-            .help("Columns for csv and table, comma-separated; dotted paths reach into objects (rank.name)"),
+            .help("Columns for csv, table and text, comma-separated; dotted paths reach into objects (rank.name)"),
         Arg::new("quiet")
             .long("quiet")
             .short('q')
@@ -237,7 +238,10 @@ fn global_args() -> Vec<Arg> {
             .global(true)
             .value_name("FILE|-")
             .help("Read the API's token or key from FILE (or stdin with -) instead of the environment"),
-    ]
+    ];
+    args.into_iter()
+        .map(|a| a.help_heading("Global options"))
+        .collect()
 }
 
 /// One operation's subcommand.

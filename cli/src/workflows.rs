@@ -253,13 +253,60 @@ pub fn completions(args: &ArgMatches) -> Result<(), Failure> {
     Output::new(crate::output::Format::Json, None).raw(&String::from_utf8_lossy(&out))
 }
 
-/// `permkit man`.
+/// `permkit man`: clap's page of the root command, then a section per API listing its
+/// operations (name and summary), the exit statuses and the environment.
 pub fn man_page() -> Result<(), Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(crate::spec::cli())
         .render(&mut out)
         .map_err(|e| Failure::other(format!("cannot render the man page: {e}")))?;
-    Output::new(crate::output::Format::Json, None).raw(&String::from_utf8_lossy(&out))
+    let mut page = String::from_utf8_lossy(&out).into_owned();
+    for api in Api::ALL {
+        page.push_str(&format!(
+            ".SH \"{} OPERATIONS\"\n",
+            roff(&api.name().to_ascii_uppercase())
+        ));
+        page.push_str(&format!(
+            "permkit {} <operation> [args]; permkit {} <operation> \\-\\-help for its options.\n",
+            roff(api.name()),
+            roff(api.name())
+        ));
+        for command in api.commands() {
+            page.push_str(&format!(
+                ".TP\n\\fB{}\\fR\n{}\n",
+                roff(command.name),
+                roff(command.summary)
+            ));
+        }
+    }
+    page.push_str(".SH \"EXIT STATUS\"\n.nf\n");
+    for line in crate::spec::EXIT_CODES.lines().skip(1) {
+        page.push_str(&roff(line.trim_start()));
+        page.push('\n');
+    }
+    page.push_str(".fi\n.SH ENVIRONMENT\n");
+    for api in Api::ALL {
+        page.push_str(&format!(".PP\n{}\n", roff(api.env_help())));
+    }
+    page.push_str(&format!(
+        ".PP\n{}\n",
+        roff(
+            "Profiles: PERMKIT_PROFILE (or --profile) names a section of $PERMKIT_CONFIG, else \
+             $XDG_CONFIG_HOME/permkit/config, else ~/.config/permkit/config; a file its group or \
+             others can access is refused."
+        )
+    ));
+    Output::new(crate::output::Format::Json, None).raw(&page)
+}
+
+/// Text for a roff line: backslashes and hyphens escaped, a leading `.` or `'` guarded.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
 }
 
 #[cfg(test)]

@@ -34,13 +34,50 @@ fn bare(args: &[&str]) -> Output {
         .expect("run permkit")
 }
 
-async fn sandbox() -> Sandbox {
-    // permkit installs the process's TLS crypto provider when it builds a client; the
-    // sandbox's own clients need one.
+/// WORKAROUND, to delete once the sandbox installs a rustls crypto provider itself when it
+/// starts: permkit installs *ring* as the process's provider when it builds a client, and the
+/// sandbox's own HTTP clients need one.
+fn install_tls_provider_for_the_sandbox() {
     let _ = permkit::permission_assist::Client::builder("http://127.0.0.1/api")
         .token("x")
         .build();
+}
+
+async fn sandbox() -> Sandbox {
+    install_tls_provider_for_the_sandbox();
     Sandbox::start().await
+}
+
+/// Runs `permkit <args>` against `sandbox`, asserts exit 0 and an empty-of-errors run, and
+/// returns stdout as JSON.
+fn json_ok(sandbox: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let o = permkit(sandbox, args);
+    assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", stdout(&o)))
+}
+
+/// The operation ids the sandbox answered with a 2xx, of `api`.
+fn answered(sandbox: &Sandbox) -> std::collections::BTreeSet<&'static str> {
+    sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+        .filter_map(|r| r.operation_id)
+        .collect()
+}
+
+/// A date-time a year after the sandbox's clock (the personnel events want today or later).
+fn next_year(sandbox: &Sandbox) -> String {
+    let year: i32 = sandbox.now().to_rfc3339()[..4].parse().unwrap();
+    format!("{}-03-01T00:00:00Z", year + 1)
+}
+
+/// A scratch directory of this test process.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("permkit-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 fn code(o: &Output) -> i32 {
@@ -434,4 +471,592 @@ async fn no_credential_in_any_output() {
             assert!(!all.contains(secret), "{args:?} shows a credential: {all}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_permission_assist_operation_runs_against_the_sandbox() {
+    let sandbox = sandbox().await;
+    let pa = |args: &[&str]| {
+        let mut all = vec!["permission-assist"];
+        all.extend_from_slice(args);
+        json_ok(&sandbox, &all)
+    };
+    let identity = Sandbox::PERMISSION_ASSIST_IDENTITY.to_string();
+    let scheduled = Sandbox::PERMISSION_ASSIST_SCHEDULED_APPLICATION.to_string();
+    let file_app = Sandbox::PERMISSION_ASSIST_FILE_APPLICATION.to_string();
+    let when = next_year(&sandbox);
+
+    let page = pa(&["list-identities"]);
+    assert_eq!(page["items"][0]["id"], identity.as_str(), "{page}");
+    assert_eq!(page["total_count"], Sandbox::PERMISSION_ASSIST_IDENTITIES);
+    assert_eq!(pa(&["get-identity", &identity])["id"], identity.as_str());
+    let apps = pa(&["list-applications"]);
+    assert!(apps["items"].as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(pa(&["get-application", &file_app])["id"], file_app.as_str());
+
+    // Imports: stage one, read it, cancel it; upload another (without --wait) and find it listed.
+    let staged = pa(&["stage-application-import", "--application-id", &scheduled]);
+    assert_eq!(staged["status"], "Pending", "{staged}");
+    let staged_id = staged["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        pa(&["get-application-import", &staged_id])["id"],
+        staged_id.as_str()
+    );
+    let canceled = pa(&[
+        "cancel-application-import",
+        "--application-import-id",
+        &staged_id,
+    ]);
+    assert_eq!(canceled["status"], "Canceling", "{canceled}");
+    assert_eq!(
+        pa(&["get-application-import", &staged_id])["status"],
+        "Canceling"
+    );
+    let dir = scratch("pa");
+    let file = dir.join("employees.csv");
+    std::fs::write(&file, "id,name\n1,Ann\n").unwrap();
+    let part = format!(
+        "{}={}",
+        Sandbox::PERMISSION_ASSIST_FILE_GROUP,
+        file.display()
+    );
+    let uploaded = pa(&[
+        "upload-application-import",
+        "--application-id",
+        &file_app,
+        "--file",
+        &part,
+        "--quiet",
+    ]);
+    assert_eq!(uploaded["status"], "Pending", "{uploaded}");
+    let imports = pa(&["list-application-imports"]);
+    let ids: Vec<&str> = imports["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    assert!(ids.contains(&uploaded["id"].as_str().unwrap()), "{ids:?}");
+
+    // Personnel events: one of each kind, the onboarding's body from a file, the others' from flags.
+    let body = dir.join("onboard.json");
+    std::fs::write(
+        &body,
+        serde_json::json!({"identity": {"firstName": "Ann", "lastName": "Lee", "email": "ann.lee@example.com"}})
+            .to_string(),
+    )
+    .unwrap();
+    let onboard = pa(&[
+        "create-onboard-event",
+        "--body",
+        body.to_str().unwrap(),
+        "--effective-date",
+        &when,
+    ]);
+    let offboard = pa(&[
+        "create-offboard-event",
+        "--identity-id",
+        &identity,
+        "--effective-date",
+        &when,
+        "--comment",
+        "retires",
+    ]);
+    let transition = pa(&[
+        "create-role-transition-event",
+        "--identity-id",
+        &identity,
+        "--effective-date",
+        &when,
+    ]);
+    let leave = pa(&[
+        "create-leave-of-absence-event",
+        "--identity-id",
+        &identity,
+        "--effective-date",
+        &when,
+    ]);
+    for (event, kind) in [
+        (&onboard, "onboard"),
+        (&offboard, "offboard"),
+        (&transition, "role transition"),
+        (&leave, "leave"),
+    ] {
+        let id = event["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind}: {event}"));
+        assert_eq!(pa(&["get-personnel-event", id])["id"], id, "{kind}");
+    }
+    assert_eq!(
+        offboard["affectedIdentity"]["id"],
+        identity.as_str(),
+        "{offboard}"
+    );
+    let events = pa(&["list-personnel-events", "--identity-id", &identity]);
+    assert!(
+        events["items"].as_array().is_some_and(|a| !a.is_empty()),
+        "{events}"
+    );
+
+    let requests = pa(&["list-access-requests"]);
+    let request = requests["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        pa(&["get-access-request", &request])["id"],
+        request.as_str()
+    );
+
+    let answered = answered(&sandbox);
+    for op in permkit::permission_assist::Client::operations() {
+        assert!(
+            answered.contains(op.id()),
+            "{} was not run: {answered:?}",
+            op.id()
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_intacct_operation_runs_against_the_sandbox() {
+    let sandbox = sandbox().await;
+    let ia = |args: &[&str]| {
+        let mut all = vec!["intacct"];
+        all.extend_from_slice(args);
+        json_ok(&sandbox, &all)
+    };
+    let key = |v: &serde_json::Value| -> String {
+        v["key"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no key: {v}"))
+    };
+    // The token service (the secret from a file, not the command line), its answer's tokens
+    // redacted.
+    let secret = dir_body(&serde_json::json!({"client_secret": Sandbox::INTACCT_CLIENT_SECRET}));
+    let token = ia(&[
+        "create-token",
+        "--grant-type",
+        "client_credentials",
+        "--client-id",
+        Sandbox::INTACCT_CLIENT_ID,
+        "--username",
+        Sandbox::INTACCT_USERNAME,
+        "--body",
+        secret.to_str().unwrap(),
+    ]);
+    assert_eq!(token["access_token"], "[redacted]", "{token}");
+    assert_eq!(token["expires_in"], 3600, "{token}");
+    // Reads: each list, then the first item's key.
+    for (list, get) in [
+        ("list-permissions", "get-permission"),
+        ("list-roles", "get-role"),
+        (
+            "list-role-permission-assignments",
+            "get-role-permission-assignment",
+        ),
+        ("list-role-user-group-maps", "get-role-user-group-map"),
+        ("list-role-user-maps", "get-role-user-map"),
+        ("list-users", "get-user"),
+        ("list-user-groups", "get-user-group"),
+        ("list-user-group-members", "get-user-group-member"),
+    ] {
+        let items = ia(&[list]);
+        let first = &items
+            .as_array()
+            .unwrap_or_else(|| panic!("{list}: {items}"))[0];
+        let k = key(first);
+        let one = ia(&[get, &k]);
+        assert_eq!(one["key"], k.as_str(), "{get} {k}: {one}");
+    }
+    assert!(ia(&["get-model", "--name", "company-config/role"]).is_object());
+    let roles = ia(&[
+        "query",
+        "--object",
+        "company-config/role",
+        "--fields",
+        "id,key",
+        "--order-by",
+        "id:desc",
+    ]);
+    assert!(
+        roles["items"].as_array().is_some_and(|r| !r.is_empty()),
+        "{roles}"
+    );
+
+    // Writes: a role, a user, a group and a membership, each created, read, updated, deleted.
+    let role = ia(&[
+        "create-role",
+        "--id",
+        "Auditors CLI",
+        "--description",
+        "made by the command line",
+    ]);
+    let role_key = key(&role);
+    let updated = ia(&["update-role", &role_key, "--description", "renamed"]);
+    assert_eq!(key(&updated), role_key);
+    assert_eq!(ia(&["get-role", &role_key])["description"], "renamed");
+    let assignment = key(&ia(&["list-role-permission-assignments"])[0]);
+    let rpa = dir_body(&serde_json::json!({"accessRights": ["list", "readonly"]}));
+    ia(&[
+        "update-role-permission-assignment",
+        &assignment,
+        "--body",
+        rpa.to_str().unwrap(),
+    ]);
+    let user_body = dir_body(&serde_json::json!({
+        "id": "cli.user",
+        "accountEmail": "cli.user@example.com",
+        "contact": {"firstName": "Cli", "lastName": "User", "email1": "cli.user@example.com"}
+    }));
+    let user = ia(&["create-user", "--body", user_body.to_str().unwrap()]);
+    let user_key = key(&user);
+    ia(&["update-user", &user_key, "--status", "inactive"]);
+    let group = ia(&[
+        "create-user-group",
+        "--id",
+        "CLI group",
+        "--description",
+        "made by the command line",
+    ]);
+    let group_key = key(&group);
+    ia(&["update-user-group", &group_key, "--description", "renamed"]);
+    let member_body =
+        dir_body(&serde_json::json!({"userGroup": {"key": group_key}, "user": {"key": user_key}}));
+    let member = ia(&[
+        "create-user-group-member",
+        "--body",
+        member_body.to_str().unwrap(),
+    ]);
+    let member_key = key(&member);
+    assert_eq!(
+        key(&ia(&["get-user-group-member", &member_key])),
+        member_key
+    );
+    for (delete, k) in [
+        ("delete-user-group-member", &member_key),
+        ("delete-user-group", &group_key),
+        ("delete-user", &user_key),
+        ("delete-role", &role_key),
+    ] {
+        let o = permkit(&sandbox, &["intacct", delete, k]);
+        assert_eq!(code(&o), 0, "{delete} {k}: {}", stderr(&o));
+    }
+    // Deleted: a 404, exit 3.
+    let o = permkit(&sandbox, &["intacct", "get-role", &role_key]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+
+    let answered = answered(&sandbox);
+    for op in permkit::intacct::Client::operations() {
+        assert!(
+            answered.contains(op.id()),
+            "{} was not run: {answered:?}",
+            op.id()
+        );
+    }
+}
+
+/// A JSON body in a file of its own.
+fn dir_body(value: &serde_json::Value) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let path = scratch("bodies").join(format!("{}.json", N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&path, value.to_string()).unwrap();
+    path
+}
+
+/// One read of each PERSCOM scope group (the resource after the colon of `x-perscom-scope`:
+/// `view:rank` is `rank`), and the operations no scope guards.
+const PERSCOM_READS: &[(&str, &[&str])] = &[
+    ("announcement", &["list-announcements"]),
+    ("assignmentrecord", &["list-assignment-records"]),
+    ("attachment", &["list-attachments"]),
+    ("award", &["list-awards"]),
+    ("awardrecord", &["list-award-records"]),
+    ("calendar", &["list-calendars"]),
+    ("category", &["list-categories"]),
+    ("combatrecord", &["list-combat-records"]),
+    ("comment", &["list-comments"]),
+    ("competency", &["list-competencies"]),
+    ("credential", &["list-credentials"]),
+    ("document", &["list-documents"]),
+    ("event", &["list-events"]),
+    ("field", &["list-form-fields", "1"]),
+    ("form", &["list-forms"]),
+    ("group", &["list-groups"]),
+    ("image", &["list-images"]),
+    ("issuer", &["list-issuers"]),
+    ("message", &["list-messages"]),
+    ("newsfeed", &["list-newsfeed"]),
+    ("position", &["list-positions"]),
+    ("qualification", &["list-qualifications"]),
+    ("qualificationrecord", &["list-qualification-records"]),
+    ("rank", &["list-ranks"]),
+    ("rankrecord", &["list-rank-records"]),
+    ("servicerecord", &["list-service-records"]),
+    ("settings", &["list-settings"]),
+    ("slot", &["list-slots"]),
+    ("specialty", &["list-specialties"]),
+    ("status", &["list-statuses"]),
+    ("submission", &["list-submissions"]),
+    ("task", &["list-tasks"]),
+    ("trainingrecord", &["list-training-records"]),
+    ("unit", &["list-units"]),
+    (
+        "user",
+        &["get-user", "1", "--include", "rank,position,unit"],
+    ),
+    ("(none)", &["get-me"]),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_of_each_perscom_scope_group_and_some_writes() {
+    let sandbox = sandbox().await;
+    let pc = |args: &[&str]| {
+        let mut all = vec!["perscom"];
+        all.extend_from_slice(args);
+        json_ok(&sandbox, &all)
+    };
+    for (group, args) in PERSCOM_READS {
+        let value = pc(args);
+        // A list prints its page (`get-me` too: a page of the one user); `get-user` the user.
+        if args[0].starts_with("list-") || args[0] == "get-me" {
+            assert!(value["items"].is_array(), "{group}: {value}");
+        } else {
+            assert_eq!(value["id"], 1, "{group}: {value}");
+            assert!(value["rank"]["name"].is_string(), "{group}: {value}");
+        }
+    }
+    // Writes: a rank created, updated, read and deleted; an announcement; a unit; the cache.
+    let rank = pc(&["create-rank", "--name", "Colonel", "--abbreviation", "COL"]);
+    let id = rank["id"].to_string();
+    assert_eq!(
+        pc(&["update-rank", &id, "--name", "Full Colonel"])["name"],
+        "Full Colonel"
+    );
+    assert_eq!(pc(&["get-rank", &id])["abbreviation"], "COL");
+    let o = permkit(&sandbox, &["perscom", "delete-rank", &id]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(code(&permkit(&sandbox, &["perscom", "get-rank", &id])), 3);
+    let note = pc(&[
+        "create-announcement",
+        "--title",
+        "Drill",
+        "--content",
+        "<p>Saturday</p>",
+        "--color",
+        "#336699",
+    ]);
+    assert_eq!(note["title"], "Drill", "{note}");
+    let unit = pc(&["create-unit", "--name", "Third Platoon"]);
+    assert_eq!(unit["name"], "Third Platoon", "{unit}");
+    let o = permkit(&sandbox, &["perscom", "clear-cache"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+/// A config file in a directory of its own, with `mode`.
+#[cfg(unix)]
+fn config_file(sandbox: &Sandbox, mode: u32) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(&format!("config-{mode:o}"));
+    let path = dir.join("config");
+    let text = format!(
+        "# the sandbox\n[sandbox]\nPERMISSION_ASSIST_URL = {}\nPERMISSION_ASSIST_TOKEN = {}\n\
+         perscom_url = {}\nPERSCOM_API_KEY = \"{}\"\nINTACCT_URL = {}\nINTACCT_TOKEN = {}\n\n\
+         [broken]\nPERSCOM_URL = {}\nPERSCOM_API_KEY = wrong\n",
+        sandbox.permission_assist_url(),
+        Sandbox::PERMISSION_ASSIST_TOKEN,
+        sandbox.perscom_url(),
+        Sandbox::PERSCOM_API_KEY,
+        sandbox.intacct_url(),
+        Sandbox::INTACCT_TOKEN,
+        sandbox.perscom_url(),
+    );
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+/// `permkit <args>` with nothing in its environment but the config file.
+fn with_config(config: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PERMKIT_CONFIG", config)
+        .output()
+        .expect("run permkit")
+}
+
+fn assert_no_credential(what: &str, o: &Output) {
+    let all = format!("{}{}", stdout(o), stderr(o));
+    for secret in [
+        Sandbox::PERMISSION_ASSIST_TOKEN,
+        Sandbox::PERSCOM_API_KEY,
+        Sandbox::INTACCT_CLIENT_SECRET,
+        Sandbox::INTACCT_TOKEN,
+        "s3cr3t-pw",
+    ] {
+        assert!(!all.contains(secret), "{what} shows a credential: {all}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_from_a_private_config_file() {
+    let sandbox = sandbox().await;
+    let config = config_file(&sandbox, 0o600);
+    // Each API through the profile, with nothing in the environment.
+    for args in [
+        vec![
+            "permission-assist",
+            "list-identities",
+            "--profile",
+            "sandbox",
+        ],
+        vec!["perscom", "get-me", "--profile", "sandbox"],
+        vec!["intacct", "list-roles", "--profile", "sandbox"],
+    ] {
+        let o = with_config(&config, &args);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert_no_credential(&format!("{args:?}"), &o);
+    }
+    // PERMKIT_PROFILE chooses it too.
+    let o = Command::new(BIN)
+        .args([
+            "perscom",
+            "list-ranks",
+            "--output",
+            "text",
+            "--columns",
+            "id,name",
+        ])
+        .env_clear()
+        .env("PERMKIT_CONFIG", &config)
+        .env("PERMKIT_PROFILE", "sandbox")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("1\t"), "{}", stdout(&o));
+    // A wrong key: exit 4, the key not shown.
+    let o = with_config(
+        &config,
+        &["perscom", "get-me", "--profile", "broken", "--json-errors"],
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("wrong"), "{}", stderr(&o));
+    // A profile the file does not have: a usage error naming it.
+    let o = with_config(&config, &["perscom", "get-me", "--profile", "nope"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("[nope]"), "{}", stderr(&o));
+    // A file its group or others can read is refused, whatever the command.
+    for mode in [0o640, 0o644, 0o604] {
+        let open = config_file(&sandbox, mode);
+        let o = with_config(&open, &["perscom", "get-me", "--profile", "sandbox"]);
+        assert_eq!(code(&o), 2, "{mode:o}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains("chmod 600") && err.lines().count() == 1,
+            "{err}"
+        );
+        assert!(stdout(&o).is_empty());
+        assert_no_credential("a refused profile", &o);
+        std::fs::remove_dir_all(open.parent().unwrap()).ok();
+    }
+    std::fs::remove_dir_all(config.parent().unwrap()).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_credential_in_dry_runs_of_bodies_that_carry_one() {
+    let sandbox = sandbox().await;
+    let o = permkit(
+        &sandbox,
+        &[
+            "intacct",
+            "create-token",
+            "--dry-run",
+            "--grant-type",
+            "refresh_token",
+            "--refresh-token",
+            "s3cr3t-pw",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("refresh_token=[redacted]"),
+        "{}",
+        stdout(&o)
+    );
+    assert_no_credential("create-token --dry-run", &o);
+    let body = dir_body(&serde_json::json!({
+        "id": "x", "accountEmail": "x@example.com", "contact": {"firstName": "X"},
+        "password": "s3cr3t-pw"
+    }));
+    let o = permkit(
+        &sandbox,
+        &[
+            "intacct",
+            "create-user",
+            "--dry-run",
+            "--body",
+            body.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("x@example.com"));
+    assert_no_credential("create-user --dry-run", &o);
+    assert!(sandbox.requests().is_empty());
+}
+
+#[test]
+fn completions_and_the_man_page_name_every_api_and_operations() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = bare(&["completions", shell]);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let text = stdout(&o);
+        for word in [
+            "permission-assist",
+            "perscom",
+            "intacct",
+            "list-identities",
+            "upload-application-import",
+            "list-users",
+            "query",
+        ] {
+            assert!(text.contains(word), "{shell} completion lacks {word}");
+        }
+        for flag in ["include", "output", "all", "dry-run"] {
+            let spelled = if shell == "fish" {
+                format!("-l {flag}")
+            } else {
+                format!("--{flag}")
+            };
+            assert!(
+                text.contains(&spelled),
+                "{shell} completion lacks {spelled}"
+            );
+        }
+    }
+    let o = bare(&["man"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let man = stdout(&o);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH permkit"),
+        "{}",
+        &man[..200]
+    );
+    for word in [
+        "PERMISSION\\-ASSIST OPERATIONS",
+        "PERSCOM OPERATIONS",
+        "INTACCT OPERATIONS",
+        "\\fBlist\\-identities\\fR",
+        "\\fBupload\\-application\\-import\\fR",
+        "\\fBlist\\-users\\fR",
+        "\\fBquery\\fR",
+        "EXIT STATUS",
+        "PERSCOM_API_KEY",
+    ] {
+        assert!(man.contains(word), "the man page lacks {word}");
+    }
+    // Every operation has its entry.
+    let entries = man.matches(".TP\n\\fB").count();
+    assert!(entries >= 17 + 713 + 31, "{entries}");
 }
