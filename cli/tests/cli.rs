@@ -1060,3 +1060,35 @@ fn completions_and_the_man_page_name_every_api_and_operations() {
     let entries = man.matches(".TP\n\\fB").count();
     assert!(entries >= 17 + 713 + 31, "{entries}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_without_a_scope_exits_4_naming_the_scope() {
+    let sandbox = sandbox().await;
+    let mut refused = Vec::new();
+    for (group, args) in PERSCOM_READS {
+        let mut all = vec!["perscom"];
+        all.extend_from_slice(args);
+        all.push("--json-errors");
+        let o = Command::new(BIN)
+            .args(&all)
+            .env_clear()
+            .env("PERSCOM_URL", sandbox.perscom_url())
+            .env("PERSCOM_API_KEY", Sandbox::PERSCOM_LIMITED_API_KEY)
+            .output()
+            .unwrap();
+        match code(&o) {
+            0 => {}
+            4 => {
+                let e: serde_json::Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+                assert_eq!(e["status"], 403, "{group}: {e}");
+                assert_eq!(e["kind"], "forbidden", "{group}: {e}");
+                assert_eq!(e["required_scope"], format!("view:{group}"), "{group}: {e}");
+                assert!(stdout(&o).is_empty());
+                refused.push(*group);
+            }
+            other => panic!("{group}: exit {other}: {}", stderr(&o)),
+        }
+        assert!(!stderr(&o).contains(Sandbox::PERSCOM_LIMITED_API_KEY));
+    }
+    assert!(!refused.is_empty(), "the limited key was refused nothing");
+}
