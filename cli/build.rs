@@ -45,6 +45,30 @@ const RESERVED: &[&str] = &[
     "poll-interval",
 ];
 
+/// Body fields that carry a credential (compared in lower case without `_` and `-`; `code`
+/// only in a form, OAuth's grant): they get no flag, since a value on the command line shows
+/// in `ps` and the shell's history; `--body FILE|-` sets them.
+const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "clientsecret",
+    "refreshtoken",
+    "accesstoken",
+    "idtoken",
+    "codeverifier",
+    "apikey",
+    "secret",
+    "token",
+];
+
+fn secret_field(name: &str, form: bool) -> bool {
+    let name: String = name
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    SECRET_FIELDS.contains(&name.as_str()) || (form && name == "code")
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../build/spec.rs");
@@ -246,6 +270,9 @@ fn table(spec: &Value) -> Result<String, String> {
                 };
                 // A binary part is a file: `--file NAME=PATH`.
                 if fschema["format"] == "binary" {
+                    continue;
+                }
+                if secret_field(field, body_kind == "Form") {
                     continue;
                 }
                 let flag = kebab(field);

@@ -967,6 +967,16 @@ async fn profiles_from_a_private_config_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_credential_in_dry_runs_of_bodies_that_carry_one() {
     let sandbox = sandbox().await;
+    // A secret is never a flag: it comes in the body.
+    for (api, op, flag) in [
+        ("intacct", "create-token", "--client-secret"),
+        ("intacct", "create-token", "--refresh-token"),
+        ("intacct", "create-user", "--password"),
+    ] {
+        let help = stdout(&bare(&[api, op, "--help"]));
+        assert!(!help.contains(flag), "{op} has {flag}");
+    }
+    let refresh = dir_body(&serde_json::json!({"refresh_token": "s3cr3t-pw"}));
     let o = permkit(
         &sandbox,
         &[
@@ -975,8 +985,8 @@ async fn no_credential_in_dry_runs_of_bodies_that_carry_one() {
             "--dry-run",
             "--grant-type",
             "refresh_token",
-            "--refresh-token",
-            "s3cr3t-pw",
+            "--body",
+            refresh.to_str().unwrap(),
         ],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
