@@ -61,6 +61,10 @@ pub fn params(spec: &serde_json::Value) -> String {
                 continue;
             }
             let schema = resolve(&p["schema"]);
+            // PERSCOM's `include` on a resource that whitelists nothing: an empty list
+            // (`maxItems: 0`, no `x-perscom-includes`), so every include is refused.
+            let whitelists_nothing =
+                p["name"] == "include" && schema["maxItems"].as_u64() == Some(0);
             let (kind, schema) = match schema["type"].as_str() {
                 Some("array") => ("array", resolve(&schema["items"])),
                 Some(t) => (t, schema.clone()),
@@ -88,7 +92,7 @@ pub fn params(spec: &serde_json::Value) -> String {
                 schema["type"].as_str().unwrap_or("any"),
                 schema["format"].as_str().unwrap_or(""),
                 values,
-                p.get("x-perscom-includes").is_some(),
+                p.get("x-perscom-includes").is_some() || whitelists_nothing,
                 bound("minimum"),
                 bound("maximum"),
             );
@@ -143,8 +147,10 @@ pub fn bodies(spec: &serde_json::Value) -> String {
 /// answering `{Model}List`) as a `crate::perscom::Kind` with its path segment (the top-level
 /// collection's, else the nested one's: `fields` under `/forms/{form}`), the scope resource of
 /// its list's `x-perscom-scope` (`view:user` -> `user`), the `required` of its `{Model}Create`
-/// schema, the `x-perscom-includes` of its list's `include` parameter, and whether that path
-/// takes no `POST` (read only: the newsfeed, settings).
+/// schema, the `x-perscom-includes` of its list's `include` parameter, the properties a request
+/// may write (`{Model}Create`'s and `{Model}Update`'s; none listed: any), and whether that path
+/// takes no `POST` (read only: the newsfeed, settings); then each search operation's
+/// `x-perscom-search-scopes`.
 pub fn perscom_kinds(spec: &serde_json::Value) -> String {
     use serde_json::Value;
     let resolve = |v: &Value| -> Value {
@@ -228,10 +234,61 @@ pub fn perscom_kinds(spec: &serde_json::Value) -> String {
             .find_map(|p| p.get("x-perscom-includes").map(&texts))
             .unwrap_or_default();
         let read_only = item.get("post").is_none();
+        // What a request may write: the properties of `{Model}Create` and `{Model}Update`
+        // (through their `allOf` parts); the mock keeps these and drops the rest, as PERSCOM's
+        // fillable attributes do.
+        let mut fields: Vec<String> = Vec::new();
+        let mut open = false;
+        for name in [format!("{model}Create"), format!("{model}Update")] {
+            let mut pending = vec![spec["components"]["schemas"][&name].clone()];
+            let mut hops = 0;
+            while let Some(schema) = pending.pop() {
+                hops += 1;
+                if hops > 32 {
+                    break;
+                }
+                let schema = resolve(&schema);
+                open |= matches!(
+                    schema.get("additionalProperties"),
+                    Some(Value::Bool(true) | Value::Object(_))
+                );
+                for key in schema["properties"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k)
+                {
+                    if !fields.contains(key) {
+                        fields.push(key.clone());
+                    }
+                }
+                pending.extend(schema["allOf"].as_array().into_iter().flatten().cloned());
+            }
+        }
+        if open {
+            // Any property is the model's (an empty list: keep them all).
+            fields.clear();
+        }
         let _ = writeln!(
             out,
-            "    crate::perscom::Kind {{ segment: {segment:?}, scope: {scope:?}, required: &{required:?}, includes: &{includes:?}, read_only: {read_only} }},"
+            "    crate::perscom::Kind {{ segment: {segment:?}, scope: {scope:?}, required: &{required:?}, includes: &{includes:?}, fields: &{fields:?}, read_only: {read_only} }},"
         );
+    }
+    out.push_str("];\n");
+    // The scopes each search operation's resource exposes (`x-perscom-search-scopes`; the
+    // same names as its body's `<Model>SearchScope` enum): any other scope is a 422.
+    out.push_str(
+        "/// The search scopes each search operation allows, by `operationId` (its\n\
+         /// `x-perscom-search-scopes`): any other scope is refused.\n\
+         pub(crate) const SEARCH_SCOPES: &[(&str, &[&str])] = &[\n",
+    );
+    for (_, path, method) in crate::spec::operations(spec) {
+        let op = &spec["paths"][&path][&method];
+        let Some(scopes) = op.get("x-perscom-search-scopes") else {
+            continue;
+        };
+        let id = op["operationId"].as_str().unwrap_or_default();
+        let _ = writeln!(out, "    ({id:?}, &{:?}),", texts(scopes));
     }
     out.push_str("];\n");
     out

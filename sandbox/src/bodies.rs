@@ -211,8 +211,10 @@ impl Checker<'_> {
         schema
     }
 
-    /// `schema` with its `allOf` parts merged into one: properties and `required` joined,
-    /// `nullable` if any part says so, `additionalProperties: false` if any part says so.
+    /// `schema` with its `allOf` parts merged into one, every part holding: properties and
+    /// `items` a part narrows checked against every part's schema for them, `required`
+    /// joined, the tightest bounds and the values every `enum` allows; `nullable` if any part
+    /// says so, `additionalProperties: false` if any part says so.
     fn flatten(&self, schema: &Value, depth: usize) -> Map<String, Value> {
         let schema = self.resolve(schema);
         let mut merged = schema.as_object().cloned().unwrap_or_default();
@@ -231,10 +233,25 @@ impl Checker<'_> {
                             .or_insert_with(|| Value::Object(Map::new()));
                         if let (Some(into), Value::Object(from)) = (into.as_object_mut(), value) {
                             for (k, v) in from {
-                                into.entry(k).or_insert(v);
+                                both(into, k, v);
                             }
                         }
                     }
+                    "items" => both(&mut merged, key, value),
+                    "minimum" | "minLength" | "minItems" => {
+                        tightest(&mut merged, key, value, |new, old| new > old);
+                    }
+                    "maximum" | "maxLength" | "maxItems" => {
+                        tightest(&mut merged, key, value, |new, old| new < old);
+                    }
+                    "enum" => match (merged.get_mut("enum"), value) {
+                        (Some(Value::Array(into)), Value::Array(from)) => {
+                            into.retain(|v| from.contains(v));
+                        }
+                        (_, value) => {
+                            merged.entry(key).or_insert(value);
+                        }
+                    },
                     "required" => {
                         let into = merged
                             .entry("required")
@@ -316,8 +333,9 @@ impl Checker<'_> {
             (schema.contains_key("properties") || schema.contains_key("required"))
                 .then_some("object")
         });
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
         if let Some(kind) = kind
-            && !has_type(kind, value)
+            && !has_type(kind, format, value)
         {
             self.problems
                 .push((path.clone(), Problem::Type(kind.to_string())));
@@ -403,8 +421,51 @@ impl Checker<'_> {
     }
 }
 
-/// Whether `value` has the JSON type `kind` (an integer-valued float counts as an integer).
-fn has_type(kind: &str, value: &Value) -> bool {
+/// Sets `key` of `into` to `value`, or, when `into` has another schema there, to both
+/// (`allOf`): a later `allOf` part narrowing a property must hold as well as the first.
+fn both(into: &mut Map<String, Value>, key: String, value: Value) {
+    match into.get_mut(&key) {
+        Some(old) if *old != value => {
+            let first = old.take();
+            *old = serde_json::json!({"allOf": [first, value]});
+        }
+        Some(_) => {}
+        None => {
+            into.insert(key, value);
+        }
+    }
+}
+
+/// Sets bound `key` of `into` to `value` when it has none, or when `tighter(value, old)`.
+fn tightest(
+    into: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+    tighter: fn(f64, f64) -> bool,
+) {
+    let old = into.get(&key).and_then(Value::as_f64);
+    match (old, value.as_f64()) {
+        (Some(old), Some(new)) if !tighter(new, old) => {}
+        _ => {
+            into.insert(key, value);
+        }
+    }
+}
+
+/// Whether `value` has the JSON type `kind` (with `format`). An integer has no fraction; an
+/// `int64` or `int32` one also fits its bits, and an integral float counts only while it is
+/// exact (below 2^53): past that PHP reads it as a float, and the mock would write it back as
+/// one.
+fn has_type(kind: &str, format: &str, value: &Value) -> bool {
+    if kind == "integer" && matches!(format, "int64" | "int32") {
+        let n = value.as_i64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0)
+                .map(|f| f as i64)
+        });
+        return n.is_some_and(|n| format == "int64" || i32::try_from(n).is_ok());
+    }
     match kind {
         "object" => value.is_object(),
         "array" => value.is_array(),
@@ -615,6 +676,86 @@ mod tests {
         assert_eq!(
             check(schema, json!({}), json!([{"k": 2, "j": 1}])),
             [(vec!["0".to_string(), "j".to_string()], Problem::NotAllowed)]
+        );
+    }
+
+    #[test]
+    fn later_all_of_parts_narrow() {
+        let schemas = json!({
+            "Scope": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
+            "Search": {"type": "object", "properties": {"scopes": {"type": "array", "items": {"$ref": "#/components/schemas/Scope"}}}},
+            "UnitScope": {"allOf": [{"$ref": "#/components/schemas/Scope"},
+                {"type": "object", "properties": {"name": {"type": "string", "enum": ["hidden", "visible"]}}}]},
+            "UnitSearch": {"allOf": [{"$ref": "#/components/schemas/Search"},
+                {"type": "object", "properties": {"scopes": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScope"}}}}]},
+            "Unscoped": {"allOf": [{"$ref": "#/components/schemas/Search"},
+                {"type": "object", "properties": {"scopes": {"type": "array", "maxItems": 0}}}]}
+        });
+        let units = json!({"$ref": "#/components/schemas/UnitSearch"});
+        assert!(
+            check(
+                units.clone(),
+                schemas.clone(),
+                json!({"scopes": [{"name": "hidden"}]})
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            check(
+                units.clone(),
+                schemas.clone(),
+                json!({"scopes": [{"name": "tags"}]})
+            ),
+            [(
+                vec!["scopes".to_string(), "0".to_string(), "name".to_string()],
+                Problem::Enum
+            )]
+        );
+        assert_eq!(
+            check(units, schemas.clone(), json!({"scopes": [{}]})),
+            [(
+                vec!["scopes".to_string(), "0".to_string(), "name".to_string()],
+                Problem::Required
+            )]
+        );
+        assert_eq!(
+            check(
+                json!({"$ref": "#/components/schemas/Unscoped"}),
+                schemas,
+                json!({"scopes": [{"name": "hidden"}]})
+            ),
+            [(vec!["scopes".to_string()], Problem::MaxItems(0))]
+        );
+    }
+
+    #[test]
+    fn integers_fit_in_64_bits() {
+        let schema = json!({"type": "integer", "format": "int64"});
+        assert!(
+            check(
+                schema.clone(),
+                json!({}),
+                json!(-9_223_372_036_854_775_808_i64)
+            )
+            .is_empty()
+        );
+        assert!(check(schema.clone(), json!({}), json!(5.0)).is_empty());
+        for bad in [
+            json!(5.5),
+            json!(-1.4e21),
+            json!(-9.223372036854776e18),
+            json!(u64::MAX),
+        ] {
+            assert_eq!(
+                check(schema.clone(), json!({}), bad),
+                [(vec![], Problem::Type("integer".into()))]
+            );
+        }
+        // Without a format, any integral value.
+        assert!(check(json!({"type": "integer"}), json!({}), json!(u64::MAX)).is_empty());
+        assert_eq!(
+            check(json!({"type": "integer"}), json!({}), json!(0.5)),
+            [(vec![], Problem::Type("integer".into()))]
         );
     }
 

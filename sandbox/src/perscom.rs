@@ -46,7 +46,33 @@ pub(crate) struct Kind {
     scope: &'static str,
     required: &'static [&'static str],
     includes: &'static [&'static str],
+    /// What a request may write (the properties of `{Model}Create` and `{Model}Update`).
+    fields: &'static [&'static str],
     read_only: bool,
+}
+
+/// `fields` as the model stores them: only the attributes a request may write (PERSCOM
+/// ignores the others; a model whose body takes any property, a submission's custom fields,
+/// keeps them all), integral numbers kept as integers (`5.0` is stored as `5`).
+fn fillable(kind: &Kind, fields: Map<String, Value>) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .filter(|(k, _)| kind.fields.is_empty() || kind.fields.contains(&k.as_str()))
+        .map(|(k, v)| (k, integral(v)))
+        .collect()
+}
+
+/// `v` with every integral float (`5.0`) an integer.
+fn integral(v: Value) -> Value {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => json!(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(a) => Value::Array(a.into_iter().map(integral).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, integral(v))).collect()),
+        v => v,
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/perscom_kinds.rs"));
@@ -896,7 +922,8 @@ fn collection(
                 .filter(|v| in_parent(v))
                 .cloned()
                 .collect();
-            match run_search(kind, items, &search) {
+            let scopes = search_scopes(request);
+            match run_search(kind, scopes, items, &search) {
                 Ok(items) => {
                     let mut resp_items = items;
                     if let Some(includes) = search.get("includes").and_then(Value::as_array) {
@@ -918,9 +945,10 @@ fn collection(
             }
         }
         ("POST", []) => {
-            let Some(Value::Object(mut fields)) = body(request) else {
+            let Some(Value::Object(fields)) = body(request) else {
                 return error(400, "HttpException", "The body is not a JSON object.");
             };
+            let mut fields = fillable(kind, fields);
             if let Some((f, id)) = parent {
                 fields.insert(f.to_string(), json!(id));
             }
@@ -940,12 +968,13 @@ fn collection(
             };
             let mut out = Vec::new();
             for r in resources {
-                let Value::Object(mut fields) = r else {
+                let Value::Object(fields) = r else {
                     return validation(Map::from_iter([(
                         "resources".to_string(),
                         json!(["Each resource must be an object."]),
                     )]));
                 };
+                let mut fields = fillable(kind, fields);
                 if let Some((f, id)) = parent {
                     fields.insert(f.to_string(), json!(id));
                 }
@@ -1255,7 +1284,8 @@ fn update(
         .find(|v| v["id"] == json!(id) && in_parent(v))?;
     // What the model's getChanges() holds after the save: the attributes whose value changed.
     let mut changed = Map::new();
-    if let (Some(obj), Some(ch)) = (item.as_object_mut(), changes.as_object()) {
+    let changes = changes.as_object().map(|c| fillable(kind, c.clone()));
+    if let (Some(obj), Some(ch)) = (item.as_object_mut(), changes.as_ref()) {
         for (k, v) in ch {
             if k != "id" && obj.get(k) != Some(v) {
                 obj.insert(k.clone(), v.clone());
@@ -1444,8 +1474,87 @@ fn page_response(
     )
 }
 
+/// The scopes the search operation `request` is for allows (the spec's
+/// `x-perscom-search-scopes`, through the build tables): none for an operation it lists none for.
+fn search_scopes(request: &Request) -> &'static [&'static str] {
+    let path = request.url.path();
+    super::routes::api_of(path)
+        .and_then(|(api, rest)| super::routes::operation(api, "POST", rest))
+        .and_then(|id| SEARCH_SCOPES.iter().find(|(op, _)| *op == id))
+        .map_or(&[], |(_, scopes)| scopes)
+}
+
+/// Keeps the items scope `name` (with `parameters`) selects, as PERSCOM's model scopes do:
+/// `hidden`/`visible` and `enabled`/`disabled` on the flag; `tags` the items tagged with any of
+/// the parameters (a tag's name or id; no parameters: all); `datePeriod` the events that overlap
+/// [start, end] (parameters the mock cannot read as dates: all); the roster scopes every group
+/// (a group can be shown on either roster).
+fn apply_scope(items: &mut Vec<Value>, name: &str, parameters: &[Value]) {
+    let flag = |item: &Value, key: &str| item[key] == json!(true);
+    match name {
+        "hidden" => items.retain(|i| flag(i, "hidden")),
+        "visible" => items.retain(|i| !flag(i, "hidden")),
+        "enabled" => items.retain(|i| flag(i, "enabled")),
+        "disabled" => items.retain(|i| !flag(i, "enabled")),
+        "tags" => {
+            let wanted: Vec<String> = parameters
+                .iter()
+                .flat_map(|p| match p {
+                    Value::Array(a) => a.clone(),
+                    v => vec![v.clone()],
+                })
+                .filter_map(|p| match p {
+                    Value::String(s) => Some(s),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .collect();
+            if wanted.is_empty() {
+                return;
+            }
+            items.retain(|i| {
+                i["tags"].as_array().into_iter().flatten().any(|t| {
+                    [&t["name"], &t["id"], t].iter().any(|v| match v {
+                        Value::String(s) => wanted.contains(s),
+                        Value::Number(n) => wanted.contains(&n.to_string()),
+                        _ => false,
+                    })
+                })
+            });
+        }
+        "datePeriod" => {
+            let date = |v: Option<&Value>| {
+                let s = v?.as_str()?;
+                chrono::DateTime::parse_from_rfc3339(s)
+                    .map(|d| d.with_timezone(&chrono::Utc))
+                    .ok()
+                    .or_else(|| {
+                        chrono::NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
+                            .ok()?
+                            .and_hms_opt(0, 0, 0)
+                            .map(|d| d.and_utc())
+                    })
+            };
+            let (Some(start), Some(end)) = (date(parameters.first()), date(parameters.get(1)))
+            else {
+                return;
+            };
+            items.retain(|i| {
+                let starts = date(Some(&i["starts"]));
+                let ends = date(Some(&i["ends"])).or(starts);
+                match (starts, ends) {
+                    (Some(s), Some(e)) => s <= end && e >= start,
+                    _ => true,
+                }
+            });
+        }
+        _ => {}
+    }
+}
+
 fn run_search(
     kind: &Kind,
+    allowed: &[&str],
     items: Vec<Value>,
     search: &Value,
 ) -> Result<Vec<Value>, ResponseTemplate> {
@@ -1455,11 +1564,14 @@ fn run_search(
     if let Some(scopes) = search.get("scopes").and_then(Value::as_array) {
         for s in scopes {
             let name = s.get("name").and_then(Value::as_str).unwrap_or("");
-            match (kind.segment, name) {
-                ("units", "hidden") => items.retain(|u| u["hidden"] == json!(true)),
-                ("units", "visible") => items.retain(|u| u["hidden"] != json!(true)),
-                _ => return Err(invalid("scopes", format!("Scope [{name}] is not allowed."))),
+            if !allowed.contains(&name) {
+                return Err(invalid("scopes", format!("Scope [{name}] is not allowed.")));
             }
+            let parameters = s
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map_or(&[][..], Vec::as_slice);
+            apply_scope(&mut items, name, parameters);
         }
     }
     if let Some(filters) = search.get("filters").and_then(Value::as_array) {

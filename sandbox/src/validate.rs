@@ -182,6 +182,14 @@ mod tests {
             check_query(Api::Perscom, "list_users", Some("limit=ten")).len(),
             1
         );
+        // A resource that whitelists no relation (`maxItems: 0`, no `x-perscom-includes`).
+        assert_eq!(
+            check_query(Api::Perscom, "list_announcements", Some("include=author")),
+            [(
+                "include".to_string(),
+                "Requested include(s) [author] are not allowed.".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -335,3 +335,100 @@ async fn intacct_refuses_bad_payloads_the_way_sage_does() {
     assert_eq!(status, 400);
     assert_eq!(body["ia::result"]["ia::error"]["errorId"], "REST-1009");
 }
+
+#[tokio::test]
+async fn perscom_search_scopes_are_the_ones_the_spec_lists() {
+    let sandbox = Sandbox::start().await;
+    let base = format!("{}/v2", sandbox.perscom_url());
+    let key = Sandbox::PERSCOM_API_KEY;
+    let search = |path: &str, body: Value| {
+        send(
+            reqwest::Method::POST,
+            format!("{base}{path}/search"),
+            key,
+            body,
+        )
+    };
+    // Every scope a resource exposes is taken; flags filter.
+    let (status, all) = search("/announcements", json!({})).await;
+    assert_eq!(status, 200);
+    let (status, enabled) =
+        search("/announcements", json!({"scopes": [{"name": "enabled"}]})).await;
+    assert_eq!(status, 200);
+    let enabled = enabled["data"].as_array().unwrap();
+    assert!(enabled.iter().all(|a| a["enabled"] == true));
+    let (status, disabled) =
+        search("/announcements", json!({"scopes": [{"name": "disabled"}]})).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        enabled.len() + disabled["data"].as_array().unwrap().len(),
+        all["data"].as_array().unwrap().len()
+    );
+    for (path, scope) in [
+        ("/groups", json!({"name": "forManualRoster"})),
+        ("/groups", json!({"name": "visible"})),
+        ("/calendars", json!({"name": "tags", "parameters": []})),
+        (
+            "/events",
+            json!({"name": "datePeriod", "parameters": ["2020-01-01", "2030-01-01"]}),
+        ),
+    ] {
+        let (status, body) = search(path, json!({"scopes": [scope]})).await;
+        assert_eq!(status, 200, "{path} {body}");
+    }
+    // A scope the resource does not expose, and any scope on one that exposes none: 422.
+    for (path, name) in [("/announcements", "hidden"), ("/users", "visible")] {
+        let (status, body) = search(path, json!({"scopes": [{"name": name}]})).await;
+        assert_eq!(status, 422, "{path} {name}");
+        assert_eq!(body["error"]["type"], "ValidationException");
+    }
+}
+
+#[tokio::test]
+async fn perscom_refuses_includes_where_none_are_whitelisted() {
+    let sandbox = Sandbox::start().await;
+    let key = Sandbox::PERSCOM_API_KEY;
+    let (status, body) = get(
+        format!("{}/v2/announcements?include=author", sandbox.perscom_url()),
+        key,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["type"], "ValidationException");
+    let (status, _) = get(format!("{}/v2/announcements", sandbox.perscom_url()), key).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn perscom_keeps_integers_and_only_the_model_fields() {
+    let sandbox = Sandbox::start().await;
+    let url = format!("{}/v2/awards", sandbox.perscom_url());
+    let key = Sandbox::PERSCOM_API_KEY;
+    // Integers outside int64, or with a fraction, are not integers.
+    for order in [json!(-9.223372036854776e18), json!(1.5), json!(u64::MAX)] {
+        let (status, body) = send(
+            reqwest::Method::POST,
+            url.clone(),
+            key,
+            json!({"name": "Medal", "order": order}),
+        )
+        .await;
+        assert_eq!(
+            (status, &body["error"]["errors"]["order"][0]),
+            (422, &json!("The order field must be an integer."))
+        );
+    }
+    // An integral float is stored as an integer; unknown properties are dropped.
+    let (status, body) = send(
+        reqwest::Method::POST,
+        url,
+        key,
+        json!({"name": "Medal", "order": 3.0, "": true, "__main__": {"x": 1}}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let award = &body["data"];
+    assert!(award["order"].is_i64(), "{award}");
+    assert_eq!(award["order"], 3);
+    assert!(award.get("").is_none() && award.get("__main__").is_none());
+}
