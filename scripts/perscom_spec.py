@@ -680,13 +680,19 @@ class Spec:
                 body = self.multipart_body(upload if not id_optional else [upload, upload + "Update"])
             else:
                 body = self.json_body(create_schema)
+            # The same POST with `_method=PUT`/`PATCH` is the update action (Laravel method
+            # spoofing): it answers as an update does, 200.
+            spoofed = {"200": {"description": "OK (the form sent with _method=PUT or PATCH: the update action)",
+                               "content": {"application/json": {"schema": sref(model + "Response")}}}}
             op = self.add(base, "post", ("create_%s%s" % (pre, singular)), tag=tag,
                           summary=summ("Create %s%s" % (an(singular), where)),
                           scope="create:" + sc, path_params=params, query=[inc], body=body,
-                          ok=model + "Response", status="201")
+                          ok=model + "Response", status="201",
+                          extra=spoofed if files and id_optional else None)
             if files and id_optional:
                 op["description"] = ("Sending the ImageUploadUpdate form (with _method=PUT) to this URL replaces the existing "
-                                     "image instead (Laravel method spoofing routes it to the update action).")
+                                     "image instead (Laravel method spoofing routes it to the update action, which answers "
+                                     "200).")
         if "show" in ops:
             self.add(item, "get", "get_%s%s" % (pre, singular), tag=tag,
                      summary=summ("Get %s%s" % (an(singular), where)),

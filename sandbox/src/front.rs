@@ -190,6 +190,21 @@ async fn serve(
     }
     if let (Some((api, _)), Some(id)) = (found, operation_id) {
         let problems = validate::check_query(api, id, parts.uri.query());
+        if api == Api::Perscom && super::perscom::is_widget(id) {
+            // Widgets answer with HTML pages, their errors too.
+            let mut all = problems.clone();
+            if all.is_empty() {
+                all = bodies::check_body(api, id, content_type, &body)
+                    .into_iter()
+                    .map(|r| (r.field, r.message))
+                    .collect();
+            }
+            if !all.is_empty() {
+                let (status, page) = super::perscom::widget_refusal(all);
+                shared.set_status(index, Some(status));
+                return Ok(html_response(status, page));
+            }
+        }
         let refused = if problems.is_empty() {
             let problems = bodies::check_body(api, id, content_type, &body);
             (!problems.is_empty()).then(|| bodies::refusal(api, problems))
@@ -301,6 +316,15 @@ fn method_not_allowed(api: Api, method: &str, path: &str) -> Option<hyper::Respo
         response.headers_mut().insert(http::header::ALLOW, value);
     }
     Some(response)
+}
+
+/// An HTML page answering `status`.
+fn html_response(status: u16, page: String) -> hyper::Response<Body> {
+    hyper::Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "text/html; charset=UTF-8")
+        .body(full(Bytes::from(page)))
+        .unwrap_or_else(|_| hyper::Response::new(full(Bytes::new())))
 }
 
 /// A JSON answer, with a `Retry-After` (whole seconds, rounded up) if given.

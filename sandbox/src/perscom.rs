@@ -483,6 +483,11 @@ impl Perscom {
         {
             return widget(store, request, version, rest);
         }
+        if let [version, "widgets", "livewire", "update"] = segments.as_slice()
+            && request.method.as_str().eq_ignore_ascii_case("POST")
+        {
+            return livewire_update(request, version);
+        }
         let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
         let Some(key) =
             key.filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
@@ -679,14 +684,81 @@ fn widget(store: &Store, request: &Request, version: &str, rest: &[&str]) -> Res
     html_page(200, &format!("PERSCOM {title}"), &body, dark)
 }
 
+/// `POST /{version}/widgets/livewire/update`, the widgets' internal Livewire endpoint. The
+/// sandbox's widgets are plain pages with no Livewire components: an update naming none
+/// answers Livewire's empty response, one naming any (or a body that is no update) an HTML
+/// error page, as PERSCOM renders errors for widgets.
+fn livewire_update(request: &Request, version: &str) -> ResponseTemplate {
+    let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
+    if !key.is_some_and(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
+    {
+        return html_page(
+            401,
+            "Unauthorized",
+            &format!("<p>{UNAUTHENTICATED}</p>"),
+            false,
+        );
+    }
+    if !matches!(version, "v1" | "v2") {
+        let message = "The API version is not valid. Valid versions: v1, v2.";
+        return html_page(400, "Bad Request", &format!("<p>{message}</p>"), false);
+    }
+    match body(request) {
+        Some(Value::Object(update))
+            if update
+                .get("components")
+                .is_none_or(|c| c.as_array().is_some_and(Vec::is_empty)) =>
+        {
+            json(200, json!({"components": [], "assets": []}))
+        }
+        Some(Value::Object(_)) => html_page(
+            404,
+            "Not Found",
+            "<p>The Livewire component could not be found.</p>",
+            false,
+        ),
+        _ => html_page(
+            400,
+            "Bad Request",
+            "<p>The request is not a Livewire update.</p>",
+            false,
+        ),
+    }
+}
+
+/// PERSCOM's answer to a widget request (a page, or the widgets' Livewire endpoint) outside
+/// the spec: an HTML error page, as PERSCOM renders errors for widgets, listing the problems.
+pub(crate) fn widget_refusal(problems: Vec<(String, String)>) -> (u16, String) {
+    let list: String = problems
+        .iter()
+        .map(|(_, message)| format!("<li>{}</li>", escape_html(message)))
+        .collect();
+    (
+        422,
+        html_text("Unprocessable Content", &format!("<ul>{list}</ul>"), false),
+    )
+}
+
+/// The operations PERSCOM answers with HTML (its widgets).
+pub(crate) fn is_widget(operation_id: &str) -> bool {
+    matches!(
+        operation_id,
+        "get_widget" | "get_widget_resource" | "update_widget_livewire"
+    )
+}
+
 /// An HTML page answering `status`.
 fn html_page(status: u16, title: &str, body: &str, dark: bool) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .set_body_raw(html_text(title, body, dark), "text/html; charset=UTF-8")
+}
+
+fn html_text(title: &str, body: &str, dark: bool) -> String {
     let class = if dark { " class=\"dark\"" } else { "" };
-    let page = format!(
+    format!(
         "<!DOCTYPE html>\n<html lang=\"en\"{class}>\n<head><meta charset=\"utf-8\">\
          <title>{title}</title></head>\n<body><h1>{title}</h1>{body}</body>\n</html>\n"
-    );
-    ResponseTemplate::new(status).set_body_raw(page, "text/html; charset=UTF-8")
+    )
 }
 
 fn escape_html(text: &str) -> String {

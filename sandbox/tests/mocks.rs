@@ -330,6 +330,39 @@ async fn perscom_widgets_answer_html() {
         assert_eq!(status, want, "{url}");
         assert!(content_type.starts_with("text/html"), "{url}");
     }
+    // A query the spec refuses is an HTML page as well.
+    let (status, content_type, _) = get_html(format!("{base}/ranks?apikey={key}&dark=maybe")).await;
+    assert_eq!(status, 422);
+    assert!(content_type.starts_with("text/html"));
+
+    // The widgets' Livewire endpoint: no components to update, errors as HTML.
+    let livewire = |body: &'static str, key: Option<&'static str>| {
+        let mut r = reqwest::Client::new()
+            .post(format!("{base}/livewire/update"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(key) = key {
+            r = r.bearer_auth(key);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+            (status, content_type)
+        }
+    };
+    let (status, content_type) = livewire(r#"{"components": []}"#, Some(key)).await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/json"));
+    for (body, key, want) in [
+        (r#"{"components": [{"snapshot": "{}"}]}"#, Some(key), 404),
+        ("[]", Some(key), 422),
+        ("{}", None, 401),
+    ] {
+        let (status, content_type) = livewire(body, key).await;
+        assert_eq!(status, want, "{body}");
+        assert!(content_type.starts_with("text/html"), "{body}");
+    }
 }
 
 async fn send_raw(method: &str, url: String, token: &str) -> (u16, Option<String>, Value) {
