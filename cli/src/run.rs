@@ -54,7 +54,6 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         dry_run: args.get_flag("dry-run"),
     };
     let sandbox = if args.get_flag("sandbox") {
-        install_tls_provider_for_the_sandbox();
         Some(permkit_sandbox::Sandbox::start().await)
     } else {
         None
@@ -73,16 +72,6 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         sandbox: sandbox.as_ref(),
     };
     run.execute(&client).await
-}
-
-/// WORKAROUND, to delete (with its one call) once the sandbox installs a rustls crypto provider
-/// itself when it starts: without one, its HTTP clients panic with "No rustls crypto provider
-/// is configured". permkit installs *ring* as the process's provider when it builds a client,
-/// so a throwaway client is built first.
-fn install_tls_provider_for_the_sandbox() {
-    let _ = permkit::permission_assist::Client::builder("http://127.0.0.1/api")
-        .token("unused")
-        .build();
 }
 
 /// One command being run.

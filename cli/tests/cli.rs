@@ -34,17 +34,7 @@ fn bare(args: &[&str]) -> Output {
         .expect("run permkit")
 }
 
-/// WORKAROUND, to delete once the sandbox installs a rustls crypto provider itself when it
-/// starts: permkit installs *ring* as the process's provider when it builds a client, and the
-/// sandbox's own HTTP clients need one.
-fn install_tls_provider_for_the_sandbox() {
-    let _ = permkit::permission_assist::Client::builder("http://127.0.0.1/api")
-        .token("x")
-        .build();
-}
-
 async fn sandbox() -> Sandbox {
-    install_tls_provider_for_the_sandbox();
     Sandbox::start().await
 }
 
