@@ -225,7 +225,7 @@ pub fn operations_table(spec: &serde_json::Value, lists: &BTreeSet<String>) -> S
     use serde_json::Value;
     let mut out = String::from(
         "/// Every operation of the spec, in document order (`permkit::dynamic`).\n\
-         pub(crate) static OPERATIONS: &[crate::dynamic::OperationInfo] = &[\n",
+         pub(crate) static OPERATIONS: &[crate::dynamic::OperationSpec] = &[\n",
     );
     for (_, path, method) in crate::spec::operations(spec) {
         let op = &spec["paths"][&path][&method];
@@ -246,7 +246,7 @@ pub fn operations_table(spec: &serde_json::Value, lists: &BTreeSet<String>) -> S
         };
         let _ = writeln!(
             out,
-            "    crate::dynamic::OperationInfo::new({id:?}, {:?}, {path:?}, {}, crate::dynamic::BodyKind::{kind}),",
+            "    crate::dynamic::OperationSpec::new({id:?}, {:?}, {path:?}, {}, crate::dynamic::BodyKind::{kind}),",
             method.to_ascii_uppercase(),
             lists.contains(id),
         );

@@ -17,7 +17,7 @@
 //! spec before sending beyond what makes the URL (every path value present, each one URL
 //! segment): the server's refusal comes back as the typed call's would.
 //!
-//! The operations of an API are listed by its `Client::operations()` ([`OperationInfo`]),
+//! The operations of an API are listed by its `Client::operations()` ([`OperationSpec`]),
 //! generated from the same spec as the typed client.
 //!
 //! ```no_run
@@ -77,7 +77,7 @@ pub enum BodyKind {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct OperationInfo {
+pub struct OperationSpec {
     id: &'static str,
     method: &'static str,
     path: &'static str,
@@ -85,7 +85,7 @@ pub struct OperationInfo {
     body: BodyKind,
 }
 
-impl OperationInfo {
+impl OperationSpec {
     /// Made by the build script's table.
     pub(crate) const fn new(
         id: &'static str,
@@ -94,7 +94,7 @@ impl OperationInfo {
         list: bool,
         body: BodyKind,
     ) -> Self {
-        OperationInfo {
+        OperationSpec {
             id,
             method,
             path,
@@ -226,7 +226,7 @@ pub(crate) struct Target<'a> {
     /// Where paths outside the base path go (PERSCOM's host).
     pub(crate) host: &'a str,
     pub(crate) shape: &'static Shape,
-    pub(crate) operations: &'static [OperationInfo],
+    pub(crate) operations: &'static [OperationSpec],
 }
 
 impl<'a> Target<'a> {
@@ -281,7 +281,7 @@ struct Parts {
 #[must_use = "a call does nothing until it is sent"]
 pub struct Operation<'a> {
     target: Target<'a>,
-    info: &'static OperationInfo,
+    info: &'static OperationSpec,
     parts: Parts,
     form: Vec<(String, String)>,
     files: Vec<(String, FilePart)>,
@@ -441,7 +441,7 @@ impl<'a> Operation<'a> {
     /// assert_eq!(client.operation("get_role").unwrap().info().path_params(), ["key"]);
     /// # }
     /// ```
-    pub fn info(&self) -> &'static OperationInfo {
+    pub fn info(&self) -> &'static OperationSpec {
         self.info
     }
 
@@ -1277,7 +1277,7 @@ macro_rules! dynamic_client {
             #[doc = concat!("let ops = permkit::", stringify!($module), "::Client::operations();")]
             /// assert!(ops.iter().all(|op| !op.id().is_empty()));
             /// ```
-            pub fn operations() -> &'static [OperationInfo] {
+            pub fn operations() -> &'static [OperationSpec] {
                 crate::$module::OPERATIONS
             }
 

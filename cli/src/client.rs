@@ -5,11 +5,11 @@
 use crate::config::Profile;
 use crate::spec::Api;
 use crate::{Fail, Failure};
-use permkit::dynamic::OperationInfo;
+use permkit::dynamic::OperationSpec;
 use permkit_sandbox::Sandbox;
 
 /// The operation `id` of `api`, as the library lists it.
-pub fn operation_info(api: Api, id: &str) -> Option<&'static OperationInfo> {
+pub fn operation_info(api: Api, id: &str) -> Option<&'static OperationSpec> {
     let all = match api {
         Api::PermissionAssist => permkit::permission_assist::Client::operations(),
         Api::Perscom => permkit::perscom::Client::operations(),
