@@ -45,29 +45,11 @@ const RESERVED: &[&str] = &[
     "poll-interval",
 ];
 
-/// Body fields that carry a credential (compared in lower case without `_` and `-`; `code`
-/// only in a form, OAuth's grant): they get no flag, since a value on the command line shows
-/// in `ps` and the shell's history; `--body FILE|-` sets them.
-const SECRET_FIELDS: &[&str] = &[
-    "password",
-    "clientsecret",
-    "refreshtoken",
-    "accesstoken",
-    "idtoken",
-    "codeverifier",
-    "apikey",
-    "secret",
-    "token",
-];
-
-fn secret_field(name: &str, form: bool) -> bool {
-    let name: String = name
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    SECRET_FIELDS.contains(&name.as_str()) || (form && name == "code")
-}
+// Body fields that carry a credential get no flag, since a value on the command line shows in
+// `ps` and the shell's history; `--body FILE|-` sets them. The rule is the library's own.
+#[path = "../src/secret_fields.rs"]
+mod secret_fields;
+use secret_fields::secret_field;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

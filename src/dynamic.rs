@@ -358,28 +358,7 @@ const SECRET_HEADERS: &[&str] = &[
     "api-key",
 ];
 
-/// Body fields whose values are credentials (compared in lower case, without `_` and `-`).
-const SECRET_FIELDS: &[&str] = &[
-    "password",
-    "clientsecret",
-    "refreshtoken",
-    "accesstoken",
-    "idtoken",
-    "codeverifier",
-    "apikey",
-    "secret",
-    "token",
-];
-
-/// Whether a body field's value is a credential (`code` counts in a form: OAuth's grant).
-fn secret_field(name: &str, form: bool) -> bool {
-    let name: String = name
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    SECRET_FIELDS.contains(&name.as_str()) || (form && name == "code")
-}
+use crate::secret_fields::secret_field;
 
 /// A JSON value with its credential fields' values replaced by `[redacted]`, at any depth.
 fn redact_json(value: &mut Value) {

@@ -121,6 +121,12 @@ pub mod open_enum;
 pub mod pagination;
 mod response;
 pub mod secret;
+#[cfg(any(
+    feature = "perscom",
+    feature = "permission-assist",
+    feature = "intacct"
+))]
+mod secret_fields;
 pub mod timestamp;
 mod transport;
 #[cfg(any(
