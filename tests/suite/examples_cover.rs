@@ -28,8 +28,11 @@ fn examples() -> BTreeMap<String, String> {
             }
             let mut all = String::new();
             for file in std::fs::read_dir(&path).unwrap() {
-                all.push_str(&code(&file.unwrap().path()));
-                all.push('\n');
+                let file = file.unwrap().path();
+                if file.extension().is_some_and(|e| e == "rs") {
+                    all.push_str(&code(&file));
+                    all.push('\n');
+                }
             }
             out.insert(name, all);
         } else if path.extension().is_some_and(|e| e == "rs") {
@@ -228,12 +231,14 @@ fn the_readme_lists_every_example() {
     assert!(missing.is_empty(), "README.md does not list {missing:?}");
 }
 
-/// The names of the `[[example]]` targets of Cargo.toml.
+/// The names of the `[[example]]` targets of Cargo.toml and of the tour's own package
+/// (examples/tour/Cargo.toml).
 fn cargo_examples() -> BTreeSet<String> {
-    let manifest = std::fs::read_to_string("Cargo.toml").unwrap();
+    let manifests = ["Cargo.toml", "examples/tour/Cargo.toml"]
+        .map(|path| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}")));
     let mut out = BTreeSet::new();
     let mut in_example = false;
-    for line in manifest.lines().map(str::trim) {
+    for line in manifests.iter().flat_map(|m| m.lines()).map(str::trim) {
         if line.starts_with('[') {
             in_example = line == "[[example]]";
         } else if in_example
