@@ -241,10 +241,30 @@ impl Respond for Route {
 
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
+    /// Behind a trait object, so that a program using the sandbox compiles none of its innards:
+    /// dropping a `Sandbox` reaches the server's types only through the vtable, whose drop code
+    /// this crate compiled once (without it, each example and test binary compiled its own copy
+    /// of the drop code of hyper's and wiremock's servers).
+    inner: Box<dyn Held>,
+}
+
+/// What a [`Sandbox`] holds.
+struct Running {
     front: front::Front,
     /// The mocks, behind the front; held so that they live as long as the sandbox.
     _mocks: MockServer,
     parts: Arc<Parts>,
+}
+
+/// The one way to [`Running`] through the `Sandbox`'s trait object.
+trait Held: Send + Sync {
+    fn running(&self) -> &Running;
+}
+
+impl Held for Running {
+    fn running(&self) -> &Running {
+        self
+    }
 }
 
 /// Builds a [`Sandbox`]: which port it listens on, and whether its clock is pinned.
@@ -313,6 +333,14 @@ impl SandboxBuilder {
     /// # });
     /// ```
     pub async fn start(self) -> std::io::Result<Sandbox> {
+        // Boxed for the reason `Sandbox` holds a trait object: a caller's future holds a pointer,
+        // not the state of the mock server's start-up.
+        let start: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
+            Box::pin(self.run());
+        start.await
+    }
+
+    async fn run(self) -> std::io::Result<Sandbox> {
         ensure_crypto_provider();
         let server = MockServer::start().await;
         let clock = Arc::new(clock::Clock::new(self.now));
@@ -346,9 +374,11 @@ impl SandboxBuilder {
         });
         admin::install(&parts);
         Ok(Sandbox {
-            front,
-            _mocks: server,
-            parts,
+            inner: Box::new(Running {
+                front,
+                _mocks: server,
+                parts,
+            }),
         })
     }
 }
@@ -475,7 +505,7 @@ fn found(found: bool, what: &'static str, id: &str) -> Result<(), SandboxError> 
     }
 }
 
-impl Drop for Sandbox {
+impl Drop for Running {
     fn drop(&mut self) {
         self.parts.outbox.stop();
         if !std::thread::panicking() {
@@ -496,6 +526,10 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
+    fn parts(&self) -> &Arc<Parts> {
+        &self.inner.running().parts
+    }
+
     /// The token the Permission Assist sandbox accepts.
     pub const PERMISSION_ASSIST_TOKEN: &'static str = "pa_sandbox_token";
     /// The API key the PERSCOM sandbox accepts with every scope.
@@ -577,7 +611,7 @@ impl Sandbox {
 
     /// The server's root URL (`http://127.0.0.1:PORT`).
     pub fn uri(&self) -> String {
-        format!("http://{}", self.front.addr)
+        format!("http://{}", self.inner.running().front.addr)
     }
 
     /// Permission Assist's base URL (ending in `/api`).
@@ -614,7 +648,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.parts.front.requests()
+        self.parts().front.requests()
     }
 
     /// Forgets the requests received so far.
@@ -627,7 +661,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn clear_requests(&self) {
-        self.parts.front.clear_requests();
+        self.parts().front.clear_requests();
     }
 
     /// Arms `fault`: from now on the calls it matches fail as it says (see [`Fault`]). Faults
@@ -677,7 +711,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn try_fault(&self, fault: Fault) -> Result<(), SandboxError> {
-        self.parts.try_fault(fault)
+        self.parts().try_fault(fault)
     }
 
     /// Each armed fault, in the order armed, with how many calls it has caught so far. A
@@ -701,7 +735,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn faults(&self) -> Vec<(Fault, u32)> {
-        self.parts.faults()
+        self.parts().faults()
     }
 
     /// The armed faults that have never fired, in the order armed: a fault armed after the
@@ -719,7 +753,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn unfired_faults(&self) -> Vec<Fault> {
-        self.parts.unfired_faults()
+        self.parts().unfired_faults()
     }
 
     /// Disarms every fault.
@@ -733,7 +767,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn clear_faults(&self) {
-        self.parts.clear_faults();
+        self.parts().clear_faults();
     }
 
     /// Moves Permission Assist import `import_id` to `status`, as the vendor's builder would
@@ -776,7 +810,7 @@ impl Sandbox {
         import_id: uuid::Uuid,
         status: impl std::fmt::Display,
     ) -> Result<(), SandboxError> {
-        self.parts
+        self.parts()
             .set_import_status(&import_id.to_string(), &status.to_string())
     }
 
@@ -805,7 +839,7 @@ impl Sandbox {
         event_id: uuid::Uuid,
         status: impl std::fmt::Display,
     ) -> Result<(), SandboxError> {
-        self.parts
+        self.parts()
             .set_personnel_event_status(&event_id.to_string(), &status.to_string())
     }
 
@@ -832,7 +866,7 @@ impl Sandbox {
         request_id: uuid::Uuid,
         status: impl std::fmt::Display,
     ) -> Result<(), SandboxError> {
-        self.parts
+        self.parts()
             .set_access_request_status(&request_id.to_string(), &status.to_string())
     }
 
@@ -846,7 +880,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.parts.now()
+        self.parts().now()
     }
 
     /// Pins the sandbox's clock to `now` from then on: the timestamps the mocks write
@@ -863,7 +897,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn set_now(&self, now: chrono::DateTime<chrono::Utc>) {
-        self.parts.set_now(now);
+        self.parts().set_now(now);
     }
 
     /// Puts the sandbox back as a fresh one would be: every API back to its seed, placed
@@ -884,7 +918,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn reset(&self) {
-        self.parts.reset();
+        self.parts().reset();
     }
 
     /// Resolves when every webhook delivery queued so far (PERSCOM webhooks and Permission
@@ -901,7 +935,9 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn webhooks_settled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        self.parts.webhooks_settled()
+        let settled: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
+            Box::pin(self.parts().webhooks_settled());
+        settled
     }
 
     /// Expires every Intacct access token issued so far, [`Sandbox::INTACCT_TOKEN`] included:
@@ -915,7 +951,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn expire_intacct_tokens(&self) {
-        self.parts.intacct.expire_tokens();
+        self.parts().intacct.expire_tokens();
     }
 
     /// Registers a PERSCOM webhook, as PERSCOM's dashboard does: from now on every create,
@@ -945,7 +981,7 @@ impl Sandbox {
     /// # Ok(()) }
     /// ```
     pub fn register_perscom_webhook(&self, webhook: PerscomWebhook) {
-        self.parts.perscom.register(webhook);
+        self.parts().perscom.register(webhook);
     }
 
     /// Registers a Permission Assist catch hook at `url`: from now on, each access request the
@@ -966,7 +1002,7 @@ impl Sandbox {
     /// # }
     /// ```
     pub fn register_permission_assist_catch_hook(&self, url: impl Into<String>) {
-        self.parts.permission_assist.register(url.into());
+        self.parts().permission_assist.register(url.into());
     }
 
     /// Every webhook delivery attempt so far, oldest first: the event, the URL, the try and the
@@ -979,7 +1015,7 @@ impl Sandbox {
     /// # });
     /// ```
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.parts.outbox.log()
+        self.parts().outbox.log()
     }
 }
 
