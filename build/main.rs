@@ -93,7 +93,8 @@ const BASE_PATHS: &[(&str, &str)] = &[("perscom", "/{version}")];
 const ENVELOPES: &[(&str, &str)] = &[("perscom", "crate::perscom::Data")];
 
 /// Operations that page through their request body (`start` and `size`, `ia::meta.next`),
-/// per Rust module: Intacct's query service, whose hand-written pager is `intacct::query`.
+/// per Rust module: Intacct's query service, whose hand-written pager is `intacct::query` (the
+/// module named as the operation; its `MAX_SIZE` is the dynamic calls' default page size).
 const BODY_PAGED: &[(&str, &str)] = &[("intacct", "query")];
 
 fn main() {
@@ -156,6 +157,15 @@ fn generate(
         out_dir,
         &format!("{module}_operations.rs"),
         &emit::operations_table(&original, &list_ids),
+    )?;
+    let body_paged = BODY_PAGED
+        .iter()
+        .find(|(m, _)| *m == module)
+        .map(|(_, id)| *id);
+    write(
+        out_dir,
+        &format!("{module}_shape.rs"),
+        &emit::dynamic_shape(module, rule, &surface, config.base_path, body_paged)?,
     )?;
     let spec: openapiv3::OpenAPI = serde_json::from_value(adapted.spec.clone())
         .map_err(|e| format!("not an OpenAPI 3.0 document after adaptation: {e}"))?;

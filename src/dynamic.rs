@@ -1247,7 +1247,7 @@ mod tests {
 
 /// Each API's client: its table of operations and `operation(id)`.
 macro_rules! dynamic_client {
-    ($module:ident, $shape:expr, $example:literal, $host:ident) => {
+    ($module:ident, $example:literal, $host:ident) => {
         impl crate::$module::Client {
             /// Every operation of this API, from its spec, in document order: the ids
             /// [`operation`](Self::operation) takes (see [`crate::dynamic`]).
@@ -1271,7 +1271,9 @@ macro_rules! dynamic_client {
             /// # Ok(()) }
             /// ```
             pub fn operation(&self, id: &str) -> Result<Operation<'_>> {
-                static SHAPE: Shape = $shape;
+                // Written by the build script from the table the typed pagers come from.
+                static SHAPE: Shape =
+                    include!(concat!(env!("OUT_DIR"), "/", stringify!($module), "_shape.rs"));
                 let host: &str = self.$host();
                 Target {
                     client: &self.client,
@@ -1290,17 +1292,6 @@ macro_rules! dynamic_client {
 #[cfg(feature = "permission-assist")]
 dynamic_client!(
     permission_assist,
-    Shape {
-        unwrap: None,
-        base_path: None,
-        paging: Paging::Numbered {
-            param: "page",
-            items: "/items",
-            last: "/totalPages",
-            total: "/totalCount",
-            current: "/page",
-        },
-    },
     "let page = client.operation(\"list_identities\")?.send_page().await?;",
     baseurl
 );
@@ -1308,17 +1299,6 @@ dynamic_client!(
 #[cfg(feature = "perscom")]
 dynamic_client!(
     perscom,
-    Shape {
-        unwrap: Some("data"),
-        base_path: Some("/{version}"),
-        paging: Paging::Numbered {
-            param: "page",
-            items: "/data",
-            last: "/meta/last_page",
-            total: "/meta/total",
-            current: "/meta/current_page",
-        },
-    },
     "let me = client.operation(\"get_me\")?.send().await?;",
     host
 );
@@ -1326,16 +1306,6 @@ dynamic_client!(
 #[cfg(feature = "intacct")]
 dynamic_client!(
     intacct,
-    Shape {
-        unwrap: Some("ia::result"),
-        base_path: None,
-        paging: Paging::BodyOffset {
-            items: "/ia::result",
-            next: "/ia::meta/next",
-            total: "/ia::meta/totalCount",
-            default_size: crate::intacct::query::MAX_SIZE,
-        },
-    },
     "let roles = client.operation(\"list_roles\")?.send().await?;",
     base_url
 );

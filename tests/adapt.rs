@@ -1218,3 +1218,57 @@ fn the_generated_query_operation_is_set_aside_for_the_builder() {
     assert_eq!(set_aside, [("query", "POST", "/services/core/query")]);
     assert!(out.spec.pointer("/paths/~1services~1core~1query").is_none());
 }
+
+/// The dynamic calls' `Shape` is written from the same names as the typed pagers: dotted names
+/// become JSON pointers (`ia::meta` stays one name), and an offset API's default page size is
+/// its body-paged operation's pager's `MAX_SIZE`.
+#[test]
+fn the_dynamic_shape_is_written_from_the_paging_table() {
+    let numbered = emit::dynamic_shape(
+        "perscom",
+        &ListRule {
+            page_param: "page",
+            items_field: "data",
+        },
+        &surface::Surface {
+            unwrap_field: Some(("data", "data")),
+            meta_field: Some("meta"),
+            paging: pages::Paging::Numbered {
+                number: "meta.current_page",
+                last: "meta.last_page",
+                total: "meta.total",
+                id: "id",
+            },
+        },
+        Some("/{version}"),
+        None,
+    )
+    .unwrap();
+    assert!(
+        numbered.contains(r#"Shape { unwrap: Some("data"), base_path: Some("/{version}"), paging: Paging::Numbered { param: "page", items: "/data", last: "/meta/last_page", total: "/meta/total", current: "/meta/current_page" } }"#),
+        "{numbered}"
+    );
+    let offset = surface::Surface {
+        unwrap_field: Some(("ia_result", "ia::result")),
+        meta_field: Some("ia_meta"),
+        paging: pages::Paging::Offset {
+            start: "ia::meta.start",
+            next: "ia::meta.next",
+            total: "ia::meta.totalCount",
+        },
+    };
+    let rule = ListRule {
+        page_param: "start",
+        items_field: "ia::result",
+    };
+    let shape = emit::dynamic_shape("intacct", &rule, &offset, None, Some("query")).unwrap();
+    assert!(
+        shape.contains(r#"paging: Paging::BodyOffset { items: "/ia::result", next: "/ia::meta/next", total: "/ia::meta/totalCount", default_size: crate::intacct::query::MAX_SIZE }"#),
+        "{shape}"
+    );
+    let missing = emit::dynamic_shape("intacct", &rule, &offset, None, None).unwrap_err();
+    assert!(
+        missing.contains("names no body-paged operation"),
+        "{missing}"
+    );
+}
