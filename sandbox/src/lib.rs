@@ -202,6 +202,7 @@ mod error;
 mod faults;
 mod front;
 mod intacct;
+mod multipart;
 mod permission_assist;
 mod perscom;
 mod perscom_seed;

@@ -954,7 +954,10 @@ fn collection(
         return forbidden();
     }
     let in_parent = |v: &Value| parent.is_none_or(|(f, id)| v[f] == json!(id));
-    if method == "POST" && matches!(tail, [_] | [_, "image"]) && multipart(request).is_some() {
+    if method == "POST"
+        && matches!(tail, [_] | [_, "image"])
+        && crate::multipart::parts(request).is_some()
+    {
         return upload(store, key, request, kind, tail);
     }
     // Writes honour `include` as reads do: refused before anything is written, applied to
@@ -1153,13 +1156,6 @@ fn collection(
     }
 }
 
-/// The parts of a multipart body: (name, file name, content), read as Permission Assist's
-/// mock reads them (part headers such as `Content-Type` are read past).
-fn multipart(request: &Request) -> Option<Vec<(String, Option<String>, Vec<u8>)>> {
-    let ct = request.headers.get("content-type")?.to_str().ok()?;
-    super::permission_assist::form_parts(ct, &request.body)
-}
-
 /// Multipart writes: `POST /{r}/{id}/image` (create, or replace with `_method=PUT`) and
 /// `POST /users/{id}` with `_method=PUT` carrying photos.
 fn upload(
@@ -1169,7 +1165,7 @@ fn upload(
     kind: &Kind,
     tail: &[&str],
 ) -> ResponseTemplate {
-    let parts = multipart(request).unwrap_or_default();
+    let parts = crate::multipart::parts(request).unwrap_or_default();
     let text = |name: &str| {
         parts
             .iter()
