@@ -617,10 +617,9 @@ let response = client.get_thing()
     .unwrap()
 }
 
-#[test]
-fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
-    let mut file = generated_like();
-    let surface = surface::Surface {
+/// PERSCOM's envelopes: `data`, and `meta` saying which page it is.
+fn perscom_surface() -> surface::Surface {
+    surface::Surface {
         unwrap_field: Some(("data", "data")),
         meta_field: Some("meta"),
         paging: pages::Paging::Numbered {
@@ -629,7 +628,13 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
             total: "meta.total",
             id: "id",
         },
-    };
+    }
+}
+
+#[test]
+fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
+    let mut file = generated_like();
+    let surface = perscom_surface();
     let specs = surface::op_specs(&json!({"paths": {"/things/{id}": {"get": {
         "operationId": "get_thing",
         "parameters": [{"name": "id", "in": "path", "description": "The thing's id."}]
@@ -1230,16 +1235,7 @@ fn the_dynamic_shape_is_written_from_the_paging_table() {
             page_param: "page",
             items_field: "data",
         },
-        &surface::Surface {
-            unwrap_field: Some(("data", "data")),
-            meta_field: Some("meta"),
-            paging: pages::Paging::Numbered {
-                number: "meta.current_page",
-                last: "meta.last_page",
-                total: "meta.total",
-                id: "id",
-            },
-        },
+        &perscom_surface(),
         Some("/{version}"),
         None,
     )
