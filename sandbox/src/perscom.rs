@@ -488,10 +488,7 @@ impl Perscom {
         {
             return livewire_update(request, version);
         }
-        let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
-        let Some(key) =
-            key.filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
-        else {
+        let Some(key) = api_key(request) else {
             return error(401, "AuthenticationException", UNAUTHENTICATED);
         };
         if let Some(id) = request.headers.get("x-perscom-id")
@@ -603,19 +600,8 @@ const WIDGETS: &[(&str, &str)] = &[
 /// widget's items, or showing one of them (`resource`: its id, or a form's slug), in the dark
 /// theme with `?dark=true`. Errors are HTML pages too, as PERSCOM renders them for widgets.
 fn widget(store: &Store, request: &Request, version: &str, rest: &[&str]) -> ResponseTemplate {
-    let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
-    if !key.is_some_and(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
-    {
-        return html_page(
-            401,
-            "Unauthorized",
-            &format!("<p>{UNAUTHENTICATED}</p>"),
-            false,
-        );
-    }
-    if !matches!(version, "v1" | "v2") {
-        let message = "The API version is not valid. Valid versions: v1, v2.";
-        return html_page(400, "Bad Request", &format!("<p>{message}</p>"), false);
+    if let Some(refused) = widget_gate(request, version) {
+        return refused;
     }
     let dark = query(request)
         .get("dark")
@@ -689,19 +675,8 @@ fn widget(store: &Store, request: &Request, version: &str, rest: &[&str]) -> Res
 /// answers Livewire's empty response, one naming any (or a body that is no update) an HTML
 /// error page, as PERSCOM renders errors for widgets.
 fn livewire_update(request: &Request, version: &str) -> ResponseTemplate {
-    let key = bearer(request).or_else(|| query(request).get("apikey").cloned());
-    if !key.is_some_and(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
-    {
-        return html_page(
-            401,
-            "Unauthorized",
-            &format!("<p>{UNAUTHENTICATED}</p>"),
-            false,
-        );
-    }
-    if !matches!(version, "v1" | "v2") {
-        let message = "The API version is not valid. Valid versions: v1, v2.";
-        return html_page(400, "Bad Request", &format!("<p>{message}</p>"), false);
+    if let Some(refused) = widget_gate(request, version) {
+        return refused;
     }
     match body(request) {
         Some(Value::Object(update))
@@ -745,6 +720,33 @@ pub(crate) fn is_widget(operation_id: &str) -> bool {
         operation_id,
         "get_widget" | "get_widget_resource" | "update_widget_livewire"
     )
+}
+
+/// The sandbox's API key the request carries (bearer token, or `?apikey=` as the widgets take
+/// it), if it is one the sandbox accepts.
+fn api_key(request: &Request) -> Option<String> {
+    bearer(request)
+        .or_else(|| query(request).get("apikey").cloned())
+        .filter(|k| k == Sandbox::PERSCOM_API_KEY || k == Sandbox::PERSCOM_LIMITED_API_KEY)
+}
+
+/// A widget request's refusal before anything else, as an HTML page: no accepted key (401), or
+/// an API version PERSCOM does not have (400).
+fn widget_gate(request: &Request, version: &str) -> Option<ResponseTemplate> {
+    if api_key(request).is_none() {
+        let body = format!("<p>{UNAUTHENTICATED}</p>");
+        return Some(html_page(401, "Unauthorized", &body, false));
+    }
+    if !matches!(version, "v1" | "v2") {
+        let message = "The API version is not valid. Valid versions: v1, v2.";
+        return Some(html_page(
+            400,
+            "Bad Request",
+            &format!("<p>{message}</p>"),
+            false,
+        ));
+    }
+    None
 }
 
 /// An HTML page answering `status`.
@@ -1571,22 +1573,17 @@ fn apply_scope(items: &mut Vec<Value>, name: &str, parameters: &[Value]) {
                     Value::Array(a) => a.clone(),
                     v => vec![v.clone()],
                 })
-                .filter_map(|p| match p {
-                    Value::String(s) => Some(s),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                })
+                .filter_map(|p| scalar_text(&p))
                 .collect();
             if wanted.is_empty() {
                 return;
             }
             items.retain(|i| {
                 i["tags"].as_array().into_iter().flatten().any(|t| {
-                    [&t["name"], &t["id"], t].iter().any(|v| match v {
-                        Value::String(s) => wanted.contains(s),
-                        Value::Number(n) => wanted.contains(&n.to_string()),
-                        _ => false,
-                    })
+                    [&t["name"], &t["id"], t]
+                        .into_iter()
+                        .filter_map(scalar_text)
+                        .any(|v| wanted.contains(&v))
                 })
             });
         }
@@ -1617,6 +1614,15 @@ fn apply_scope(items: &mut Vec<Value>, name: &str, parameters: &[Value]) {
             });
         }
         _ => {}
+    }
+}
+
+/// A string's text, or a number written out (`7`); `None` for anything else.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
