@@ -452,18 +452,21 @@ fn tightest(
     }
 }
 
+/// `f` as an integer when it is integral and exact (below 2^53 in magnitude): PHP reads a
+/// larger one as a float.
+pub(crate) fn exact_integer(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
+}
+
 /// Whether `value` has the JSON type `kind` (with `format`). An integer has no fraction; an
 /// `int64` or `int32` one also fits its bits, and an integral float counts only while it is
 /// exact (below 2^53): past that PHP reads it as a float, and the mock would write it back as
 /// one.
 fn has_type(kind: &str, format: &str, value: &Value) -> bool {
     if kind == "integer" && matches!(format, "int64" | "int32") {
-        let n = value.as_i64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0)
-                .map(|f| f as i64)
-        });
+        let n = value
+            .as_i64()
+            .or_else(|| value.as_f64().and_then(exact_integer));
         return n.is_some_and(|n| format == "int64" || i32::try_from(n).is_ok());
     }
     match kind {

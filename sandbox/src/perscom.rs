@@ -65,10 +65,12 @@ fn fillable(kind: &Kind, fields: Map<String, Value>) -> Map<String, Value> {
 /// `v` with every integral float (`5.0`) an integer.
 fn integral(v: Value) -> Value {
     match v {
-        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 => json!(f as i64),
-            _ => Value::Number(n),
-        },
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            match n.as_f64().and_then(super::bodies::exact_integer) {
+                Some(i) => json!(i),
+                None => Value::Number(n),
+            }
+        }
         Value::Array(a) => Value::Array(a.into_iter().map(integral).collect()),
         Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, integral(v))).collect()),
         v => v,
