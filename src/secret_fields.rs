@@ -1,6 +1,7 @@
 //! Which request-body fields carry a credential: what `permkit::dynamic` redacts in a dry run,
-//! and what the `permkit` command gives no flag (its build script includes this file), so the
-//! two can never disagree.
+//! what the `permkit` command gives no flag (its build script includes this file) and what it
+//! redacts in the tokens `create-token` prints (its source includes it too), so they can never
+//! disagree.
 
 /// Body fields whose values are credentials (compared in lower case, without `_` and `-`).
 const SECRET_FIELDS: &[&str] = &[

@@ -7,6 +7,9 @@ mod config;
 mod output;
 mod progress;
 mod run;
+// The library's rule for which fields are credentials (also read by build.rs).
+#[path = "../../src/secret_fields.rs"]
+mod secret_fields;
 mod spec;
 mod workflows;
 

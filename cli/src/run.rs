@@ -223,11 +223,12 @@ impl Run<'_> {
 
 /// Intacct's `create-token` answer with its tokens redacted: credentials are never printed
 /// (the command mints its own token for every other operation); what is left says the
-/// credentials work and for how long a token lives.
+/// credentials work and for how long a token lives. The fields are the ones the library's
+/// dry runs redact (`src/secret_fields.rs`).
 fn redact_tokens(mut value: Value) -> Value {
     if let Some(map) = value.as_object_mut() {
-        for key in ["access_token", "refresh_token", "id_token"] {
-            if let Some(v) = map.get_mut(key) {
+        for (key, v) in map.iter_mut() {
+            if crate::secret_fields::secret_field(key, false) {
                 *v = Value::String("[redacted]".into());
             }
         }
