@@ -190,28 +190,28 @@ async fn serve(
     }
     if let (Some((api, _)), Some(id)) = (found, operation_id) {
         let problems = validate::check_query(api, id, parts.uri.query());
-        if api == Api::Perscom && super::perscom::is_widget(id) {
-            // Widgets answer with HTML pages, their errors too.
-            let mut all = problems.clone();
-            if all.is_empty() {
-                all = bodies::check_body(api, id, content_type, &body)
+        // The body is checked once the query passes.
+        let body_problems = if problems.is_empty() {
+            bodies::check_body(api, id, content_type, &body)
+        } else {
+            Vec::new()
+        };
+        if !problems.is_empty() || !body_problems.is_empty() {
+            if api == Api::Perscom && super::perscom::is_widget(id) {
+                // Widgets answer with HTML pages, their errors too.
+                let all = problems
                     .into_iter()
-                    .map(|r| (r.field, r.message))
+                    .chain(body_problems.into_iter().map(|r| (r.field, r.message)))
                     .collect();
-            }
-            if !all.is_empty() {
                 let (status, page) = super::perscom::widget_refusal(all);
                 shared.set_status(index, Some(status));
                 return Ok(html_response(status, page));
             }
-        }
-        let refused = if problems.is_empty() {
-            let problems = bodies::check_body(api, id, content_type, &body);
-            (!problems.is_empty()).then(|| bodies::refusal(api, problems))
-        } else {
-            Some(validate::refusal(api, problems))
-        };
-        if let Some((status, body)) = refused {
+            let (status, body) = if problems.is_empty() {
+                bodies::refusal(api, body_problems)
+            } else {
+                validate::refusal(api, problems)
+            };
             shared.set_status(index, Some(status));
             return Ok(json_response(status, &body, None));
         }
