@@ -240,6 +240,17 @@ impl Respond for Route {
     }
 }
 
+/// `future` as a trait object, made here: the public functions that return a future (`start`,
+/// `webhooks_settled`) are plain functions that return this, not `async fn`s. An `async fn`'s
+/// body is compiled where it is awaited, so each example and test binary compiled the whole
+/// start-up (wiremock's and hyper's servers: a quarter of an example's code); a boxed future is
+/// compiled once, in this crate, and awaited through its vtable.
+fn boxed<T>(
+    future: impl Future<Output = T> + Send + 'static,
+) -> std::pin::Pin<Box<dyn Future<Output = T> + Send>> {
+    Box::pin(future)
+}
+
 /// A running sandbox. It stops when dropped.
 pub struct Sandbox {
     /// Behind a trait object, so that a program using the sandbox compiles none of its innards:
@@ -333,12 +344,8 @@ impl SandboxBuilder {
     /// assert!(permkit_sandbox::Sandbox::builder().port(port).start().await.is_err());
     /// # });
     /// ```
-    pub async fn start(self) -> std::io::Result<Sandbox> {
-        // Boxed for the reason `Sandbox` holds a trait object: a caller's future holds a pointer,
-        // not the state of the mock server's start-up.
-        let start: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
-            Box::pin(self.run());
-        start.await
+    pub fn start(self) -> impl Future<Output = std::io::Result<Sandbox>> + Send + 'static {
+        boxed(self.run())
     }
 
     async fn run(self) -> std::io::Result<Sandbox> {
@@ -589,11 +596,13 @@ impl Sandbox {
     /// assert!(sandbox.uri().starts_with("http://127.0.0.1:"));
     /// # });
     /// ```
-    pub async fn start() -> Sandbox {
-        Sandbox::builder()
-            .start()
-            .await
-            .expect("the sandbox cannot listen on a loopback port")
+    pub fn start() -> impl Future<Output = Sandbox> + Send + 'static {
+        boxed(async {
+            Sandbox::builder()
+                .start()
+                .await
+                .expect("the sandbox cannot listen on a loopback port")
+        })
     }
 
     /// A builder of a sandbox: its port and its clock.
@@ -935,10 +944,8 @@ impl Sandbox {
     /// assert!(sandbox.webhook_deliveries().is_empty());
     /// # });
     /// ```
-    pub fn webhooks_settled(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let settled: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> =
-            Box::pin(self.parts().webhooks_settled());
-        settled
+    pub fn webhooks_settled(&self) -> impl Future<Output = ()> + Send + 'static {
+        boxed(self.parts().webhooks_settled())
     }
 
     /// Expires every Intacct access token issued so far, [`Sandbox::INTACCT_TOKEN`] included:
