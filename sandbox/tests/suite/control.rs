@@ -235,7 +235,7 @@ fn dropping_a_sandbox_reports_its_unfired_faults() {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "drop_report_child",
+                "control::drop_report_child",
                 "--nocapture",
                 "--test-threads=1",
             ])
