@@ -772,28 +772,38 @@ async fn distinct_ids_that_collide_in_a_hash_are_not_repeats() {
 
 #[tokio::test]
 async fn a_server_going_round_a_long_circle_is_stopped_in_bounded_time() {
-    // 100 pages of 500 distinct ids (more than the pager remembers), then the same again.
+    // 100 pages of 100 distinct ids (10,000: more than the pager's 8,192 remembered ids), then
+    // the same again. The items of each of the 100 pages are written once, not per request.
+    const PER_PAGE: u64 = 100;
+    assert!(100 * PER_PAGE as usize > permkit::pagination::MAX_TRACKED_IDS);
+    let rounds: Vec<String> = (0..100u64)
+        .map(|round| {
+            let items: Vec<_> = (0..PER_PAGE)
+                .map(|i| {
+                    let mut v = identity();
+                    let n = round * PER_PAGE + i + 1;
+                    v["id"] = json!(uuid::Uuid::from_u128(u128::from(n)).to_string());
+                    v
+                })
+                .collect();
+            serde_json::to_string(&items).unwrap()
+        })
+        .collect();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/identities"))
-        .respond_with(|req: &Request| {
+        .respond_with(move |req: &Request| {
             let page: u64 = req
                 .url
                 .query_pairs()
                 .find(|(k, _)| k == "page")
                 .and_then(|(_, v)| v.parse().ok())
                 .unwrap_or(1);
-            let round = (page - 1) % 100;
-            let items: Vec<_> = (0..500u64)
-                .map(|i| {
-                    let mut v = identity();
-                    v["id"] = json!(uuid::Uuid::from_u128(u128::from(round * 500 + i + 1)).to_string());
-                    v
-                })
-                .collect();
-            ResponseTemplate::new(200).set_body_json(json!({
-                "items": items, "page": page, "pageSize": 500, "totalPages": 1_000_000, "totalCount": 500_000_000u64
-            }))
+            let items = &rounds[((page - 1) % 100) as usize];
+            let body = format!(
+                r#"{{"items":{items},"page":{page},"pageSize":{PER_PAGE},"totalPages":1000000,"totalCount":100000000}}"#
+            );
+            ResponseTemplate::new(200).set_body_raw(body, "application/json")
         })
         .mount(&server)
         .await;
