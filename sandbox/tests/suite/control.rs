@@ -12,15 +12,11 @@ fn pinned() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 7, 14, 15, 30, 45).unwrap()
 }
 
+/// The JSON answer of a `GET` that must succeed.
 async fn get(url: String, token: &str) -> Value {
-    let r = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.status());
-    r.json().await.unwrap()
+    let (status, body) = super::http::get(url, token).await;
+    assert!((200..300).contains(&status), "{status}: {body}");
+    body
 }
 
 async fn post(url: String, token: &str, body: Value) -> (u16, Value) {

@@ -3,5 +3,6 @@
 
 mod admin;
 mod control;
+mod http;
 mod mocks;
 mod validation;

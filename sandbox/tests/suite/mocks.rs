@@ -3,6 +3,7 @@
 //! PERSCOM's unauthenticated spec and HTML widgets, and 405 for a known path with the wrong
 //! method. Sent raw, so that the requests are exactly what the API would receive.
 
+use super::http::get;
 use permkit_sandbox::Sandbox;
 use serde_json::Value;
 
@@ -42,16 +43,6 @@ async fn post_multipart(url: String, token: &str, body: Vec<u8>) -> (u16, Value)
             format!("multipart/form-data; boundary={BOUNDARY}"),
         )
         .body(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
-
-async fn get(url: String, token: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
         .send()
         .await
         .unwrap();

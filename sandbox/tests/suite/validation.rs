@@ -5,6 +5,7 @@
 //! value, a malformed UUID or date-time). Sent raw, since the SDK itself refuses most of these
 //! before sending.
 
+use super::http::get;
 use permkit_sandbox::Sandbox;
 use serde_json::{Value, json};
 
@@ -13,16 +14,6 @@ async fn send(method: reqwest::Method, url: String, token: &str, body: Value) ->
         .request(method, url)
         .bearer_auth(token)
         .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
-
-async fn get(url: String, token: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(token)
         .send()
         .await
         .unwrap();
