@@ -245,6 +245,21 @@ where
     value.try_into().map_err(|e| refused(field, &e))
 }
 
+/// An operation builder's body, from a value or anything that converts into one, kept as the
+/// builder `B` of the body type `T`; or why it was refused, after `refused` (``conversion to `T`
+/// for body failed``), as [`request_error`] reads it.
+pub(crate) fn body<V, T, B>(value: V, refused: &str) -> std::result::Result<B, String>
+where
+    V: TryInto<T>,
+    V::Error: std::fmt::Display,
+    B: From<T>,
+{
+    value
+        .try_into()
+        .map(B::from)
+        .map_err(|e| format!("{refused}: {e}"))
+}
+
 /// How the generated builders say a required value was not set (`no value supplied for
 /// last_name`, naming the setter).
 const MISSING: &str = "no value supplied for ";

@@ -656,6 +656,11 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
         "header_map.insert(::reqwest::header::ACCEPT,::reqwest::header::HeaderValue::from_static(\"application/json\"));",
         "\"`id`isrequired\"",
         "letresponse=client.get_thing(id)",
+        "fnrequest(self)->::std::result::Result<::reqwest::Request,Error<()>>",
+        "letrequest=self.request();",
+        "letid=matchid{Ok(v)=>v,Err(e)=>returnErr(Error::InvalidRequest(e)),};",
+        "matchcrate::generated::path_segment(&id.to_string(),\"id\"){Ok(v)=>v,Err(e)=>returnErr(Error::InvalidRequest(e)),};",
+        ".headers(header_map).build(){Ok(v)=>v,Err(e)=>returnErr(Error::from(e)),};Ok(request)}",
     ] {
         assert!(code.contains(expected), "missing {expected} in {code}");
     }
@@ -693,8 +698,81 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
         "const_",
         "asyncfn",
         ".header(",
+        "map_err(Error::InvalidRequest)?",
+        ".build()?",
+        "Ok((client,request))",
     ] {
         assert!(!code.contains(gone), "{gone} still in {code}");
+    }
+}
+
+/// `request()`'s `?`s become `match`es naming their conversion; a `?` inside a closure stays,
+/// since a `return` there would leave the closure.
+#[test]
+fn the_request_conversions_are_written_out() {
+    use syn::visit_mut::VisitMut;
+    let mut block: syn::Block = syn::parse_quote!({
+        let body = body
+            .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
+            .map_err(Error::InvalidRequest)?;
+        if let Some(value) = x_tenant {
+            header_map.append("X-Tenant", value.to_string().try_into()?);
+        }
+        let keep = items
+            .iter()
+            .map(|i| Ok::<_, String>(i.parse::<u8>()?))
+            .count();
+        let mut request = client.client.post(url).json(&body).build()?;
+    });
+    for stmt in &mut block.stmts {
+        surface::PlainTries.visit_stmt_mut(stmt);
+    }
+    let code: String = quote::quote!(#block)
+        .to_string()
+        .split_whitespace()
+        .collect();
+    for expected in [
+        "letbody=matchbody.and_then(|v|types::Thing::try_from(v).map_err(|e|e.to_string())){Ok(v)=>v,Err(e)=>returnErr(Error::InvalidRequest(e)),};",
+        "header_map.append(\"X-Tenant\",match::reqwest::header::HeaderValue::try_from(value.to_string()){Ok(v)=>v,Err(e)=>returnErr(Error::from(e)),});",
+        "Ok::<_,String>(i.parse::<u8>()?)",
+        "letmutrequest=matchclient.client.post(url).json(&body).build(){Ok(v)=>v,Err(e)=>returnErr(Error::from(e)),};",
+    ] {
+        assert!(code.contains(expected), "missing {expected} in {code}");
+    }
+}
+
+/// The body setter calls `crate::generated::body` with progenitor's message, whose type it names.
+#[test]
+fn the_body_setter_calls_the_shared_function() {
+    let generated: syn::Expr = syn::parse_quote! {
+        value.try_into().map(From::from).map_err(|s| {
+            format!("conversion to `AnnouncementCreate` for body failed: {}", s)
+        })
+    };
+    let call = surface::shared_body_setter(&generated).expect("rewritten");
+    assert_eq!(
+        quote::quote!(#call).to_string(),
+        "crate :: generated :: body :: < _ , types :: AnnouncementCreate , _ > (value , \"conversion to `AnnouncementCreate` for body failed\")"
+    );
+    // Any other shape is left as it is.
+    for other in [
+        syn::parse_quote!(
+            value
+                .try_into()
+                .map_err(|s| format!("conversion to `X` for body failed: {}", s))
+        ),
+        syn::parse_quote!(
+            value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `Vec<X>` for body failed: {}", s))
+        ),
+    ] {
+        assert!(
+            surface::shared_body_setter(&other).is_none(),
+            "{}",
+            quote::quote!(#other)
+        );
     }
 }
 
