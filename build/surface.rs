@@ -155,6 +155,7 @@ pub fn rewrite(
     let type_names = type_names(file);
     let structs = struct_fields(file);
     let mut out = Rewritten::default();
+    let mut plain_tries = PlainTries::default();
     // builder name -> (operation id, path parameters in URL order with their types)
     let mut path_params: BTreeMap<String, (String, Vec<(syn::Ident, Type)>)> = BTreeMap::new();
 
@@ -214,7 +215,7 @@ pub fn rewrite(
         }
         accept_in_header_map(&mut prefix);
         for stmt in &mut prefix {
-            PlainTries.visit_stmt_mut(stmt);
+            plain_tries.visit_stmt_mut(stmt);
         }
         let fields = builder_fields.get(&name).cloned().unwrap_or_default();
         let typed: Vec<(syn::Ident, Type)> = params
@@ -293,14 +294,17 @@ pub fn rewrite(
             "Sends the request; returns {what}.\n\nAny failure is a [`permkit::Error`](crate::Error): the vendor's error body decoded, a transport failure, or a value refused before sending."
         );
         let meta_doc = "Like [`send`](Self::send), with the response's status, headers and request id beside the value.";
+        // The statements go in as they are: quoting them into `parse_quote!` would print and
+        // parse every builder's body again (about a second of the build script for PERSCOM).
+        let mut request: syn::ImplItemFn = parse_quote! {
+            #[inline]
+            fn request(self) -> ::std::result::Result<::reqwest::Request, Error<()>> {
+                Ok(request)
+            }
+        };
+        request.block.stmts.splice(0..0, prefix);
         let new_items: Vec<ImplItem> = vec![
-            parse_quote! {
-                #[inline]
-                fn request(self) -> ::std::result::Result<::reqwest::Request, Error<()>> {
-                    #(#prefix)*
-                    Ok(request)
-                }
-            },
+            ImplItem::Fn(request),
             parse_quote! {
                 #[doc = #meta_doc]
                 #[inline]
@@ -854,8 +858,10 @@ pub fn shared_body_setter(rhs: &Expr) -> Option<Expr> {
     let Expr::MethodCall(map_err) = rhs else {
         return None;
     };
+    // Shapes first, then the one comparison of text: this runs on every setter's assignment.
     if map_err.method != "map_err"
         || map_err.args.len() != 1
+        || !matches!(&*map_err.receiver, Expr::MethodCall(m) if m.method == "map")
         || quote_expr(&map_err.receiver) != "value . try_into () . map (From :: from)"
     {
         return None;
@@ -908,7 +914,41 @@ pub fn shared_body_setter(rhs: &Expr) -> Option<Expr> {
 /// | any other `x?` | `match x { Ok(v) => v, Err(e) => return Err(Error::from(e)) }`, which is what `?` does |
 ///
 /// Closures are left alone: there, `return` would leave the closure, not `request()`.
-pub struct PlainTries;
+pub struct PlainTries {
+    /// The two `match`es, parsed once and cloned for each `?` (`parse_quote!` per `?` was most
+    /// of this step's time): `Err(e) => return Err(Error::InvalidRequest(e))`, and
+    /// `Err(e) => return Err(Error::from(e))`.
+    invalid_request: syn::ExprMatch,
+    from: syn::ExprMatch,
+}
+
+impl Default for PlainTries {
+    fn default() -> Self {
+        Self {
+            invalid_request: parse_quote! {
+                match x {
+                    Ok(v) => v,
+                    Err(e) => return Err(Error::InvalidRequest(e)),
+                }
+            },
+            from: parse_quote! {
+                match x {
+                    Ok(v) => v,
+                    Err(e) => return Err(Error::from(e)),
+                }
+            },
+        }
+    }
+}
+
+impl PlainTries {
+    /// `template` with `x` moved in as the matched value.
+    fn written_out(template: &syn::ExprMatch, x: Expr) -> Expr {
+        let mut m = template.clone();
+        *m.expr = x;
+        Expr::Match(m)
+    }
+}
 
 impl VisitMut for PlainTries {
     fn visit_expr_closure_mut(&mut self, _: &mut syn::ExprClosure) {}
@@ -917,18 +957,16 @@ impl VisitMut for PlainTries {
         if m.method == "append"
             && m.args.len() == 2
             && matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident("header_map"))
-            && let Expr::Try(t) = &m.args[1]
-            && let Expr::MethodCall(into) = &*t.expr
+            && let Expr::Try(t) = &mut m.args[1]
+            && let Expr::MethodCall(into) = &mut *t.expr
             && into.method == "try_into"
             && into.args.is_empty()
         {
-            let value = &into.receiver;
-            m.args[1] = parse_quote! {
-                match ::reqwest::header::HeaderValue::try_from(#value) {
-                    Ok(v) => v,
-                    Err(e) => return Err(Error::from(e)),
-                }
-            };
+            let value = std::mem::replace(&mut *into.receiver, Expr::Verbatim(TokenStream::new()));
+            let mut convert: syn::ExprCall =
+                parse_quote!(::reqwest::header::HeaderValue::try_from());
+            convert.args.push(value);
+            m.args[1] = Self::written_out(&self.from, Expr::Call(convert));
         }
         syn::visit_mut::visit_expr_method_call_mut(self, m);
     }
@@ -936,27 +974,19 @@ impl VisitMut for PlainTries {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         syn::visit_mut::visit_expr_mut(self, e);
         let Expr::Try(t) = e else { return };
-        let inner = &*t.expr;
+        let inner = std::mem::replace(&mut *t.expr, Expr::Verbatim(TokenStream::new()));
         *e = match inner {
             Expr::MethodCall(m)
                 if m.method == "map_err"
                     && m.args.len() == 1
-                    && quote_expr(&m.args[0]) == "Error :: InvalidRequest" =>
+                    && matches!(&m.args[0], Expr::Path(p)
+                        if p.path.segments.len() == 2
+                            && p.path.segments[0].ident == "Error"
+                            && p.path.segments[1].ident == "InvalidRequest") =>
             {
-                let x = &m.receiver;
-                parse_quote! {
-                    match #x {
-                        Ok(v) => v,
-                        Err(e) => return Err(Error::InvalidRequest(e)),
-                    }
-                }
+                Self::written_out(&self.invalid_request, *m.receiver)
             }
-            _ => parse_quote! {
-                match #inner {
-                    Ok(v) => v,
-                    Err(e) => return Err(Error::from(e)),
-                }
-            },
+            other => Self::written_out(&self.from, other),
         };
     }
 }

@@ -724,8 +724,9 @@ fn the_request_conversions_are_written_out() {
             .count();
         let mut request = client.client.post(url).json(&body).build()?;
     });
+    let mut plain_tries = surface::PlainTries::default();
     for stmt in &mut block.stmts {
-        surface::PlainTries.visit_stmt_mut(stmt);
+        plain_tries.visit_stmt_mut(stmt);
     }
     let code: String = quote::quote!(#block)
         .to_string()
