@@ -100,13 +100,51 @@ const BODY_PAGED: &[(&str, &str)] = &[("intacct", "query")];
 fn main() {
     println!("cargo:rerun-if-changed=build");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    for (feature, stem, module, rule, surface) in APIS {
-        if std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_none() {
-            continue;
-        }
-        let file = format!("openapi/{stem}.yaml");
+    let enabled: Vec<_> = APIS
+        .iter()
+        .filter(|(feature, ..)| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some())
+        .collect();
+    // progenitor reports some limits by panicking: `generate` catches that and names the file.
+    // The hook that keeps the panic quiet is set once around all of them, since the APIs are
+    // generated on threads of their own (PERSCOM is most of the time; the others finish beside
+    // it on the second core) and a hook is global.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let results: Vec<(String, Result<(), String>)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = enabled
+            .iter()
+            .map(|(_, stem, module, rule, surface)| {
+                let file = format!("openapi/{stem}.yaml");
+                let out_dir = &out_dir;
+                let path = file.clone();
+                // syn and prettyplease recurse deeply, unoptimised: the main thread's stack,
+                // not a spawned thread's 2 MiB default.
+                let thread = std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, move || {
+                        generate(Path::new(&path), module, rule, *surface, out_dir)
+                    })
+                    .expect("a thread for the generator");
+                (file, thread)
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|(file, thread)| {
+                let result = thread.join().unwrap_or_else(|panic| {
+                    Err(format!(
+                        "the build script panicked: {}",
+                        panic_message(&*panic)
+                    ))
+                });
+                (file, result)
+            })
+            .collect()
+    });
+    std::panic::set_hook(previous);
+    for (file, result) in results {
         println!("cargo:rerun-if-changed={file}");
-        if let Err(message) = generate(Path::new(&file), module, rule, *surface, &out_dir) {
+        if let Err(message) = result {
             eprintln!("error: {file}: {message}");
             println!("cargo:warning={file}: {message}");
             std::process::exit(1);
@@ -206,23 +244,19 @@ fn generate(
         );
     }
     let mut generator = Generator::new(&settings);
-    // progenitor reports some limits by panicking: turn that into a message naming the file.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // progenitor reports some limits by panicking: turn that into a message naming the file
+    // (`main` keeps the panic quiet).
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         generator.generate_tokens(&spec)
     }));
-    std::panic::set_hook(previous);
     let tokens = match tokens {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => return Err(format!("progenitor rejected the adapted spec: {e}")),
         Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            return Err(format!("progenitor panicked on the adapted spec: {msg}"));
+            return Err(format!(
+                "progenitor panicked on the adapted spec: {}",
+                panic_message(&*panic)
+            ));
         }
     };
     let mut ast: syn::File =
@@ -267,6 +301,15 @@ fn generate(
         &emit::set_aside(&adapted),
     )?;
     Ok(())
+}
+
+/// What a panic said, if it said it in text.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<(), String> {
