@@ -104,12 +104,17 @@ fn main() {
         .iter()
         .filter(|(feature, ..)| std::env::var_os(format!("CARGO_FEATURE_{feature}")).is_some())
         .collect();
-    // progenitor reports some limits by panicking: `generate` catches that and names the file.
-    // The hook that keeps the panic quiet is set once around all of them, since the APIs are
-    // generated on threads of their own (PERSCOM is most of the time; the others finish beside
-    // it on the second core) and a hook is global.
+    // progenitor reports some limits by panicking: `generate` catches that and names the file,
+    // and the panic itself stays quiet on the thread that is inside progenitor. Any other panic
+    // is printed as always. The hook is global and the APIs are generated on threads of their
+    // own (PERSCOM is most of the time; the others finish beside it on the second core), so it
+    // is set once here.
     let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_PROGENITOR.get() {
+            previous(info);
+        }
+    }));
     let results: Vec<(String, Result<(), String>)> = std::thread::scope(|scope| {
         let threads: Vec<_> = enabled
             .iter()
@@ -141,7 +146,6 @@ fn main() {
             })
             .collect()
     });
-    std::panic::set_hook(previous);
     for (file, result) in results {
         println!("cargo:rerun-if-changed={file}");
         if let Err(message) = result {
@@ -245,10 +249,12 @@ fn generate(
     }
     let mut generator = Generator::new(&settings);
     // progenitor reports some limits by panicking: turn that into a message naming the file
-    // (`main` keeps the panic quiet).
+    // (`main`'s panic hook keeps it quiet while `IN_PROGENITOR` is set).
+    IN_PROGENITOR.set(true);
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         generator.generate_tokens(&spec)
     }));
+    IN_PROGENITOR.set(false);
     let tokens = match tokens {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => return Err(format!("progenitor rejected the adapted spec: {e}")),
@@ -301,6 +307,11 @@ fn generate(
         &emit::set_aside(&adapted),
     )?;
     Ok(())
+}
+
+thread_local! {
+    /// Whether this thread is inside progenitor, whose panics `generate` reports itself.
+    static IN_PROGENITOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// What a panic said, if it said it in text.

@@ -728,10 +728,7 @@ fn the_request_conversions_are_written_out() {
     for stmt in &mut block.stmts {
         plain_tries.visit_stmt_mut(stmt);
     }
-    let code: String = quote::quote!(#block)
-        .to_string()
-        .split_whitespace()
-        .collect();
+    let code = flat_tokens(&quote::quote!(#block));
     for expected in [
         "letbody=matchbody.and_then(|v|types::Thing::try_from(v).map_err(|e|e.to_string())){Ok(v)=>v,Err(e)=>returnErr(Error::InvalidRequest(e)),};",
         "header_map.append(\"X-Tenant\",match::reqwest::header::HeaderValue::try_from(value.to_string()){Ok(v)=>v,Err(e)=>returnErr(Error::from(e)),});",
