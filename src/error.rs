@@ -25,38 +25,7 @@ use std::time::Duration;
 /// `Result` with permkit's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Which API an error came from.
-///
-/// ```
-/// assert_eq!(permkit::Api::Intacct.to_string(), "intacct");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Api {
-    /// PERSCOM.
-    Perscom,
-    /// Permission Assist (Sycorr).
-    PermissionAssist,
-    /// Sage Intacct REST.
-    Intacct,
-}
-
-impl Api {
-    /// The tag the transport puts in raw error bodies and logs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Api::Perscom => "perscom",
-            Api::PermissionAssist => "permission-assist",
-            Api::Intacct => "intacct",
-        }
-    }
-}
-
-impl fmt::Display for Api {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use permkit_core::Api;
 
 /// What kind of failure an [`Error`] is.
 ///

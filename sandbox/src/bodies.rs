@@ -5,7 +5,7 @@
 //! writes each operation's schema and the spec's `components/schemas` as JSON text; they are
 //! parsed once, on first use.
 
-use permkit::Api;
+use permkit_core::Api;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::OnceLock;

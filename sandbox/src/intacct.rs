@@ -7,7 +7,7 @@
 use super::clock::{self, Clock};
 use super::{FIRST_NAMES, LAST_NAMES, Sandbox, Seed, Service, bearer, json};
 use chrono::{DateTime, Utc};
-use permkit::Api;
+use permkit_core::Api;
 use serde_json::{Map, Value, json};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -496,7 +496,7 @@ impl Parts {
 
 /// `Ok` if Permission Assist's spec lists `value` in the enum `schema`.
 fn spec_value(schema: &'static str, value: &str) -> Result<(), SandboxError> {
-    let allowed = bodies::enum_values(permkit::Api::PermissionAssist, schema);
+    let allowed = bodies::enum_values(permkit_core::Api::PermissionAssist, schema);
     if allowed.is_empty() || allowed.contains(&value) {
         Ok(())
     } else {

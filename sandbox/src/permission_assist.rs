@@ -512,7 +512,7 @@ impl PermissionAssist {
                     },
                 });
                 outbox.send(Outgoing {
-                    api: permkit::Api::PermissionAssist,
+                    api: permkit_core::Api::PermissionAssist,
                     event: ACCESS_REQUEST_CREATED.to_string(),
                     method: reqwest::Method::POST,
                     url: url.clone(),
@@ -718,7 +718,7 @@ fn check_len(
 
 fn parse_date(v: &Value) -> Option<chrono::NaiveDate> {
     let s = v.as_str()?;
-    s.parse::<permkit::Timestamp>()
+    s.parse::<permkit_core::Timestamp>()
         .ok()
         .map(|t| t.naive().date())
 }

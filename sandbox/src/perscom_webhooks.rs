@@ -4,7 +4,7 @@
 
 use super::webhooks::{Outbox, Outgoing};
 use hmac::{Hmac, KeyInit, Mac};
-use permkit::{Api, Secret};
+use permkit_core::{Api, Secret};
 use serde_json::Value;
 use sha2::Sha256;
 

@@ -1,7 +1,7 @@
 //! The record of the requests the sandbox received, secrets blanked, for assertions.
 
 use bytes::Bytes;
-use permkit::Api;
+use permkit_core::Api;
 
 /// What the log writes in place of a secret.
 const REDACTED: &str = "[redacted]";

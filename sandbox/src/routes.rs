@@ -2,7 +2,7 @@
 //! sandbox, and its route table (method, path template, `operationId`), which the build script
 //! writes from the API's spec.
 
-use permkit::Api;
+use permkit_core::Api;
 
 mod intacct {
     include!(concat!(env!("OUT_DIR"), "/intacct_routes.rs"));

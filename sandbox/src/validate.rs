@@ -2,7 +2,7 @@
 //! operation's parameters in the spec (type, format, enum values, bounds, PERSCOM's `include`
 //! whitelist), and a request the spec does not allow gets the API's validation error.
 
-use permkit::Api;
+use permkit_core::Api;
 use serde_json::Value;
 
 /// One query parameter of one operation, as the spec declares it (a table the build script

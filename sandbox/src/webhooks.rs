@@ -2,7 +2,7 @@
 //! runtime that started the sandbox, each delivery tried as the vendor would, and a log of
 //! every attempt for tests to read.
 
-use permkit::Api;
+use permkit_core::Api;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -479,7 +479,7 @@ impl OAuth {
             .map(Duration::from_secs)
             .or_else(|| jwt_lifetime(&token.access_token))
             .unwrap_or(DEFAULT_LIFETIME);
-        let header = Secret::new(token.access_token).bearer_header()?;
+        let header = crate::transport::bearer_header(&Secret::new(token.access_token))?;
         Ok((header, lifetime))
     }
 }

@@ -319,7 +319,7 @@ impl ClientBuilder {
         let counter = Arc::new(crate::transport::Counter::default());
         let auth: Arc<dyn Authenticate> = match credentials {
             Credentials::Token(token) => {
-                token.bearer_header()?;
+                crate::transport::bearer_header(&token)?;
                 Arc::new(BearerAuth(token))
             }
             Credentials::Grant(grant) => {

@@ -22,6 +22,17 @@ pub(crate) trait Authenticate: Send + Sync + fmt::Debug {
     }
 }
 
+/// `Authorization: Bearer <secret>`, marked sensitive; a credential a header cannot carry is an
+/// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) that does not show it.
+pub(crate) fn bearer_header(secret: &crate::Secret) -> Result<http::HeaderValue, Error> {
+    secret.bearer_header().map_err(|_| {
+        Error::new(
+            crate::ErrorKind::InvalidRequest,
+            "the token has characters a header cannot carry",
+        )
+    })
+}
+
 /// A static bearer token.
 #[derive(Debug, Clone)]
 pub(crate) struct BearerAuth(pub crate::Secret);
@@ -32,7 +43,7 @@ impl Authenticate for BearerAuth {
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let v = self.0.bearer_header()?;
+            let v = bearer_header(&self.0)?;
             request.headers_mut().insert(http::header::AUTHORIZATION, v);
             Ok(())
         })

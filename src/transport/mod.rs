@@ -21,6 +21,8 @@ mod counts;
 mod intercept;
 mod options;
 
+#[cfg(feature = "intacct")]
+pub(crate) use auth::bearer_header;
 pub(crate) use auth::{Authenticate, BearerAuth};
 pub use body::MAX_ERROR_BODY;
 pub(crate) use body::{Reply, decode_json, read_bounded, redact, scrub_credential};
