@@ -19,7 +19,12 @@ pub enum Api {
 }
 
 impl Api {
-    /// The tag the transport puts in raw error bodies and logs.
+    /// The tag the transport puts in raw error bodies and logs (and the sandbox in its admin
+    /// API's JSON).
+    ///
+    /// ```
+    /// assert_eq!(permkit::Api::PermissionAssist.as_str(), "permission-assist");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Api::Perscom => "perscom",
