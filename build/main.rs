@@ -268,6 +268,7 @@ fn generate(
     let mut ast: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     boxing::box_fields(&mut ast, &boxing::included_relations(&adapted.spec));
+    boxing::thin_lists(&mut ast, &boxing::included_lists(&adapted.spec));
     let lists = adapted
         .lists
         .iter()

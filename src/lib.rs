@@ -154,6 +154,24 @@ pub use error::{Api, Error, ErrorKind, FieldError, Result};
 pub use pagination::Page;
 pub use response::{ByteStream, Pending, Response};
 pub use secret::Secret;
+/// The `thin_vec` crate, whose `ThinVec` holds PERSCOM's relation lists (`User::rank_records`
+/// and the other lists a response carries only with `?include=`): one word and no allocation
+/// while a list is absent. It derefs to a slice, and converts from and into a `Vec`.
+///
+/// ```
+/// use permkit::perscom::types::User;
+/// use permkit::thin_vec::ThinVec;
+///
+/// let user: User = serde_json::from_str(r#"{"id": 1, "name": "Jane", "email": "j@example.mil"}"#)?;
+/// assert!(user.rank_records.is_empty());
+/// let records: Vec<_> = user.rank_records.into();
+/// assert!(records.is_empty());
+/// let empty: ThinVec<u8> = ThinVec::new();
+/// assert_eq!(size_of_val(&empty), size_of::<usize>());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[cfg(feature = "perscom")]
+pub use thin_vec;
 pub use timestamp::Timestamp;
 pub use transport::{
     AttemptOutcome, AttemptRequest, ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY,

@@ -836,6 +836,74 @@ fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
     );
 }
 
+#[test]
+fn relation_lists_included_on_request_are_thin_in_the_type_and_its_builder() {
+    let spec = spec(
+        json!({}),
+        json!({
+            "Rank": {"type": "object", "properties": {"id": {"type": "integer"}}},
+            "User": {"type": "object", "properties": {
+                "id": {"type": "integer"},
+                "rank": {"allOf": [{"$ref": "#/components/schemas/Rank"}], "nullable": true,
+                         "description": "Included with ?include=rank."},
+                "ranks": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"},
+                          "description": "Included with ?include=ranks."},
+                "tags": {"type": "array", "items": {"type": "string"},
+                         "description": "Included with ?include=tags."},
+                "past": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"}}
+            }}
+        }),
+    );
+    let found = boxing::included_lists(&spec);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found["User"].iter().collect::<Vec<_>>(), ["ranks"]);
+    let mut file: syn::File = syn::parse_quote! {
+        pub mod types {
+            pub struct User {
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub past: ::std::vec::Vec<Rank>,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub ranks: ::std::vec::Vec<Rank>,
+            }
+            pub mod builder {
+                pub struct User {
+                    ranks: ::std::result::Result<::std::vec::Vec<super::Rank>, ::std::string::String>,
+                }
+                impl User {
+                    pub fn ranks<T>(mut self, value: T) -> Self
+                    where
+                        T: ::std::convert::TryInto<::std::vec::Vec<super::Rank>>,
+                    {
+                        self
+                    }
+                }
+            }
+        }
+    };
+    assert_eq!(boxing::thin_lists(&mut file, &found), 1);
+    let text = quote::quote!(#file).to_string().replace(' ', "");
+    assert!(
+        text.contains(
+            r#"#[serde(default,skip_serializing_if="::std::vec::Vec::is_empty")]pubpast:::std::vec::Vec<Rank>"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"#[serde(default,skip_serializing_if="::thin_vec::ThinVec::is_empty")]pubranks:::thin_vec::ThinVec<Rank>"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("ranks:::std::result::Result<::thin_vec::ThinVec<super::Rank>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TryInto<::thin_vec::ThinVec<super::Rank>>"),
+        "{text}"
+    );
+}
+
 /// Types as progenitor emits them: two envelopes (one plain, one with a serde attribute), a
 /// request body with a nested type, and a response-only type; one operation sends the body.
 fn types_like() -> syn::File {

@@ -188,6 +188,20 @@ fn digits2(a: u8, b: u8) -> Option<u32> {
     (a < 10 && b < 10).then_some(u32::from(a) * 10 + u32::from(b))
 }
 
+/// What a fraction of `n` digits is multiplied by to give nanoseconds (index 1 to 9).
+const SCALE: [u32; 10] = [
+    0,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
+
 /// Days before the first of each month in a common year.
 const DAYS_BEFORE: [u16; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
@@ -244,14 +258,23 @@ fn parse_common(b: &[u8]) -> Option<Timestamp> {
     let second = digits2(*s1, *s2)?;
     let mut nano = 0u32;
     if let [b'.', tail @ ..] = rest {
-        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 || n > 9 {
+        // One pass over the digits; a tenth one (or none) is left to chrono.
+        let mut n = 0;
+        while let Some(&c) = tail.get(n) {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                break;
+            }
+            if n == 9 {
+                return None;
+            }
+            nano = nano * 10 + u32::from(d);
+            n += 1;
+        }
+        if n == 0 {
             return None;
         }
-        for &c in &tail[..n] {
-            nano = nano * 10 + u32::from(c - b'0');
-        }
-        nano *= 10u32.pow(9 - n as u32);
+        nano *= SCALE[n];
         rest = &tail[n..];
     }
     // Second 60 (a leap second) is left to chrono.
