@@ -300,8 +300,9 @@ impl ClientBuilder {
         "permkit::intacct::Client::builder(\"https://api.intacct.com/ia/api/v1\")"
     );
 
-    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL or
-    /// missing credentials, and [`ErrorKind::Validation`] on a malformed username or entity.
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL, missing
+    /// credentials or a token a header cannot carry, and [`ErrorKind::Validation`] on a
+    /// malformed username or entity.
     ///
     /// ```
     /// let e = permkit::intacct::Client::builder("https://x/ia/api/v1").build().unwrap_err();
@@ -318,10 +319,7 @@ impl ClientBuilder {
         let http = self.options.http_client(http::HeaderMap::new())?;
         let counter = Arc::new(crate::transport::Counter::default());
         let auth: Arc<dyn Authenticate> = match credentials {
-            Credentials::Token(token) => {
-                crate::transport::bearer_header(&token)?;
-                Arc::new(BearerAuth(token))
-            }
+            Credentials::Token(token) => Arc::new(BearerAuth::new(&token)?),
             Credentials::Grant(grant) => {
                 if let Grant::ClientCredentials { username, .. } = &grant {
                     check_username(username)?;

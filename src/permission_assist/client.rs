@@ -58,7 +58,8 @@ impl ClientBuilder {
         "permkit::permission_assist::Client::builder(\"https://pa.example.com/api\")"
     );
 
-    /// Builds the client. Fails on a bad base URL or a missing token.
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL, a missing
+    /// token or one a header cannot carry.
     pub fn build(self) -> Result<Client> {
         let base = crate::transport::base_url(&self.base_url)?;
         let token = self.token.ok_or_else(|| {
@@ -68,7 +69,7 @@ impl ClientBuilder {
             )
         })?;
         let http = self.options.http_client(http::HeaderMap::new())?;
-        let inner = Inner::new(&RULES, Arc::new(BearerAuth(token)), &self.options);
+        let inner = Inner::new(&RULES, Arc::new(BearerAuth::new(&token)?), &self.options);
         Ok(Client::new_with_client(&base, http, inner))
     }
 }

@@ -151,7 +151,8 @@ impl ClientBuilder {
     );
 
     /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad host URL, a missing
-    /// API key, an unknown version or a header value that cannot be sent.
+    /// API key or one a header cannot carry, an unknown version or a header value that cannot be
+    /// sent.
     ///
     /// ```
     /// use permkit::{ErrorKind, perscom::Client};
@@ -223,7 +224,7 @@ impl ClientBuilder {
             headers.insert(n, v);
         }
         let http = self.options.http_client(headers)?;
-        let inner = Inner::new(&RULES, Arc::new(BearerAuth(key)), &self.options);
+        let inner = Inner::new(&RULES, Arc::new(BearerAuth::new(&key)?), &self.options);
         Ok(Client::new_with_client(
             &format!("{host}/{version}"),
             http,

@@ -33,19 +33,32 @@ pub(crate) fn bearer_header(secret: &crate::Secret) -> Result<http::HeaderValue,
     })
 }
 
-/// A static bearer token.
-#[derive(Debug, Clone)]
-pub(crate) struct BearerAuth(pub crate::Secret);
+/// A static bearer token, as the header every attempt carries: formatted and checked once, when
+/// the client is built.
+#[derive(Clone)]
+pub(crate) struct BearerAuth(http::HeaderValue);
+
+impl BearerAuth {
+    /// Fails as [`bearer_header`] does: when the client is built, before anything is sent.
+    pub(crate) fn new(token: &crate::Secret) -> Result<Self, Error> {
+        bearer_header(token).map(BearerAuth)
+    }
+}
+
+impl fmt::Debug for BearerAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerAuth(<redacted>)")
+    }
+}
 
 impl Authenticate for BearerAuth {
     fn authorize<'a>(
         &'a self,
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, Result<(), Error>> {
-        Box::pin(async move {
-            let v = bearer_header(&self.0)?;
-            request.headers_mut().insert(http::header::AUTHORIZATION, v);
-            Ok(())
-        })
+        request
+            .headers_mut()
+            .insert(http::header::AUTHORIZATION, self.0.clone());
+        Box::pin(std::future::ready(Ok(())))
     }
 }

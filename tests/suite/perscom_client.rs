@@ -129,12 +129,12 @@ fn builder_refuses_bad_input() {
 #[tokio::test]
 async fn a_key_that_cannot_be_a_header_is_an_error_not_a_panic() {
     let server = MockServer::start().await;
-    let c = Client::builder(server.uri())
+    // Refused when the client is built: nothing is sent, so no status; the key cannot be sent
+    // at all, so the request is invalid.
+    let e: permkit::Error = Client::builder(server.uri())
         .api_key("bad\nkey")
         .build()
-        .unwrap();
-    let e: permkit::Error = c.list_ranks().send().await.unwrap_err();
-    // Nothing was sent, so no status; the key cannot be sent at all, so the request is invalid.
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     assert_eq!(e.status(), None);
     assert!(!e.to_string().contains("bad\nkey"));

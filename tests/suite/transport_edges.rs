@@ -213,16 +213,42 @@ async fn dot_segments_and_empty_path_parameters_are_refused_before_sending() {
 
 // 5. Errors state only what happened.
 
+/// Each API's builder refuses a token a header cannot carry, before anything is sent, with an
+/// error that neither invents a status nor shows the token.
 #[tokio::test]
 async fn a_token_a_header_cannot_carry_is_refused_without_an_invented_status() {
     let server = MockServer::start().await;
-    let client = Client::builder(format!("{}/api", server.uri()))
-        .token("pa_bad\r\ninjected: yes")
-        .build()
-        .unwrap();
-    let e = client.get_identity(id()).send().await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
-    assert_eq!(e.status(), None);
+    let bad = "pa_bad\r\ninjected: yes";
+    let mut errors = vec![
+        Client::builder(format!("{}/api", server.uri()))
+            .token(bad)
+            .build()
+            .unwrap_err(),
+        permkit::intacct::Client::builder(format!("{}/ia/api/v1", server.uri()))
+            .token(bad)
+            .build()
+            .unwrap_err(),
+    ];
+    #[cfg(feature = "perscom")]
+    errors.push(
+        permkit::perscom::Client::builder(server.uri())
+            .api_key(bad)
+            .build()
+            .unwrap_err(),
+    );
+    for e in errors {
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+        assert_eq!(e.status(), None);
+        let shown = format!("{e} {e:?}");
+        assert!(
+            shown.contains("the token has characters a header cannot carry"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("pa_bad") && !shown.contains("injected"),
+            "{shown}"
+        );
+    }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
