@@ -5,6 +5,7 @@
 mod common;
 
 mod bad_input;
+mod contract;
 mod examples_cover;
 mod intacct_auth;
 mod intacct_errors;
