@@ -12,7 +12,7 @@
 //! builder's field and setter follow.
 //!
 //! A list of such objects (an array whose items are a `$ref` to an object schema) becomes a
-//! [`ThinVec`](https://docs.rs/thin-vec) instead of a `Vec`: one word instead of three, and no
+//! `ThinVec` (the thin-vec crate) instead of a `Vec`: one word instead of three, and no
 //! allocation while empty. PERSCOM's `User` has 13 of them: 936 bytes with `Vec`s, 728 with
 //! `ThinVec`s. Its builder's field and setter follow here too (a `Vec` still converts into it).
 
@@ -110,7 +110,7 @@ impl VisitMut for BoxOption {
 /// a field's `skip_serializing_if = "::std::vec::Vec::is_empty"` follow.
 struct ThinList;
 
-/// The test serde's attribute names for an empty `Vec`, and the one for a `ThinVec`.
+/// The emptiness test serde's attribute names for a `Vec`, and the one for a `ThinVec`.
 const VEC_IS_EMPTY: &str = "\"::std::vec::Vec::is_empty\"";
 const THIN_IS_EMPTY: &str = "\"::thin_vec::ThinVec::is_empty\"";
 

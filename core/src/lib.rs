@@ -1,6 +1,6 @@
 //! The types permkit's clients and its sandbox share: [`Api`], [`Secret`] and [`Timestamp`].
 //!
-//! Use them through [`permkit`](https://docs.rs/permkit), which re-exports each of them
+//! Use them through `permkit`, which re-exports each of them
 //! (`permkit::Api`, `permkit::Secret`, `permkit::Timestamp`): this crate exists so that
 //! `permkit-sandbox` can name them without depending on the clients, and so compiles beside
 //! them instead of after them.
