@@ -774,9 +774,10 @@ fn the_body_setter_calls_the_shared_function() {
     }
 }
 
-#[test]
-fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
-    let spec = spec(
+/// A `User` with one relation of each kind: included on request (`rank`, `ranks`), a list of
+/// plain values described as included (`tags`), and relations always sent (`best`, `past`).
+fn user_with_relations() -> Value {
+    spec(
         json!({}),
         json!({
             "Rank": {"type": "object", "properties": {"id": {"type": "integer"}}},
@@ -786,11 +787,18 @@ fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
                          "description": "Included with ?include=rank."},
                 "ranks": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"},
                           "description": "Included with ?include=ranks."},
-                "best": {"$ref": "#/components/schemas/Rank"}
+                "tags": {"type": "array", "items": {"type": "string"},
+                         "description": "Included with ?include=tags."},
+                "best": {"$ref": "#/components/schemas/Rank"},
+                "past": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"}}
             }}
         }),
-    );
-    let found = boxing::included_relations(&spec);
+    )
+}
+
+#[test]
+fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
+    let found = boxing::included_relations(&user_with_relations());
     assert_eq!(found.len(), 1);
     assert_eq!(found["User"].iter().collect::<Vec<_>>(), ["rank"]);
     let mut file: syn::File = syn::parse_quote! {
@@ -838,23 +846,7 @@ fn relations_included_on_request_are_boxed_in_the_type_and_its_builder() {
 
 #[test]
 fn relation_lists_included_on_request_are_thin_in_the_type_and_its_builder() {
-    let spec = spec(
-        json!({}),
-        json!({
-            "Rank": {"type": "object", "properties": {"id": {"type": "integer"}}},
-            "User": {"type": "object", "properties": {
-                "id": {"type": "integer"},
-                "rank": {"allOf": [{"$ref": "#/components/schemas/Rank"}], "nullable": true,
-                         "description": "Included with ?include=rank."},
-                "ranks": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"},
-                          "description": "Included with ?include=ranks."},
-                "tags": {"type": "array", "items": {"type": "string"},
-                         "description": "Included with ?include=tags."},
-                "past": {"type": "array", "items": {"$ref": "#/components/schemas/Rank"}}
-            }}
-        }),
-    );
-    let found = boxing::included_lists(&spec);
+    let found = boxing::included_lists(&user_with_relations());
     assert_eq!(found.len(), 1);
     assert_eq!(found["User"].iter().collect::<Vec<_>>(), ["ranks"]);
     let mut file: syn::File = syn::parse_quote! {
