@@ -3,7 +3,7 @@
 //! (`build/surface.rs`): the request goes through the shared [`transport`](crate::transport),
 //! the answer comes back as permkit's own types.
 
-use crate::transport::{Call, Inner, Received, Reply, call, decode_json, exec};
+use crate::transport::{Call, Inner, Received, Reply, call, exec};
 use crate::{ByteStream, Error, ErrorKind, FieldError, Pending, Response, Result};
 use futures::{FutureExt, TryStreamExt};
 
@@ -140,6 +140,43 @@ async fn receive(
     call(client, inner, request, called(operation, template)).await
 }
 
+/// A JSON success body's decoder, compiled in permkit, once per type.
+///
+/// The generated `send()`s are `#[inline]`: a crate that calls an operation compiles its
+/// future. If that future called serde itself, every such crate (each example, each test
+/// binary, the user's) would compile the deserializers of the operation's type again, and
+/// through PERSCOM's relations one type reaches most of the others. The build script
+/// implements this trait for each type an operation answers with ([`decoded_here`]); the
+/// impls of a crate-private trait are compiled in the crate that defines them, and callers
+/// link to them.
+pub(crate) trait Decode: Sized {
+    fn decode(api: crate::Api, operation: &str, reply: &Reply) -> Result<Self>;
+}
+
+/// Implements [`Decode`] for each of the generated types named (`build/surface.rs` writes
+/// the call, with the types that JSON success bodies decode as).
+macro_rules! decoded_here {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl $crate::generated::Decode for $ty {
+                fn decode(
+                    api: $crate::Api,
+                    operation: &str,
+                    reply: &$crate::transport::Reply,
+                ) -> $crate::Result<Self> {
+                    $crate::transport::decode_json(api, operation, reply)
+                }
+            }
+        )*
+    };
+}
+
+pub(crate) use decoded_here;
+
+// A JSON object with no schema of its own (PERSCOM's `/spec`-like answers): the one success
+// type that is not a generated one.
+decoded_here!(serde_json::Map<String, serde_json::Value>);
+
 /// Sends what `request()` made, decodes its JSON body as `E` and picks the value out of it
 /// (`Err` names a field the body lacks). The generated `send_with_meta()` returns this future
 /// as it is, so no operation compiles a state machine of its own.
@@ -151,14 +188,14 @@ pub(crate) fn json<'a, E, T>(
     pick: fn(E) -> std::result::Result<T, &'static str>,
 ) -> Pending<'a, Response<T>>
 where
-    E: serde::de::DeserializeOwned + 'a,
+    E: Decode + 'a,
     T: 'a,
 {
     let api = inner.api;
     Pending::new(
         receive(client, inner, request, (operation, template)).map(move |reply| {
             let reply = reply?;
-            let env: E = decode_json(api, operation, &reply)?;
+            let env = E::decode(api, operation, &reply)?;
             Response::new(env, reply.status, reply.headers)
                 .try_map(|env| pick(env).map_err(|field| missing(field, api, operation)))
         }),
