@@ -116,6 +116,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // The hand loops build plain reqwest clients, some before any permkit client: with
+    // permkit's default TLS (rustls without a provider of reqwest's own) a program installs
+    // one first, as the README says, or reqwest panics.
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let rounds: usize = std::env::var("PAGING_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -954,6 +954,11 @@ fn bench_memory(n: u64, rounds: usize) {
 }
 
 fn main() {
+    // The hand loops build plain reqwest clients, some before any permkit client: with
+    // permkit's default TLS (rustls without a provider of reqwest's own) a program installs
+    // one first, as the README says, or reqwest panics.
+    #[cfg(feature = "rustls")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     if let (Ok(file), Ok(url)) = (std::env::var(CHILD_FILE), std::env::var(CHILD_URL)) {
         upload_child(&file, &url);
         return;
