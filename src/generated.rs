@@ -173,8 +173,8 @@ macro_rules! decoded_here {
 
 pub(crate) use decoded_here;
 
-// A JSON object with no schema of its own (PERSCOM's `/spec`-like answers): the one success
-// type that is not a generated one.
+// A JSON object the spec gives no schema of its own (PERSCOM's `update_widget_livewire`): the
+// one success type today that is not a generated one.
 decoded_here!(serde_json::Map<String, serde_json::Value>);
 
 /// Sends what `request()` made, decodes its JSON body as `E` and picks the value out of it
