@@ -89,13 +89,16 @@ impl<'a> UploadImport<'a> {
             form = form.part(group.to_string(), part.into_part()?);
         }
         let url = format!("{}/application-imports/upload", self.client.baseurl());
-        crate::transport::send_multipart(
+        let operation = "upload_application_import";
+        let reply = crate::transport::send_multipart(
             self.client.client(),
             self.client.inner(),
             url,
             form,
-            "upload_application_import",
+            operation,
         )
-        .await
+        .await?;
+        let value = crate::transport::decode_json(crate::Api::PermissionAssist, operation, &reply)?;
+        Ok(crate::Response::new(value, reply.status, reply.headers))
     }
 }

@@ -16,9 +16,9 @@
 //! ```
 
 use super::{Client, types};
+use crate::transport::Reply;
 use crate::upload::{FilePart, Progress};
-use crate::{Error, ErrorKind, Result};
-use std::marker::PhantomData;
+use crate::{Api, Error, ErrorKind, Result};
 
 /// One multipart request being put together; send it with [`Upload::send`].
 ///
@@ -45,7 +45,7 @@ pub struct Upload<'a, T> {
     file_field: &'static str,
     progress: Option<Progress>,
     required: &'static [&'static str],
-    _out: PhantomData<fn() -> T>,
+    decode: Decoder<T>,
 }
 
 impl<T> std::fmt::Debug for Upload<'_, T> {
@@ -57,6 +57,41 @@ impl<T> std::fmt::Debug for Upload<'_, T> {
             .field("files", &self.files)
             .finish()
     }
+}
+
+/// Decodes an upload's JSON reply as its `T`. It is taken where permkit makes the upload, with
+/// `T` known, so the decoder is compiled once, in permkit, not in each crate that sends one.
+type Decoder<T> = fn(Api, &str, &Reply) -> Result<T>;
+
+/// PERSCOM's success envelope: the resource (or the batch) is its `data`.
+#[derive(serde::Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+fn decode_data<T: serde::de::DeserializeOwned>(
+    api: Api,
+    operation: &str,
+    reply: &Reply,
+) -> Result<T> {
+    crate::transport::decode_json::<Data<T>>(api, operation, reply).map(|envelope| envelope.data)
+}
+
+/// An upload on its way: checked, sent, its reply read. Boxed by `sent` and `batch_sent`,
+/// which are not generic, so that its state machine is compiled in permkit, not in each caller.
+type Sending<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Reply>> + Send + 'a>>;
+
+/// The future of a sent upload: the request's, then the reply decoded by `decode`.
+fn finish<'a, T: Send + 'a>(
+    sent: Sending<'a>,
+    decode: Decoder<T>,
+    operation: &'static str,
+) -> crate::Pending<'a, crate::Response<T>> {
+    crate::Pending::new(async move {
+        let reply = sent.await?;
+        let value = decode(Api::Perscom, operation, &reply)?;
+        Ok(crate::Response::new(value, reply.status, reply.headers))
+    })
 }
 
 impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
@@ -75,10 +110,12 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
             file_field,
             progress: None,
             required: &[],
-            _out: PhantomData,
+            decode: decode_data::<T>,
         }
     }
+}
 
+impl<'a, T> Upload<'a, T> {
     fn method_put(self) -> Self {
         self.field("_method", "PUT")
     }
@@ -141,31 +178,53 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
     where
         T: Send + 'a,
     {
-        crate::Pending::new(self.sent())
+        let Upload {
+            client,
+            operation,
+            path,
+            fields,
+            files,
+            progress,
+            required,
+            decode,
+            ..
+        } = self;
+        let sent = sent(client, operation, path, fields, files, progress, required);
+        finish(sent, decode, operation)
     }
+}
 
-    async fn sent(self) -> Result<crate::Response<T>> {
-        for name in self.required {
-            let present = self
-                .fields
+/// Checks an upload's parts (required ones present, something to send) and sends it.
+fn sent<'a>(
+    client: &'a Client,
+    operation: &'static str,
+    path: String,
+    fields: Vec<(String, String)>,
+    files: Vec<(String, FilePart)>,
+    progress: Option<Progress>,
+    required: &'static [&'static str],
+) -> Sending<'a> {
+    Box::pin(async move {
+        for name in required {
+            let present = fields
                 .iter()
                 .any(|(n, v)| n == name && !v.trim().is_empty())
-                || self.files.iter().any(|(n, _)| n == name);
+                || files.iter().any(|(n, _)| n == name);
             if !present {
                 return Err(
                     Error::new(ErrorKind::Validation, format!("`{name}` is required"))
-                        .with_operation(self.operation),
+                        .with_operation(operation),
                 );
             }
         }
-        if self.files.is_empty() && self.fields.iter().all(|(n, _)| n == "_method") {
+        if files.is_empty() && fields.iter().all(|(n, _)| n == "_method") {
             return Err(
-                Error::new(ErrorKind::Validation, "nothing to send").with_operation(self.operation)
+                Error::new(ErrorKind::Validation, "nothing to send").with_operation(operation)
             );
         }
-        let form = build_form(self.fields, self.files, self.progress.as_ref())?;
-        send(self.client, self.operation, &self.path, form).await
-    }
+        let form = build_form(fields, files, progress.as_ref())?;
+        send(client, operation, &path, form).await
+    })
 }
 
 fn build_form(
@@ -193,23 +252,14 @@ fn build_form(
     Ok(form)
 }
 
-/// PERSCOM's success envelope: the resource (or the batch) is its `data`.
-#[derive(serde::Deserialize)]
-struct Data<T> {
-    data: T,
-}
-
-async fn send<T: serde::de::DeserializeOwned>(
+async fn send(
     client: &Client,
     operation: &str,
     path: &str,
     form: reqwest::multipart::Form,
-) -> Result<crate::Response<T>> {
+) -> Result<Reply> {
     let url = format!("{}{path}", client.baseurl());
-    let reply: crate::Response<Data<T>> =
-        crate::transport::send_multipart(client.client(), client.inner(), url, form, operation)
-            .await?;
-    reply.try_map(|envelope| Ok(envelope.data))
+    crate::transport::send_multipart(client.client(), client.inner(), url, form, operation).await
 }
 
 /// A batch create of files: one `resources[N][...]` group per item, in one transaction.
@@ -234,7 +284,7 @@ pub struct BatchUpload<'a, T> {
     file_field: &'static str,
     items: Vec<(Vec<(String, String)>, FilePart)>,
     progress: Option<Progress>,
-    _out: PhantomData<fn() -> T>,
+    decode: Decoder<T>,
 }
 
 impl<T> std::fmt::Debug for BatchUpload<'_, T> {
@@ -260,10 +310,12 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
             file_field,
             items: Vec::new(),
             progress: None,
-            _out: PhantomData,
+            decode: decode_data::<T>,
         }
     }
+}
 
+impl<'a, T> BatchUpload<'a, T> {
     /// Adds one item with its `name` and file.
     pub fn add(self, name: impl Into<String>, file: FilePart) -> Self {
         self.add_with([("name".to_string(), name.into())], file)
@@ -299,36 +351,56 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
     where
         T: Send + 'a,
     {
-        crate::Pending::new(self.sent())
+        let BatchUpload {
+            client,
+            operation,
+            path,
+            file_field,
+            items,
+            progress,
+            decode,
+        } = self;
+        let sent = batch_sent(client, operation, path, file_field, items, progress);
+        finish(sent, decode, operation)
     }
+}
 
-    async fn sent(self) -> Result<crate::Response<T>> {
-        if self.items.is_empty() {
+/// Checks a batch (at least one item, each named) and sends it as `resources[N][...]` groups.
+fn batch_sent<'a>(
+    client: &'a Client,
+    operation: &'static str,
+    path: String,
+    file_field: &'static str,
+    items: Vec<(Vec<(String, String)>, FilePart)>,
+    progress: Option<Progress>,
+) -> Sending<'a> {
+    Box::pin(async move {
+        if items.is_empty() {
             return Err(
                 Error::new(ErrorKind::Validation, "a batch needs at least one item")
-                    .with_operation(self.operation),
+                    .with_operation(operation),
             );
         }
         let mut fields = Vec::new();
         let mut files = Vec::new();
-        for (i, (item_fields, file)) in self.items.into_iter().enumerate() {
+        for (i, (item_fields, file)) in items.into_iter().enumerate() {
             if !item_fields
                 .iter()
                 .any(|(n, v)| n == "name" && !v.trim().is_empty())
             {
                 return Err(
                     Error::new(ErrorKind::Validation, format!("item {i} needs a `name`"))
-                        .with_operation(self.operation),
+                        .with_operation(operation),
                 );
             }
             for (n, v) in item_fields {
                 fields.push((format!("resources[{i}][{n}]"), v));
             }
-            files.push((format!("resources[{i}][{}]", self.file_field), file));
+            files.push((format!("resources[{i}][{file_field}]"), file));
         }
-        let form = build_form(fields, files, self.progress.as_ref())?;
-        send(self.client, self.operation, &self.path, form).await
-    }
+        let form = build_form(fields, files, progress.as_ref())?;
+        send(client, operation, &path, form).await
+    })
 }
 
 macro_rules! has_one_image {
@@ -647,7 +719,7 @@ impl Client {
     }
 }
 
-impl<T: serde::de::DeserializeOwned> Upload<'_, T> {
+impl<T> Upload<'_, T> {
     /// Ties an attachment to a record (`model_type`, `model_id`).
     ///
     /// ```no_run

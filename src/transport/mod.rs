@@ -620,15 +620,15 @@ pub(crate) async fn call(
     }
 }
 
-/// Posts a multipart form (streamed parts) to `url` and decodes the JSON success body.
+/// Posts a multipart form (streamed parts) to `url`; the caller decodes the success body.
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
-pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
+pub(crate) async fn send_multipart(
     client: &reqwest::Client,
     inner: &Inner,
     url: String,
     form: reqwest::multipart::Form,
     operation: &str,
-) -> Result<crate::Response<T>, Error> {
+) -> Result<Reply, Error> {
     let request = client
         .post(url)
         .header(http::header::ACCEPT, "application/json")
@@ -641,7 +641,7 @@ pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
         })?;
     // A streamed upload is sent once and is not bounded by the call timeout: the read timeout
     // bounds its silences, so an upload that keeps moving is never cut off.
-    let reply = call(
+    call(
         client,
         inner,
         request,
@@ -650,9 +650,7 @@ pub(crate) async fn send_multipart<T: serde::de::DeserializeOwned>(
             ..Call::new(operation)
         },
     )
-    .await?;
-    let value = decode_json(inner.api, operation, &reply)?;
-    Ok(crate::Response::new(value, reply.status, reply.headers))
+    .await
 }
 
 /// Sends a request the generated code does not cover and decodes its JSON success body.
