@@ -32,9 +32,11 @@ use futures::stream::FuturesOrdered;
 #[cfg(any(feature = "permission-assist", feature = "perscom"))]
 use futures::{FutureExt, TryFutureExt};
 use futures::{Stream, StreamExt};
+use std::any::Any;
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::Hasher;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -415,24 +417,182 @@ impl<S: Stream<Item = Result<Page<T>>>, T> PageSource<T> for Pin<Box<S>> {}
 
 /// The pager's own pages: the pages in flight are driven too, so their answers are read as
 /// they come.
-impl<F, Fut, T> PageSource<T> for Pages<F, Fut, T>
+impl<F, Fut, T> PageSource<T> for Pages<F, Fut, Page<T>>
 where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
     fn keep_ahead(&mut self, cx: &mut Context<'_>) {
-        if self.ahead > 1 && !self.done {
-            self.drive(cx);
+        self.keep_moving(cx);
+    }
+}
+
+/// What the engine reads of a page and sets on it: a [`Page`] itself, or (for a [`Pager`]) a
+/// page whose items' type is erased, so that one engine is compiled for every list.
+trait Paged {
+    /// The type the [`Repeats::ById`] function reads.
+    type Item;
+    /// The page's metadata (and, for a `Page<T>`, its items).
+    fn page(&mut self) -> &mut Page<Self::Item>;
+    /// The ids of the page's items, in order (taken once, when the page is checked).
+    fn ids(&mut self, id: fn(&Self::Item) -> ItemKey) -> Vec<ItemKey>;
+}
+
+impl<T> Paged for Page<T> {
+    type Item = T;
+
+    fn page(&mut self) -> &mut Page<T> {
+        self
+    }
+
+    fn ids(&mut self, id: fn(&T) -> ItemKey) -> Vec<ItemKey> {
+        self.items.iter().map(id).collect()
+    }
+}
+
+/// A page whose items' type is erased, as a [`Pager`]'s engine moves it: its metadata (with
+/// one `()` per item, which takes no memory), the items' ids when they are compared, and the
+/// items themselves, a `Vec<T>`.
+struct ErasedPage {
+    page: Page<()>,
+    ids: Vec<ItemKey>,
+    items: Box<dyn Any + Send>,
+}
+
+impl ErasedPage {
+    #[cfg_attr(
+        not(any(feature = "permission-assist", feature = "perscom")),
+        allow(dead_code)
+    )]
+    fn new<T: Send + 'static>(page: Page<T>, id: Option<fn(&T) -> ItemKey>) -> Self {
+        let ids = id.map_or_else(Vec::new, |id| page.items.iter().map(id).collect());
+        let Page {
+            items,
+            cursor,
+            next,
+            total_pages,
+            total_count,
+            reported,
+        } = page;
+        ErasedPage {
+            page: Page {
+                items: vec![(); items.len()],
+                cursor,
+                next,
+                total_pages,
+                total_count,
+                reported,
+            },
+            ids,
+            items: Box::new(items),
+        }
+    }
+
+    /// The page again, with the items it was made from.
+    fn into_page<T: 'static>(self) -> Result<Page<T>> {
+        let Page {
+            cursor,
+            next,
+            total_pages,
+            total_count,
+            reported,
+            ..
+        } = self.page;
+        match self.items.downcast::<Vec<T>>() {
+            Ok(items) => Ok(Page {
+                items: *items,
+                cursor,
+                next,
+                total_pages,
+                total_count,
+                reported,
+            }),
+            // A pager makes its pages from its own `Page<T>`s: this cannot happen.
+            Err(_) => Err(Error::new(
+                ErrorKind::Pagination,
+                "a page's items are not of the list's type",
+            )),
         }
     }
 }
 
-impl<F, Fut, T> Pages<F, Fut, T>
+impl Paged for ErasedPage {
+    type Item = ();
+
+    fn page(&mut self) -> &mut Page<()> {
+        &mut self.page
+    }
+
+    /// The ids read when the page was made, with the list's own function.
+    fn ids(&mut self, _: fn(&()) -> ItemKey) -> Vec<ItemKey> {
+        std::mem::take(&mut self.ids)
+    }
+}
+
+/// Stands for the list's id function in an [`ErasedPages`] engine's [`Repeats::ById`]: an
+/// [`ErasedPage`] carries the ids its list's function read, so this is never called.
+fn ids_taken_already(_: &()) -> ItemKey {
+    ItemKey::from(0u64)
+}
+
+/// Fetches one page at a cursor, its items' type erased.
+type ErasedFetch<'a> = Box<dyn FnMut(u64) -> BoxFuture<'a, Result<ErasedPage>> + Send + 'a>;
+
+/// A [`Pager`]'s engine: the same type for every list, so that its state machine (the
+/// requests in flight, their order, the checks) is compiled once, in permkit, and not again
+/// for each list's item type in each crate that reads one.
+struct ErasedPages<'a>(Pages<ErasedFetch<'a>, BoxFuture<'a, Result<ErasedPage>>, ErasedPage>);
+
+impl<'a> ErasedPages<'a> {
+    fn new(first: u64, by_id: bool, ahead: usize, fetch: ErasedFetch<'a>) -> Self {
+        let repeats = if by_id {
+            Repeats::ById(ids_taken_already as fn(&()) -> ItemKey)
+        } else {
+            Repeats::CursorOnly
+        };
+        ErasedPages(Pages::new(first, repeats, ahead, fetch))
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<ErasedPage>>> {
+        self.0.poll_next_unpin(cx)
+    }
+
+    fn keep_moving(&mut self, cx: &mut Context<'_>) {
+        self.0.keep_moving(cx);
+    }
+}
+
+/// A [`Pager`]'s pages as its lister's `Page<T>`s.
+struct Typed<'a, T> {
+    engine: ErasedPages<'a>,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<T: 'static> Stream for Typed<'_, T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut()
+            .engine
+            .poll_page(cx)
+            .map(|page| page.map(|page| page.and_then(ErasedPage::into_page)))
+    }
+}
+
+/// The requests in flight are driven while the items of a page are handed out.
+impl<T: 'static> PageSource<T> for Typed<'_, T> {
+    fn keep_ahead(&mut self, cx: &mut Context<'_>) {
+        self.engine.keep_moving(cx);
+    }
+}
+
+impl<F, Fut, P> Pages<F, Fut, P>
 where
     F: FnMut(u64) -> Fut,
-    Fut: Future<Output = Result<Page<T>>>,
+    Fut: Future<Output = Result<P>>,
+    P: Paged,
 {
-    fn new(first: u64, repeats: Repeats<T>, ahead: usize, fetch: F) -> Self {
+    fn new(first: u64, repeats: Repeats<P::Item>, ahead: usize, fetch: F) -> Self {
         Pages {
             fetch: Box::new(fetch),
             ahead: ahead.max(1),
@@ -454,13 +614,13 @@ where
 /// One fetch in flight, with the cursor it asked for.
 type Tagged<Fut> = future::Join<future::Ready<u64>, Fut>;
 
-/// The pager's state: see [`paginate_ahead`].
-struct Pages<F, Fut: Future, T> {
+/// The pager's state: see [`paginate_ahead`]. `P` is a page: a [`Page`], or an [`ErasedPage`].
+struct Pages<F, Fut: Future, P: Paged> {
     fetch: Box<F>,
     ahead: usize,
     in_flight: FuturesOrdered<Tagged<Fut>>,
     /// Done fetches not yet taken, in order (they count toward `ahead`).
-    ready: VecDeque<(u64, Result<Page<T>>)>,
+    ready: VecDeque<(u64, Result<P>)>,
     /// The cursors asked for and not yet taken, in order.
     cursors: VecDeque<u64>,
     /// The cursor of the next page to hand out.
@@ -470,20 +630,28 @@ struct Pages<F, Fut: Future, T> {
     step: Option<u64>,
     bound: Option<u64>,
     fetched: u64,
-    repeats: Repeats<T>,
+    repeats: Repeats<P::Item>,
     seen: SeenIds,
     done: bool,
 }
 
 // Nothing of a `Pages` is ever pinned in place: the fetch is boxed, and `FuturesOrdered` pins
 // its futures on the heap.
-impl<F, Fut: Future, T> Unpin for Pages<F, Fut, T> {}
+impl<F, Fut: Future, P: Paged> Unpin for Pages<F, Fut, P> {}
 
-impl<F, Fut, T> Pages<F, Fut, T>
+impl<F, Fut, P> Pages<F, Fut, P>
 where
     F: FnMut(u64) -> Fut,
-    Fut: Future<Output = Result<Page<T>>>,
+    Fut: Future<Output = Result<P>>,
+    P: Paged,
 {
+    /// Drives the pages in flight while the items of a page are handed out.
+    fn keep_moving(&mut self, cx: &mut Context<'_>) {
+        if self.ahead > 1 && !self.done {
+            self.drive(cx);
+        }
+    }
+
     fn schedule(&mut self, cursor: u64) {
         let fut = (self.fetch)(cursor);
         self.in_flight
@@ -537,8 +705,20 @@ where
     }
 
     /// Checks the page fetched at `cursor` and learns where the following ones start.
-    fn accept(&mut self, cursor: u64, page: Result<Page<T>>) -> Result<Page<T>> {
-        let mut page = page?;
+    fn accept(&mut self, cursor: u64, page: Result<P>) -> Result<P> {
+        let mut paged = page?;
+        if let Repeats::ById(id) = self.repeats {
+            let ids = paged.ids(id);
+            self.check(cursor, paged.page(), ids)?;
+        } else {
+            self.check(cursor, paged.page(), Vec::new())?;
+        }
+        Ok(paged)
+    }
+
+    /// [`accept`](Self::accept) of one page's metadata, with its items' ids when they are
+    /// compared ([`Repeats::ById`]).
+    fn check(&mut self, cursor: u64, page: &mut Page<P::Item>, ids: Vec<ItemKey>) -> Result<()> {
         page.cursor = cursor;
         if let Some(reported) = page.reported
             && reported != cursor
@@ -550,16 +730,15 @@ where
         }
         if page.items.is_empty() {
             self.next = None;
-            return Ok(page);
+            return Ok(());
         }
-        if let Repeats::ById(id) = self.repeats {
-            let ids = page.items.iter().map(id).collect();
-            if let Err(what) = self.seen.take(ids) {
-                return Err(Error::new(
-                    ErrorKind::Pagination,
-                    format!("page {cursor} {what}: the server is going round in circles"),
-                ));
-            }
+        if matches!(self.repeats, Repeats::ById(_))
+            && let Err(what) = self.seen.take(ids)
+        {
+            return Err(Error::new(
+                ErrorKind::Pagination,
+                format!("page {cursor} {what}: the server is going round in circles"),
+            ));
         }
         let offsets = matches!(self.repeats, Repeats::CursorOnly);
         self.next = match page.next {
@@ -587,16 +766,17 @@ where
         } else {
             page.total_pages
         };
-        Ok(page)
+        Ok(())
     }
 }
 
-impl<F, Fut, T> Stream for Pages<F, Fut, T>
+impl<F, Fut, P> Stream for Pages<F, Fut, P>
 where
     F: FnMut(u64) -> Fut,
-    Fut: Future<Output = Result<Page<T>>>,
+    Fut: Future<Output = Result<P>>,
+    P: Paged,
 {
-    type Item = Result<Page<T>>;
+    type Item = Result<P>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -695,13 +875,12 @@ impl<P: PageSource<T>, T> Stream for Items<P, T> {
 /// ```
 #[must_use = "a pager sends nothing until its stream is read"]
 pub struct Pager<'a, T> {
-    fetch: Fetch<'a, T>,
-    repeats: Repeats<T>,
+    fetch: ErasedFetch<'a>,
+    /// Whether items are compared by id ([`Repeats::ById`]), their ids read by `fetch`.
+    by_id: bool,
     ahead: usize,
+    _items: PhantomData<fn() -> T>,
 }
-
-/// Fetches one page at a cursor.
-type Fetch<'a, T> = Box<dyn FnMut(u64) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a>;
 
 impl<T> std::fmt::Debug for Pager<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -709,41 +888,35 @@ impl<T> std::fmt::Debug for Pager<'_, T> {
     }
 }
 
-impl<'a, T: Send + 'a> Pager<'a, T> {
-    /// A pager of one page at a time.
-    #[cfg_attr(
-        not(any(feature = "permission-assist", feature = "perscom")),
-        allow(dead_code)
-    )]
-    pub(crate) fn new(
-        repeats: Repeats<T>,
-        fetch: impl FnMut(u64) -> BoxFuture<'a, Result<Page<T>>> + Send + 'a,
-    ) -> Self {
-        Pager {
-            fetch: Box::new(fetch),
-            repeats,
-            ahead: 1,
-        }
-    }
-
-    /// A pager over a list builder whose API pages by page number: `send` sends a copy of
-    /// the builder for page `n`. One function for every such list, so no list compiles a
-    /// future of its own.
+impl<'a, T: Send + 'static> Pager<'a, T> {
+    /// A pager over a list builder whose API pages by page number, one page at a time:
+    /// `send` sends a copy of the builder for page `n`. One function for every such list, so
+    /// no list compiles a future of its own.
     #[cfg(any(feature = "permission-assist", feature = "perscom"))]
     pub(crate) fn numbered<B: Clone + Send + 'a>(
         list: B,
         repeats: Repeats<T>,
         send: fn(B, u64) -> crate::Pending<'a, Page<T>>,
     ) -> Self {
-        Pager::new(repeats, move |n| {
-            send(list.clone(), n)
-                .map_ok(move |p| {
-                    Page::numbered(p.items, n, p.total_pages)
-                        .with_total_count(p.total_count)
-                        .with_reported(p.reported)
-                })
-                .boxed()
-        })
+        let id = match repeats {
+            Repeats::ById(id) => Some(id),
+            Repeats::CursorOnly => None,
+        };
+        Pager {
+            fetch: Box::new(move |n| {
+                send(list.clone(), n)
+                    .map_ok(move |p| {
+                        let page = Page::numbered(p.items, n, p.total_pages)
+                            .with_total_count(p.total_count)
+                            .with_reported(p.reported);
+                        ErasedPage::new(page, id)
+                    })
+                    .boxed()
+            }),
+            by_id: id.is_some(),
+            ahead: 1,
+            _items: PhantomData,
+        }
     }
 
     /// Keeps up to `n` pages in flight once the next ones are known (see [`paginate_ahead`]);
@@ -775,7 +948,10 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> ResultStream<'a, T> {
-        boxed(paginate_items(1, self.repeats, self.ahead, self.fetch))
+        boxed(Items {
+            pages: self.typed(1),
+            current: Vec::new().into_iter(),
+        })
     }
 
     /// One page at a time, with its metadata; ends at the last page or an empty one.
@@ -801,12 +977,14 @@ impl<'a, T: Send + 'a> Pager<'a, T> {
     /// # Ok(()) }
     /// ```
     pub fn pages_from(self, first: u64) -> ResultStream<'a, Page<T>> {
-        boxed(paginate_ahead(
-            first.max(1),
-            self.repeats,
-            self.ahead,
-            self.fetch,
-        ))
+        boxed(self.typed(first.max(1)))
+    }
+
+    fn typed(self, first: u64) -> Typed<'a, T> {
+        Typed {
+            engine: ErasedPages::new(first, self.by_id, self.ahead, self.fetch),
+            _items: PhantomData,
+        }
     }
 }
 
