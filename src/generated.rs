@@ -5,7 +5,7 @@
 
 use crate::transport::{Call, Inner, Received, Reply, call, exec};
 use crate::{ByteStream, Error, ErrorKind, FieldError, Pending, Response, Result};
-use futures::{FutureExt, TryStreamExt};
+use futures::TryStreamExt;
 
 /// Includes the generated client of one API (`$name` is its `OUT_DIR` file stem) into the
 /// calling module, as `Client`, `builder` and `types` (with the open enums).
@@ -191,15 +191,53 @@ where
     E: Decode + 'a,
     T: 'a,
 {
-    let api = inner.api;
-    Pending::new(
-        receive(client, inner, request, (operation, template)).map(move |reply| {
-            let reply = reply?;
+    Pending::new(Json {
+        reply: received(client, inner, request, (operation, template)),
+        api: inner.api,
+        operation,
+        pick,
+    })
+}
+
+/// [`receive`]'s future, boxed here: one type, compiled in permkit, for every operation's
+/// [`Json`].
+fn received<'a>(
+    client: &'a reqwest::Client,
+    inner: &'a Inner,
+    request: Made,
+    ids: (&'static str, &'static str),
+) -> futures::future::BoxFuture<'a, Result<Reply>> {
+    Box::pin(receive(client, inner, request, ids))
+}
+
+/// The future of [`json`]: the answer, then its decoding. Written out rather than a
+/// combinator's (`map`): the crate that calls an operation compiles it for the operation's
+/// types, and a combinator brings its layers of adapters along.
+struct Json<'a, E, T> {
+    reply: futures::future::BoxFuture<'a, Result<Reply>>,
+    api: crate::Api,
+    operation: &'static str,
+    pick: fn(E) -> std::result::Result<T, &'static str>,
+}
+
+impl<E: Decode, T> std::future::Future for Json<'_, E, T> {
+    type Output = Result<Response<T>>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let reply = match self.reply.as_mut().poll(cx) {
+            std::task::Poll::Ready(reply) => reply,
+            std::task::Poll::Pending => return std::task::Poll::Pending,
+        };
+        let (api, operation, pick) = (self.api, self.operation, self.pick);
+        std::task::Poll::Ready(reply.and_then(|reply| {
             let env = E::decode(api, operation, &reply)?;
             Response::new(env, reply.status, reply.headers)
                 .try_map(|env| pick(env).map_err(|field| missing(field, api, operation)))
-        }),
-    )
+        }))
+    }
 }
 
 /// Sends what `request()` made; its answer has no body worth reading (204).

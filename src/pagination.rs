@@ -29,8 +29,6 @@
 use crate::{Error, ErrorKind, Result};
 use futures::future::{self, BoxFuture};
 use futures::stream::FuturesOrdered;
-#[cfg(any(feature = "permission-assist", feature = "perscom"))]
-use futures::{FutureExt, TryFutureExt};
 use futures::{Stream, StreamExt};
 use std::any::Any;
 use std::collections::{HashSet, VecDeque};
@@ -529,6 +527,33 @@ impl Paged for ErasedPage {
     }
 }
 
+/// The future of one page of a [`Pager::numbered`]: the page as its list's `send()` answers
+/// it, numbered `number`, its items' type erased. Written out rather than a combinator's
+/// (`map_ok`), which would bring its layers of adapters into each crate that reads a list.
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+struct Numbered<'a, T> {
+    page: crate::Pending<'a, Page<T>>,
+    number: u64,
+    id: Option<fn(&T) -> ItemKey>,
+}
+
+#[cfg(any(feature = "permission-assist", feature = "perscom"))]
+impl<T: Send + 'static> Future for Numbered<'_, T> {
+    type Output = Result<ErasedPage>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let p = match Pin::new(&mut self.page).poll(cx) {
+            Poll::Ready(Ok(p)) => p,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        };
+        let page = Page::numbered(p.items, self.number, p.total_pages)
+            .with_total_count(p.total_count)
+            .with_reported(p.reported);
+        Poll::Ready(Ok(ErasedPage::new(page, self.id)))
+    }
+}
+
 /// Stands for the list's id function in an [`ErasedPages`] engine's [`Repeats::ById`]: an
 /// [`ErasedPage`] carries the ids its list's function read, so this is never called.
 fn ids_taken_already(_: &()) -> ItemKey {
@@ -904,14 +929,11 @@ impl<'a, T: Send + 'static> Pager<'a, T> {
         };
         Pager {
             fetch: Box::new(move |n| {
-                send(list.clone(), n)
-                    .map_ok(move |p| {
-                        let page = Page::numbered(p.items, n, p.total_pages)
-                            .with_total_count(p.total_count)
-                            .with_reported(p.reported);
-                        ErasedPage::new(page, id)
-                    })
-                    .boxed()
+                Box::pin(Numbered {
+                    page: send(list.clone(), n),
+                    number: n,
+                    id,
+                })
             }),
             by_id: id.is_some(),
             ahead: 1,

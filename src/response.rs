@@ -4,7 +4,7 @@
 
 use crate::{Error, Result};
 use bytes::Bytes;
-use futures::{Stream, StreamExt, TryFutureExt, TryStreamExt};
+use futures::{Stream, StreamExt, TryStreamExt};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -160,7 +160,24 @@ impl<'a, T> Pending<'a, T> {
 impl<'a, T: 'a> Pending<'a, Response<T>> {
     /// The value alone, without the response's status and headers (what `send()` returns).
     pub(crate) fn value(self) -> Pending<'a, T> {
-        Pending::new(self.0.map_ok(Response::into_inner))
+        Pending::new(ValueOf(self))
+    }
+}
+
+/// The future of [`Pending::value`]. Written out rather than a combinator's (`map_ok`): each
+/// operation's `send()` compiles it for its own type in the crate that calls it, and a
+/// combinator brings its layers of adapters along.
+struct ValueOf<'a, T>(Pending<'a, Response<T>>);
+
+impl<T> Future for ValueOf<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        match self.0.0.as_mut().poll(cx) {
+            Poll::Ready(Ok(response)) => Poll::Ready(Ok(response.value)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
