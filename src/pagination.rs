@@ -123,6 +123,16 @@ pub enum Repeats<T> {
     CursorOnly,
 }
 
+impl<T> Repeats<T> {
+    /// The function that reads an item's id, when items are compared by id.
+    fn id(self) -> Option<fn(&T) -> ItemKey> {
+        match self {
+            Repeats::ById(id) => Some(id),
+            Repeats::CursorOnly => None,
+        }
+    }
+}
+
 /// The exact identity of a list item, as a pager compares items: an integer, a UUID or a
 /// string.
 ///
@@ -382,7 +392,7 @@ where
     F: FnMut(u64) -> Fut,
     Fut: Future<Output = Result<Page<T>>>,
 {
-    Pages::new(first, repeats, ahead, fetch)
+    Pages::new(first, repeats.id(), ahead, fetch)
 }
 
 /// Like [`items`]`(`[`paginate_ahead`]`(..))`, and while the items of a page are read, the
@@ -398,7 +408,7 @@ where
     Fut: Future<Output = Result<Page<T>>>,
 {
     Items {
-        pages: Pages::new(first, repeats, ahead, fetch),
+        pages: Pages::new(first, repeats.id(), ahead, fetch),
         current: Vec::new().into_iter(),
     }
 }
@@ -428,16 +438,21 @@ where
 /// What the engine reads of a page and sets on it: a [`Page`] itself, or (for a [`Pager`]) a
 /// page whose items' type is erased, so that one engine is compiled for every list.
 trait Paged {
-    /// The type the [`Repeats::ById`] function reads.
+    /// The type of the page's items, as its metadata holds them.
     type Item;
+    /// What the engine keeps to read a page's ids when items are compared by id
+    /// ([`Repeats::ById`]): the list's id function for a `Page<T>`; nothing for an
+    /// [`ErasedPage`], which carries its ids.
+    type IdReader: Copy;
     /// The page's metadata (and, for a `Page<T>`, its items).
     fn page(&mut self) -> &mut Page<Self::Item>;
     /// The ids of the page's items, in order (taken once, when the page is checked).
-    fn ids(&mut self, id: fn(&Self::Item) -> ItemKey) -> Vec<ItemKey>;
+    fn ids(&mut self, reader: Self::IdReader) -> Vec<ItemKey>;
 }
 
 impl<T> Paged for Page<T> {
     type Item = T;
+    type IdReader = fn(&T) -> ItemKey;
 
     fn page(&mut self) -> &mut Page<T> {
         self
@@ -516,13 +531,14 @@ impl ErasedPage {
 
 impl Paged for ErasedPage {
     type Item = ();
+    type IdReader = ();
 
     fn page(&mut self) -> &mut Page<()> {
         &mut self.page
     }
 
     /// The ids read when the page was made, with the list's own function.
-    fn ids(&mut self, _: fn(&()) -> ItemKey) -> Vec<ItemKey> {
+    fn ids(&mut self, (): ()) -> Vec<ItemKey> {
         std::mem::take(&mut self.ids)
     }
 }
@@ -554,12 +570,6 @@ impl<T: Send + 'static> Future for Numbered<'_, T> {
     }
 }
 
-/// Stands for the list's id function in an [`ErasedPages`] engine's [`Repeats::ById`]: an
-/// [`ErasedPage`] carries the ids its list's function read, so this is never called.
-fn ids_taken_already(_: &()) -> ItemKey {
-    ItemKey::from(0u64)
-}
-
 /// Fetches one page at a cursor, its items' type erased.
 type ErasedFetch<'a> = Box<dyn FnMut(u64) -> BoxFuture<'a, Result<ErasedPage>> + Send + 'a>;
 
@@ -570,12 +580,7 @@ struct ErasedPages<'a>(Pages<ErasedFetch<'a>, BoxFuture<'a, Result<ErasedPage>>,
 
 impl<'a> ErasedPages<'a> {
     fn new(first: u64, by_id: bool, ahead: usize, fetch: ErasedFetch<'a>) -> Self {
-        let repeats = if by_id {
-            Repeats::ById(ids_taken_already as fn(&()) -> ItemKey)
-        } else {
-            Repeats::CursorOnly
-        };
-        ErasedPages(Pages::new(first, repeats, ahead, fetch))
+        ErasedPages(Pages::new(first, by_id.then_some(()), ahead, fetch))
     }
 
     fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<ErasedPage>>> {
@@ -617,7 +622,9 @@ where
     Fut: Future<Output = Result<P>>,
     P: Paged,
 {
-    fn new(first: u64, repeats: Repeats<P::Item>, ahead: usize, fetch: F) -> Self {
+    /// `ids` is the reader of items' ids when they are compared ([`Repeats::ById`]), `None`
+    /// for offsets ([`Repeats::CursorOnly`]).
+    fn new(first: u64, ids: Option<P::IdReader>, ahead: usize, fetch: F) -> Self {
         Pages {
             fetch: Box::new(fetch),
             ahead: ahead.max(1),
@@ -629,7 +636,7 @@ where
             step: None,
             bound: None,
             fetched: 0,
-            repeats,
+            ids,
             seen: SeenIds::default(),
             done: false,
         }
@@ -655,7 +662,8 @@ struct Pages<F, Fut: Future, P: Paged> {
     step: Option<u64>,
     bound: Option<u64>,
     fetched: u64,
-    repeats: Repeats<P::Item>,
+    /// Reads the items' ids when they are compared by id; `None` for offsets.
+    ids: Option<P::IdReader>,
     seen: SeenIds,
     done: bool,
 }
@@ -732,18 +740,19 @@ where
     /// Checks the page fetched at `cursor` and learns where the following ones start.
     fn accept(&mut self, cursor: u64, page: Result<P>) -> Result<P> {
         let mut paged = page?;
-        if let Repeats::ById(id) = self.repeats {
-            let ids = paged.ids(id);
-            self.check(cursor, paged.page(), ids)?;
-        } else {
-            self.check(cursor, paged.page(), Vec::new())?;
-        }
+        let ids = self.ids.map(|reader| paged.ids(reader));
+        self.check(cursor, paged.page(), ids)?;
         Ok(paged)
     }
 
     /// [`accept`](Self::accept) of one page's metadata, with its items' ids when they are
     /// compared ([`Repeats::ById`]).
-    fn check(&mut self, cursor: u64, page: &mut Page<P::Item>, ids: Vec<ItemKey>) -> Result<()> {
+    fn check(
+        &mut self,
+        cursor: u64,
+        page: &mut Page<P::Item>,
+        ids: Option<Vec<ItemKey>>,
+    ) -> Result<()> {
         page.cursor = cursor;
         if let Some(reported) = page.reported
             && reported != cursor
@@ -757,7 +766,7 @@ where
             self.next = None;
             return Ok(());
         }
-        if matches!(self.repeats, Repeats::ById(_))
+        if let Some(ids) = ids
             && let Err(what) = self.seen.take(ids)
         {
             return Err(Error::new(
@@ -765,7 +774,7 @@ where
                 format!("page {cursor} {what}: the server is going round in circles"),
             ));
         }
-        let offsets = matches!(self.repeats, Repeats::CursorOnly);
+        let offsets = self.ids.is_none();
         self.next = match page.next {
             Some(n) if n <= cursor => {
                 return Err(Error::new(
@@ -923,10 +932,7 @@ impl<'a, T: Send + 'static> Pager<'a, T> {
         repeats: Repeats<T>,
         send: fn(B, u64) -> crate::Pending<'a, Page<T>>,
     ) -> Self {
-        let id = match repeats {
-            Repeats::ById(id) => Some(id),
-            Repeats::CursorOnly => None,
-        };
+        let id = repeats.id();
         Pager {
             fetch: Box::new(move |n| {
                 Box::pin(Numbered {

@@ -98,7 +98,7 @@ impl<'a> UploadImport<'a> {
             operation,
         )
         .await?;
-        let value = crate::transport::decode_json(crate::Api::PermissionAssist, operation, &reply)?;
+        let value = crate::transport::decode_json(self.client.inner().api, operation, &reply)?;
         Ok(crate::Response::new(value, reply.status, reply.headers))
     }
 }

@@ -37,6 +37,13 @@ use crate::{Api, Error, ErrorKind, Result};
 /// ```
 #[must_use = "an upload does nothing until sent"]
 pub struct Upload<'a, T> {
+    parts: Parts<'a>,
+    decode: Decoder<T>,
+}
+
+/// What an [`Upload`] sends, whatever its `T`: kept apart from the decoder so that the checks
+/// and the request are compiled once, in permkit.
+struct Parts<'a> {
     client: &'a Client,
     operation: &'static str,
     path: String,
@@ -45,16 +52,15 @@ pub struct Upload<'a, T> {
     file_field: &'static str,
     progress: Option<Progress>,
     required: &'static [&'static str],
-    decode: Decoder<T>,
 }
 
 impl<T> std::fmt::Debug for Upload<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Upload")
-            .field("operation", &self.operation)
-            .field("path", &self.path)
-            .field("fields", &self.fields)
-            .field("files", &self.files)
+            .field("operation", &self.parts.operation)
+            .field("path", &self.parts.path)
+            .field("fields", &self.parts.fields)
+            .field("files", &self.parts.files)
             .finish()
     }
 }
@@ -77,19 +83,21 @@ fn decode_data<T: serde::de::DeserializeOwned>(
     crate::transport::decode_json::<Data<T>>(api, operation, reply).map(|envelope| envelope.data)
 }
 
-/// An upload on its way: checked, sent, its reply read. Boxed by `sent` and `batch_sent`,
-/// which are not generic, so that its state machine is compiled in permkit, not in each caller.
+/// An upload on its way: checked, sent, its reply read. Boxed by `Parts::sent` and
+/// `BatchParts::sent`, which are not generic, so that its state machine is compiled in permkit, not in each caller.
 type Sending<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Reply>> + Send + 'a>>;
 
 /// The future of a sent upload: the request's, then the reply decoded by `decode`.
 fn finish<'a, T: Send + 'a>(
+    client: &Client,
+    operation: &'static str,
     sent: Sending<'a>,
     decode: Decoder<T>,
-    operation: &'static str,
 ) -> crate::Pending<'a, crate::Response<T>> {
+    let api = client.inner().api;
     crate::Pending::new(async move {
         let reply = sent.await?;
-        let value = decode(Api::Perscom, operation, &reply)?;
+        let value = decode(api, operation, &reply)?;
         Ok(crate::Response::new(value, reply.status, reply.headers))
     })
 }
@@ -102,14 +110,16 @@ impl<'a, T: serde::de::DeserializeOwned> Upload<'a, T> {
         file_field: &'static str,
     ) -> Self {
         Upload {
-            client,
-            operation,
-            path,
-            fields: Vec::new(),
-            files: Vec::new(),
-            file_field,
-            progress: None,
-            required: &[],
+            parts: Parts {
+                client,
+                operation,
+                path,
+                fields: Vec::new(),
+                files: Vec::new(),
+                file_field,
+                progress: None,
+                required: &[],
+            },
             decode: decode_data::<T>,
         }
     }
@@ -121,15 +131,15 @@ impl<'a, T> Upload<'a, T> {
     }
 
     fn require(mut self, parts: &'static [&'static str]) -> Self {
-        self.required = parts;
+        self.parts.required = parts;
         self
     }
 
     /// Adds a text field (`name`, `description`, any other writable field).
     pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
-        self.fields.retain(|(n, _)| *n != name);
-        self.fields.push((name, value.into()));
+        self.parts.fields.retain(|(n, _)| *n != name);
+        self.parts.fields.push((name, value.into()));
         self
     }
 
@@ -144,22 +154,20 @@ impl<'a, T> Upload<'a, T> {
     }
 
     /// Sets (or replaces) the file of this operation (`image`, `file`).
-    pub fn file(mut self, part: FilePart) -> Self {
-        let field = self.file_field;
-        self.files.retain(|(n, _)| n != field);
-        self.files.push((field.to_string(), part));
-        self
+    pub fn file(self, part: FilePart) -> Self {
+        let field = self.parts.file_field;
+        self.part(field, part)
     }
 
     /// Counts the bytes of every file into `progress`.
     pub fn progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
+        self.parts.progress = Some(progress);
         self
     }
 
     fn part(mut self, field: &'static str, part: FilePart) -> Self {
-        self.files.retain(|(n, _)| n != field);
-        self.files.push((field.to_string(), part));
+        self.parts.files.retain(|(n, _)| n != field);
+        self.parts.files.push((field.to_string(), part));
         self
     }
 
@@ -178,7 +186,15 @@ impl<'a, T> Upload<'a, T> {
     where
         T: Send + 'a,
     {
-        let Upload {
+        let (client, operation) = (self.parts.client, self.parts.operation);
+        finish(client, operation, self.parts.sent(), self.decode)
+    }
+}
+
+impl<'a> Parts<'a> {
+    /// Checks the parts (required ones present, something to send) and sends them.
+    fn sent(self) -> Sending<'a> {
+        let Parts {
             client,
             operation,
             path,
@@ -186,45 +202,30 @@ impl<'a, T> Upload<'a, T> {
             files,
             progress,
             required,
-            decode,
             ..
         } = self;
-        let sent = sent(client, operation, path, fields, files, progress, required);
-        finish(sent, decode, operation)
-    }
-}
-
-/// Checks an upload's parts (required ones present, something to send) and sends it.
-fn sent<'a>(
-    client: &'a Client,
-    operation: &'static str,
-    path: String,
-    fields: Vec<(String, String)>,
-    files: Vec<(String, FilePart)>,
-    progress: Option<Progress>,
-    required: &'static [&'static str],
-) -> Sending<'a> {
-    Box::pin(async move {
-        for name in required {
-            let present = fields
-                .iter()
-                .any(|(n, v)| n == name && !v.trim().is_empty())
-                || files.iter().any(|(n, _)| n == name);
-            if !present {
+        Box::pin(async move {
+            for name in required {
+                let present = fields
+                    .iter()
+                    .any(|(n, v)| n == name && !v.trim().is_empty())
+                    || files.iter().any(|(n, _)| n == name);
+                if !present {
+                    return Err(
+                        Error::new(ErrorKind::Validation, format!("`{name}` is required"))
+                            .with_operation(operation),
+                    );
+                }
+            }
+            if files.is_empty() && fields.iter().all(|(n, _)| n == "_method") {
                 return Err(
-                    Error::new(ErrorKind::Validation, format!("`{name}` is required"))
-                        .with_operation(operation),
+                    Error::new(ErrorKind::Validation, "nothing to send").with_operation(operation)
                 );
             }
-        }
-        if files.is_empty() && fields.iter().all(|(n, _)| n == "_method") {
-            return Err(
-                Error::new(ErrorKind::Validation, "nothing to send").with_operation(operation)
-            );
-        }
-        let form = build_form(fields, files, progress.as_ref())?;
-        send(client, operation, &path, form).await
-    })
+            let form = build_form(fields, files, progress.as_ref())?;
+            send(client, operation, &path, form).await
+        })
+    }
 }
 
 fn build_form(
@@ -278,20 +279,25 @@ async fn send(
 /// ```
 #[must_use = "an upload does nothing until sent"]
 pub struct BatchUpload<'a, T> {
+    parts: BatchParts<'a>,
+    decode: Decoder<T>,
+}
+
+/// What a [`BatchUpload`] sends, whatever its `T` (see [`Parts`]).
+struct BatchParts<'a> {
     client: &'a Client,
     operation: &'static str,
     path: String,
     file_field: &'static str,
     items: Vec<(Vec<(String, String)>, FilePart)>,
     progress: Option<Progress>,
-    decode: Decoder<T>,
 }
 
 impl<T> std::fmt::Debug for BatchUpload<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BatchUpload")
-            .field("operation", &self.operation)
-            .field("items", &self.items.len())
+            .field("operation", &self.parts.operation)
+            .field("items", &self.parts.items.len())
             .finish()
     }
 }
@@ -304,12 +310,14 @@ impl<'a, T: serde::de::DeserializeOwned> BatchUpload<'a, T> {
         file_field: &'static str,
     ) -> Self {
         BatchUpload {
-            client,
-            operation,
-            path,
-            file_field,
-            items: Vec::new(),
-            progress: None,
+            parts: BatchParts {
+                client,
+                operation,
+                path,
+                file_field,
+                items: Vec::new(),
+                progress: None,
+            },
             decode: decode_data::<T>,
         }
     }
@@ -327,13 +335,13 @@ impl<'a, T> BatchUpload<'a, T> {
         fields: impl IntoIterator<Item = (String, String)>,
         file: FilePart,
     ) -> Self {
-        self.items.push((fields.into_iter().collect(), file));
+        self.parts.items.push((fields.into_iter().collect(), file));
         self
     }
 
     /// Counts the bytes of every file into `progress`.
     pub fn progress(mut self, progress: Progress) -> Self {
-        self.progress = Some(progress);
+        self.parts.progress = Some(progress);
         self
     }
 
@@ -351,56 +359,52 @@ impl<'a, T> BatchUpload<'a, T> {
     where
         T: Send + 'a,
     {
-        let BatchUpload {
+        let (client, operation) = (self.parts.client, self.parts.operation);
+        finish(client, operation, self.parts.sent(), self.decode)
+    }
+}
+
+impl<'a> BatchParts<'a> {
+    /// Checks the batch (at least one item, each named) and sends it as `resources[N][...]`
+    /// groups.
+    fn sent(self) -> Sending<'a> {
+        let BatchParts {
             client,
             operation,
             path,
             file_field,
             items,
             progress,
-            decode,
         } = self;
-        let sent = batch_sent(client, operation, path, file_field, items, progress);
-        finish(sent, decode, operation)
-    }
-}
-
-/// Checks a batch (at least one item, each named) and sends it as `resources[N][...]` groups.
-fn batch_sent<'a>(
-    client: &'a Client,
-    operation: &'static str,
-    path: String,
-    file_field: &'static str,
-    items: Vec<(Vec<(String, String)>, FilePart)>,
-    progress: Option<Progress>,
-) -> Sending<'a> {
-    Box::pin(async move {
-        if items.is_empty() {
-            return Err(
-                Error::new(ErrorKind::Validation, "a batch needs at least one item")
-                    .with_operation(operation),
-            );
-        }
-        let mut fields = Vec::new();
-        let mut files = Vec::new();
-        for (i, (item_fields, file)) in items.into_iter().enumerate() {
-            if !item_fields
-                .iter()
-                .any(|(n, v)| n == "name" && !v.trim().is_empty())
-            {
+        Box::pin(async move {
+            if items.is_empty() {
                 return Err(
-                    Error::new(ErrorKind::Validation, format!("item {i} needs a `name`"))
+                    Error::new(ErrorKind::Validation, "a batch needs at least one item")
                         .with_operation(operation),
                 );
             }
-            for (n, v) in item_fields {
-                fields.push((format!("resources[{i}][{n}]"), v));
+            let mut fields = Vec::new();
+            let mut files = Vec::new();
+            for (i, (item_fields, file)) in items.into_iter().enumerate() {
+                if !item_fields
+                    .iter()
+                    .any(|(n, v)| n == "name" && !v.trim().is_empty())
+                {
+                    return Err(Error::new(
+                        ErrorKind::Validation,
+                        format!("item {i} needs a `name`"),
+                    )
+                    .with_operation(operation));
+                }
+                for (n, v) in item_fields {
+                    fields.push((format!("resources[{i}][{n}]"), v));
+                }
+                files.push((format!("resources[{i}][{file_field}]"), file));
             }
-            files.push((format!("resources[{i}][{file_field}]"), file));
-        }
-        let form = build_form(fields, files, progress.as_ref())?;
-        send(client, operation, &path, form).await
-    })
+            let form = build_form(fields, files, progress.as_ref())?;
+            send(client, operation, &path, form).await
+        })
+    }
 }
 
 macro_rules! has_one_image {
