@@ -84,7 +84,8 @@ fn decode_data<T: serde::de::DeserializeOwned>(
 }
 
 /// An upload on its way: checked, sent, its reply read. Boxed by `Parts::sent` and
-/// `BatchParts::sent`, which are not generic, so that its state machine is compiled in permkit, not in each caller.
+/// `BatchParts::sent`, which are not generic, so that its state machine is compiled in
+/// permkit, not in each caller.
 type Sending<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Reply>> + Send + 'a>>;
 
 /// The future of a sent upload: the request's, then the reply decoded by `decode`.
