@@ -10,6 +10,7 @@ mod boxing;
 mod builders;
 mod emit;
 mod envelopes;
+mod headers;
 mod newtypes;
 mod pages;
 mod spec;

@@ -86,6 +86,31 @@ pub(crate) fn path_segment(value: &str, name: &str) -> std::result::Result<(), S
     }
 }
 
+/// The header map of one request (every generated `request()` calls it, see
+/// `build/headers.rs`): the fixed headers (`Accept`, `api-version`), then each header parameter
+/// that is set, in that order. A parameter's value that is no valid header value refuses the
+/// request, as the generated conversion did.
+// The error every generated `request()` returns, passed on as it is.
+#[allow(clippy::result_large_err)]
+pub(crate) fn header_map(
+    fixed: &[(&'static str, &'static str)],
+    params: &[(&'static str, Option<String>)],
+) -> std::result::Result<http::HeaderMap, progenitor_client::Error<()>> {
+    let mut map = http::HeaderMap::with_capacity(fixed.len() + params.len());
+    for &(name, value) in fixed {
+        map.append(
+            http::HeaderName::from_static(name),
+            http::HeaderValue::from_static(value),
+        );
+    }
+    for &(name, ref value) in params {
+        if let Some(value) = value {
+            map.append(name, http::HeaderValue::try_from(value.as_str())?);
+        }
+    }
+    Ok(map)
+}
+
 /// Why the request builder made no request, named with its operation.
 ///
 /// A body value the spec forbids (too long, outside a pattern, not one of the allowed values)

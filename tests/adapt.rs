@@ -14,6 +14,8 @@ mod builders;
 mod emit;
 #[path = "../build/envelopes.rs"]
 mod envelopes;
+#[path = "../build/headers.rs"]
+mod headers;
 #[path = "../build/newtypes.rs"]
 mod newtypes;
 #[path = "../build/pages.rs"]
@@ -653,7 +655,7 @@ fn the_surface_rewrite_makes_path_parameters_arguments_and_send_ours() {
         "pub(crate)fnnew(client:&'asuper::Client)",
         "pub(crate)fnid<V>",
         "self.id=crate::generated::set(value,\"`id`mustbeanumberthatfitsini64\");",
-        "header_map.insert(::reqwest::header::ACCEPT,::reqwest::header::HeaderValue::from_static(\"application/json\"));",
+        "letheader_map=matchcrate::generated::header_map(&[(\"accept\",\"application/json\")],&[]){Ok(v)=>v,Err(e)=>returnErr(e),};",
         "\"`id`isrequired\"",
         "letresponse=client.get_thing(id)",
         "fnrequest(self)->::std::result::Result<::reqwest::Request,Error<()>>",
@@ -737,6 +739,52 @@ fn the_request_conversions_are_written_out() {
     ] {
         assert!(code.contains(expected), "missing {expected} in {code}");
     }
+}
+
+/// The header block becomes one call with the same names and values in the same order; a
+/// block with a statement the step does not know is left as generated.
+#[test]
+fn the_header_map_is_made_by_one_call() {
+    let mut block: syn::Block = syn::parse_quote!({
+        let url = format!("{}/things", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map.insert(
+            ::reqwest::header::ACCEPT,
+            ::reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        header_map.append("X-Entity", entity.to_string().try_into()?);
+        if let Some(value) = x_tenant {
+            header_map.append("X-Tenant", value.to_string().try_into()?);
+        }
+        let mut request = client.client.get(url).headers(header_map).build()?;
+    });
+    assert!(headers::compact(&mut block.stmts));
+    let code = flat_tokens(&quote::quote!(#block));
+    let expected = concat!(
+        "letheader_map=matchcrate::generated::header_map(",
+        "&[(\"accept\",\"application/json\"),(\"api-version\",super::Client::api_version())],",
+        "&[(\"X-Entity\",Some(entity.to_string())),",
+        "(\"X-Tenant\",matchx_tenant{Some(value)=>Some(value.to_string()),None=>None})]",
+        "){Ok(v)=>v,Err(e)=>returnErr(e),};",
+        "letmutrequest=client.client.get(url).headers(header_map).build()?;",
+    );
+    assert!(code.contains(expected), "missing {expected} in {code}");
+    assert_eq!(code.matches("header_map.").count(), 0, "{code}");
+
+    // A statement the step does not know: the whole block stays.
+    let mut unknown: syn::Block = syn::parse_quote!({
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append("X-Entity", entity.to_string().try_into()?);
+        header_map.remove("X-Entity");
+        let mut request = client.client.get(url).headers(header_map).build()?;
+    });
+    let before = flat_tokens(&quote::quote!(#unknown));
+    assert!(!headers::compact(&mut unknown.stmts));
+    assert_eq!(flat_tokens(&quote::quote!(#unknown)), before);
 }
 
 /// The body setter calls `crate::generated::body` with progenitor's message, whose type it names.
