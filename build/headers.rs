@@ -2,10 +2,10 @@
 //!
 //! Progenitor builds each operation's header map statement by statement: a map, `Accept`
 //! (moved there by the surface rewrite), `api-version`, then each header parameter converted
-//! with `try_into()?`. PERSCOM's 693 operations each repeat that block; type- and
-//! borrow-checking it was about two fifths of `request()`'s cost. Here the block becomes one
+//! with `try_into()?`. PERSCOM's 693 operations each repeat that block. Here it becomes one
 //! call to `crate::generated::header_map` with the same names and values in the same order,
-//! which builds the same map.
+//! which builds the same map: 4,800 lines fewer of generated PERSCOM code. (The crate's build
+//! time measured the same, within noise, before and after.)
 //!
 //! | generated | becomes an entry of |
 //! |---|---|
