@@ -81,7 +81,7 @@ fn entry(stmt: &Stmt) -> Option<Entry> {
                 return None;
             };
             let x = scrutinee.path.get_ident()?;
-            if flat_pat(&let_.pat) != "Some(value)" {
+            if flat(&let_.pat) != "Some(value)" {
                 return None;
             }
             let [Stmt::Expr(Expr::MethodCall(call), Some(_))] = if_.then_branch.stmts.as_slice()
@@ -180,10 +180,7 @@ fn touches_map(stmt: &Stmt) -> bool {
         || text.contains("& mut header_map")
 }
 
-fn flat(e: &Expr) -> String {
-    quote!(#e).to_string().split_whitespace().collect()
-}
-
-fn flat_pat(p: &syn::Pat) -> String {
-    quote!(#p).to_string().split_whitespace().collect()
+/// The tokens of `t` without spaces, to compare with a path or pattern written out.
+fn flat(t: &impl quote::ToTokens) -> String {
+    quote!(#t).to_string().split_whitespace().collect()
 }

@@ -407,10 +407,18 @@ fn a_documented_event_with_unexpected_data_still_verifies() {
     assert!(matches!(event.data(), EventData::Other(v) if v["user_id"] == "seven"));
     let why = event.data_error().expect("a reason");
     assert!(why.contains("rankrecord.updated"), "{why}");
-    // serde's reason, naming what was wrong, and no line or column: the data is decoded from
-    // JSON text written from the payload, which is not the delivery's text.
+    // serde's reason, naming what was wrong, and where: the line and column are the
+    // delivery's own, at the `"seven"` inside `data` (not the one in `changes`, before it).
     assert!(why.contains("invalid type: string \"seven\""), "{why}");
-    assert!(!why.contains(" at line "), "{why}");
+    let column: usize = why
+        .rsplit_once(" at line 1 column ")
+        .and_then(|(_, c)| c.parse().ok())
+        .unwrap_or_else(|| panic!("no position in {why}"));
+    let before = std::str::from_utf8(&body[..column]).unwrap();
+    assert!(
+        before.ends_with("\"seven\"") && before.contains("\"data\":"),
+        "{why}"
+    );
     assert_eq!(event.changes()["user_id"], "seven");
 }
 

@@ -2,7 +2,7 @@
 //! changed attributes, and the request and trace ids.
 
 use super::signature::refused;
-use crate::perscom::types;
+use crate::perscom::{Data, types};
 use crate::{ErrorKind, Result, Timestamp};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -119,51 +119,37 @@ pub enum EventData {
     Other(Value),
 }
 
-/// Decodes `data` as the type of `resource`, or `None` for a resource without a type.
+/// Decodes the delivery's `data` as the type of `resource`, or `None` for a resource without a
+/// type.
 ///
-/// The data is written back to JSON text and read from it, as a response body is, instead of
-/// being read from the `Value`: reading from a `Value` would compile serde's deserializers of
+/// The data is read from the delivery's text as the `{"data": ...}` envelope a response is
+/// ([`Data`]), not from the parsed `Value`: the decoders of `Data<T>` are the ones permkit
+/// compiles for responses, and reading from a `Value` would compile serde's deserializers of
 /// every type a resource reaches (through PERSCOM's relations, most of the API) a second time,
-/// for a second kind of input, about 970 functions. A delivery is read once; its data is small.
-fn typed(resource: &str, data: &Value) -> Option<std::result::Result<EventData, String>> {
+/// for a second kind of input. An error's line and column are the delivery's.
+fn typed(resource: &str, body: &[u8]) -> Option<std::result::Result<EventData, String>> {
     fn decode<T: DeserializeOwned>(
-        json: &[u8],
+        body: &[u8],
         wrap: fn(Box<T>) -> EventData,
     ) -> std::result::Result<EventData, String> {
-        serde_json::from_slice::<T>(json)
-            .map(|t| wrap(Box::new(t)))
-            .map_err(|e| without_position(&e))
-    }
-    let wrap: fn(&[u8]) -> std::result::Result<EventData, String> = match resource {
-        "assignmentrecord" => |j| decode(j, EventData::AssignmentRecord),
-        "awardrecord" => |j| decode(j, EventData::AwardRecord),
-        "calendar" => |j| decode(j, EventData::Calendar),
-        "combatrecord" => |j| decode(j, EventData::CombatRecord),
-        "event" => |j| decode(j, EventData::Event),
-        "message" => |j| decode(j, EventData::Message),
-        "qualificationrecord" => |j| decode(j, EventData::QualificationRecord),
-        "rankrecord" => |j| decode(j, EventData::RankRecord),
-        "servicerecord" => |j| decode(j, EventData::ServiceRecord),
-        "submission" => |j| decode(j, EventData::Submission),
-        "user" => |j| decode(j, EventData::User),
-        _ => return None,
-    };
-    Some(
-        serde_json::to_vec(data)
+        serde_json::from_slice::<Data<T>>(body)
+            .map(|d| wrap(Box::new(d.data)))
             .map_err(|e| e.to_string())
-            .and_then(|json| wrap(&json)),
-    )
-}
-
-/// A decoding error's message without its line and column, which would point into the text
-/// written from the `Value`, not into the delivery.
-fn without_position(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    let position = format!(" at line {} column {}", e.line(), e.column());
-    match text.strip_suffix(&position) {
-        Some(message) => message.to_string(),
-        None => text,
     }
+    Some(match resource {
+        "assignmentrecord" => decode(body, EventData::AssignmentRecord),
+        "awardrecord" => decode(body, EventData::AwardRecord),
+        "calendar" => decode(body, EventData::Calendar),
+        "combatrecord" => decode(body, EventData::CombatRecord),
+        "event" => decode(body, EventData::Event),
+        "message" => decode(body, EventData::Message),
+        "qualificationrecord" => decode(body, EventData::QualificationRecord),
+        "rankrecord" => decode(body, EventData::RankRecord),
+        "servicerecord" => decode(body, EventData::ServiceRecord),
+        "submission" => decode(body, EventData::Submission),
+        "user" => decode(body, EventData::User),
+        _ => return None,
+    })
 }
 
 /// One verified PERSCOM webhook delivery. Made by [`verify`](super::verify).
@@ -276,7 +262,7 @@ impl WebhookEvent {
         }
         let name = EventName::from(payload.event.trim());
         let resource = name.as_str().split_once('.').map_or("", |(r, _)| r);
-        let (data, data_error) = match typed(&resource.to_ascii_lowercase(), &payload.data) {
+        let (data, data_error) = match typed(&resource.to_ascii_lowercase(), body) {
             Some(Ok(data)) => (data, None),
             Some(Err(e)) => (
                 EventData::Other(payload.data.clone()),
