@@ -4,7 +4,7 @@ use super::Client;
 use super::auth::{
     EntityAuth, Grant, MemoryTokenStore, OAuth, TokenEncoding, TokenStore, check_username,
 };
-use crate::transport::{Authenticate, BearerAuth, ClientOptions, Inner};
+use crate::transport::{Authenticate, BearerAuth, ClientOptions, Inner, UrlText};
 use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,10 +32,10 @@ enum Credentials {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: UrlText,
     credentials: Option<Credentials>,
     entity: Option<String>,
-    token_url: Option<String>,
+    token_url: Option<UrlText>,
     encoding: TokenEncoding,
     skew: Duration,
     options: ClientOptions,
@@ -51,7 +51,7 @@ impl Client {
     /// ```
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
-            base_url: base_url.into(),
+            base_url: UrlText(base_url.into()),
             credentials: None,
             entity: None,
             token_url: None,
@@ -267,7 +267,7 @@ impl ClientBuilder {
     /// # let _ = b;
     /// ```
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
+        self.token_url = Some(UrlText(url.into()));
         self
     }
 
@@ -300,7 +300,8 @@ impl ClientBuilder {
         "permkit::intacct::Client::builder(\"https://api.intacct.com/ia/api/v1\")"
     );
 
-    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL, missing
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base or token URL
+    /// (or one with user info, `user:password@`), missing
     /// credentials or a token a header cannot carry, and [`ErrorKind::Validation`] on a
     /// malformed username or entity.
     ///
@@ -309,7 +310,7 @@ impl ClientBuilder {
     /// assert_eq!(e.kind(), permkit::ErrorKind::InvalidRequest);
     /// ```
     pub fn build(self) -> Result<Client> {
-        let base = crate::transport::base_url(&self.base_url)?;
+        let base = crate::transport::base_url(&self.base_url.0)?;
         let credentials = self.credentials.ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidRequest,
@@ -325,7 +326,7 @@ impl ClientBuilder {
                     check_username(username)?;
                 }
                 let token_url = match self.token_url {
-                    Some(u) => crate::transport::base_url(&u)?,
+                    Some(u) => crate::transport::base_url(&u.0)?,
                     None => format!("{base}/oauth2/token"),
                 };
                 Arc::new(OAuth::new(

@@ -1,7 +1,7 @@
 //! Building a Permission Assist [`Client`].
 
 use super::Client;
-use crate::transport::{BearerAuth, ClientOptions, Inner};
+use crate::transport::{BearerAuth, ClientOptions, Inner, UrlText};
 use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// ```
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: UrlText,
     token: Option<Secret>,
     options: ClientOptions,
 }
@@ -27,7 +27,7 @@ impl Client {
     /// Starts a [`ClientBuilder`] for the server at `base_url` (ending in `/api`).
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
-            base_url: base_url.into(),
+            base_url: UrlText(base_url.into()),
             token: None,
             options: ClientOptions::default(),
         }
@@ -58,10 +58,10 @@ impl ClientBuilder {
         "permkit::permission_assist::Client::builder(\"https://pa.example.com/api\")"
     );
 
-    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL, a missing
-    /// token or one a header cannot carry.
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad base URL (or one
+    /// with user info, `user:password@`), a missing token or one a header cannot carry.
     pub fn build(self) -> Result<Client> {
-        let base = crate::transport::base_url(&self.base_url)?;
+        let base = crate::transport::base_url(&self.base_url.0)?;
         let token = self.token.ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidRequest,

@@ -2,7 +2,7 @@
 
 use super::Client;
 use super::enums::ApiVersion;
-use crate::transport::{BearerAuth, ClientOptions, Inner};
+use crate::transport::{BearerAuth, ClientOptions, HeaderList, Inner, UrlText};
 use crate::{Api, Error, ErrorKind, Result, Secret};
 use std::sync::Arc;
 
@@ -28,11 +28,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until built"]
 pub struct ClientBuilder {
-    host: String,
+    host: UrlText,
     api_key: Option<Secret>,
     perscom_id: Option<String>,
     version: Option<ApiVersion>,
-    headers: Vec<(String, String)>,
+    headers: HeaderList,
     options: ClientOptions,
 }
 
@@ -45,11 +45,11 @@ impl Client {
     /// ```
     pub fn builder(host: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
-            host: host.into(),
+            host: UrlText(host.into()),
             api_key: None,
             perscom_id: None,
             version: None,
-            headers: Vec::new(),
+            headers: HeaderList::default(),
             options: ClientOptions::default(),
         }
     }
@@ -134,7 +134,9 @@ impl ClientBuilder {
     }
 
     /// A header sent with every request, such as `X-Perscom-Notifications: false` (the server
-    /// then skips the notifications a bulk sync would cause).
+    /// then skips the notifications a bulk sync would cause). The value of one that carries a
+    /// credential (`X-Api-Key`, `Cookie`, ...) is redacted in `Debug`; `Authorization` is
+    /// refused by `build()`: it carries the [`api_key`](Self::api_key).
     ///
     /// ```
     /// let b = permkit::perscom::Client::builder("https://api.perscom.io")
@@ -142,7 +144,7 @@ impl ClientBuilder {
     /// # let _ = b;
     /// ```
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.headers.0.push((name.into(), value.into()));
         self
     }
 
@@ -150,9 +152,9 @@ impl ClientBuilder {
         "permkit::perscom::Client::builder(\"https://api.perscom.io\")"
     );
 
-    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad host URL, a missing
-    /// API key or one a header cannot carry, an unknown version or a header value that cannot be
-    /// sent.
+    /// Builds the client. Fails with [`ErrorKind::InvalidRequest`] on a bad host URL (or one
+    /// with user info, `user:password@`), a missing API key or one a header cannot carry, an
+    /// unknown version, an `Authorization` default header or a header value that cannot be sent.
     ///
     /// ```
     /// use permkit::{ErrorKind, perscom::Client};
@@ -162,7 +164,7 @@ impl ClientBuilder {
     /// assert_eq!(e.kind(), ErrorKind::InvalidRequest);
     /// ```
     pub fn build(self) -> Result<Client> {
-        let host = crate::transport::base_url(&self.host)?;
+        let host = crate::transport::base_url(&self.host.0)?;
         // A host that already ends in a version segment: use it as the default version.
         let (host, found) = match host.rsplit_once('/') {
             Some((h, last)) if h.contains("://") && h.len() > h.find("://").unwrap_or(0) + 3 => {
@@ -191,7 +193,7 @@ impl ClientBuilder {
             http::header::ACCEPT,
             http::HeaderValue::from_static("application/json"),
         );
-        let mut extra = self.headers;
+        let mut extra = self.headers.0;
         if let Some(id) = self.perscom_id {
             let id = id.trim().to_string();
             if id.is_empty() {
@@ -215,12 +217,21 @@ impl ClientBuilder {
                     format!("`{name}` is not a valid header name"),
                 )
             })?;
-            let v = http::HeaderValue::from_str(&value).map_err(|_| {
+            if n == http::header::AUTHORIZATION {
+                // The API key's: one set here would be dropped from every request.
+                return Err(Error::new(
+                    ErrorKind::InvalidRequest,
+                    "`Authorization` carries the API key: set it with `api_key()`",
+                ));
+            }
+            let mut v = http::HeaderValue::from_str(&value).map_err(|_| {
                 Error::new(
                     ErrorKind::InvalidRequest,
                     format!("the value of `{name}` cannot be sent as a header"),
                 )
             })?;
+            // Hidden from reqwest's `Debug` (the client's), as the builder's hides it.
+            v.set_sensitive(crate::transport::secret_header(&name));
             headers.insert(n, v);
         }
         let http = self.options.http_client(headers)?;

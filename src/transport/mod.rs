@@ -20,6 +20,7 @@ mod connection;
 mod counts;
 mod intercept;
 mod options;
+mod shown;
 
 #[cfg(feature = "intacct")]
 pub(crate) use auth::bearer_header;
@@ -35,6 +36,9 @@ pub(crate) use intercept::Interceptors;
 pub use intercept::{AttemptOutcome, AttemptRequest, Interceptor};
 pub(crate) use options::option_setters;
 pub use options::{ClientOptions, DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, RetryPolicy};
+#[cfg(feature = "perscom")]
+pub(crate) use shown::HeaderList;
+pub(crate) use shown::{UrlText, secret_header};
 
 use crate::error::{Api, Error, ErrorKind, from_reqwest};
 use std::fmt;
@@ -53,6 +57,15 @@ pub(crate) fn base_url(url: &str) -> Result<String, Error> {
         return Err(Error::new(
             ErrorKind::InvalidRequest,
             "the base URL must be http or https",
+        ));
+    }
+    // A password there would show wherever the URL does (`base_url()`, `Debug`, logs), and
+    // permkit sends credentials only as the builder's credential methods set them.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::new(
+            ErrorKind::InvalidRequest,
+            "the base URL carries user info (`user:password@`): give the API's credentials to \
+             the builder instead",
         ));
     }
     Ok(url.trim_end_matches('/').to_string())
