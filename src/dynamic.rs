@@ -15,7 +15,9 @@
 //! Intacct's `ia::result` unwrapped; a list's [`send_page`](Operation::send_page) is one
 //! [`Page`] of JSON items; an empty answer (204) is `null`. Nothing is checked against the
 //! spec before sending beyond what makes the URL (every path value present, each one URL
-//! segment): the server's refusal comes back as the typed call's would.
+//! segment): the server's refusal comes back as the typed call's would. What the call could
+//! not send is refused rather than dropped: a JSON body beside a multipart form, form fields
+//! on an operation that takes no multipart body, a form or files on a list read page by page.
 //!
 //! The operations of an API are listed by its `Client::operations()` ([`OperationSpec`]),
 //! generated from the same spec as the typed client.
@@ -349,15 +351,6 @@ impl fmt::Display for RequestPreview {
     }
 }
 
-/// Headers whose values are credentials, whoever sets them.
-const SECRET_HEADERS: &[&str] = &[
-    "authorization",
-    "proxy-authorization",
-    "cookie",
-    "x-api-key",
-    "api-key",
-];
-
 use crate::secret_fields::secret_field;
 
 /// A JSON value with its credential fields' values replaced by `[redacted]`, at any depth.
@@ -560,13 +553,14 @@ impl<'a> Operation<'a> {
     /// # }
     /// ```
     pub fn preview(&self) -> Result<RequestPreview> {
+        self.body_fits(self.info.list)?;
         let page = (self.info.list && self.target.shape.paging_is_body()).then_some(None);
         let request = self.request(&self.parts, page.flatten())?;
         let mut headers: Vec<(String, String)> = request
             .headers()
             .iter()
             .map(|(n, v)| {
-                let value = if SECRET_HEADERS.contains(&n.as_str()) {
+                let value = if crate::transport::secret_header(n.as_str()) {
                     "[redacted]".to_string()
                 } else {
                     String::from_utf8_lossy(v.as_bytes()).into_owned()
@@ -638,6 +632,7 @@ impl<'a> Operation<'a> {
     /// ```
     pub fn send_with_meta(self) -> Pending<'a, Response<Value>> {
         Pending::new(async move {
+            self.body_fits(false)?;
             let (list, unwrap) = (self.info.list, self.target.shape.unwrap);
             let (api, id) = (self.target.inner.api, self.info.id);
             let reply = if self.multipart() {
@@ -669,6 +664,7 @@ impl<'a> Operation<'a> {
     pub fn send_page(self) -> Pending<'a, Page<Value>> {
         Pending::new(async move {
             self.not_a_list()?;
+            self.body_fits(true)?;
             let at = self.requested_page();
             let request = self.request(&self.parts, None)?;
             let reply = self.call(request).await?;
@@ -690,7 +686,7 @@ impl<'a> Operation<'a> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> ResultStream<'a, Value> {
-        if let Err(e) = self.not_a_list() {
+        if let Err(e) = self.not_a_list().and_then(|()| self.body_fits(true)) {
             return pagination::boxed(futures::stream::once(async move { Err(e) }));
         }
         let (first, ahead, repeats) = (self.requested_page(), self.ahead, self.repeats());
@@ -715,7 +711,7 @@ impl<'a> Operation<'a> {
     /// # Ok(()) }
     /// ```
     pub fn pages(self) -> ResultStream<'a, Page<Value>> {
-        if let Err(e) = self.not_a_list() {
+        if let Err(e) = self.not_a_list().and_then(|()| self.body_fits(true)) {
             return pagination::boxed(futures::stream::once(async move { Err(e) }));
         }
         let (first, ahead, repeats) = (self.requested_page(), self.ahead, self.repeats());
@@ -803,6 +799,29 @@ impl<'a> Operation<'a> {
         )
         .with_api(self.target.inner.api)
         .with_operation(self.info.id))
+    }
+
+    /// Refuses what the call would not send, rather than dropping it: a JSON body beside a
+    /// multipart form, form fields on an operation that takes no multipart body, and a form
+    /// or files on a list read page by page (`paging`).
+    fn body_fits(&self, paging: bool) -> Result<()> {
+        if self.multipart() && self.parts.body.is_some() {
+            return Err(self.invalid(
+                "a multipart body is its form fields and files (`form_field`, `file`): the JSON \
+                 body would not be sent"
+                    .into(),
+            ));
+        }
+        if !self.form.is_empty() && !self.multipart() {
+            return Err(self.invalid(
+                "`form_field` values go in a multipart body, which this operation does not take"
+                    .into(),
+            ));
+        }
+        if paging && !(self.form.is_empty() && self.files.is_empty()) {
+            return Err(self.invalid("a list is read page by page, with no form or files".into()));
+        }
+        Ok(())
     }
 
     fn multipart(&self) -> bool {
@@ -1104,6 +1123,60 @@ mod tests {
         assert_eq!(page.next, Some(3));
         assert_eq!(page.total_count, Some(6));
         assert_eq!(page.reported, Some(2));
+    }
+
+    #[cfg(feature = "perscom")]
+    #[tokio::test]
+    async fn what_a_call_would_not_send_is_refused_not_dropped() {
+        use futures::StreamExt;
+        // Nothing listens there: each refusal comes before any request.
+        let client = crate::perscom::Client::builder("http://127.0.0.1:9")
+            .api_key("k")
+            .build()
+            .unwrap();
+        let refused = |e: Error, words: &str| {
+            assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{e}");
+            assert!(e.to_string().contains(words), "{e}");
+        };
+        // A JSON body beside a multipart form: the form would be the body.
+        let op = || {
+            client
+                .operation("create_rank_image")
+                .unwrap()
+                .path("rank", "1")
+        };
+        let body = serde_json::json!({"name": "Insignia"});
+        refused(
+            op().json_body(body.clone()).preview().unwrap_err(),
+            "JSON body would not be sent",
+        );
+        refused(
+            op().json_body(body).send().await.unwrap_err(),
+            "JSON body would not be sent",
+        );
+        // Form fields on an operation with a JSON body.
+        let op = client
+            .operation("create_user")
+            .unwrap()
+            .form_field("name", "Pat");
+        refused(op.preview().unwrap_err(), "does not take");
+        // Files on a list, read page by page.
+        let list = || {
+            let file = crate::upload::FilePart::from_bytes(&b"x"[..], "x.csv");
+            client.operation("list_users").unwrap().file("file", file)
+        };
+        refused(list().send_page().await.unwrap_err(), "no form or files");
+        let first = list().stream().next().await.unwrap().unwrap_err();
+        refused(first, "no form or files");
+        // What fits still builds.
+        let ok = client
+            .operation("create_rank_image")
+            .unwrap()
+            .path("rank", "1")
+            .form_field("name", "Insignia")
+            .preview()
+            .unwrap();
+        assert!(ok.to_string().contains("part \"name\": Insignia"), "{ok}");
     }
 
     #[cfg(all(
