@@ -4,7 +4,9 @@
 //! tokens, register webhooks, reset to the seed and set the clock.
 //!
 //! Every answer is JSON; a refused request is a 4xx with `{"error": "..."}`. The routes are
-//! listed by `GET /__admin` and in the README ("Use the sandbox from any language").
+//! listed by `GET /__admin` and in the README ("Use the sandbox from any language"). What a
+//! route would ignore is refused instead (a key, a query parameter, a body it does not read),
+//! so that a typo is an error, never a request that does something else.
 
 use crate::Parts;
 use crate::faults::Fault;
@@ -60,12 +62,12 @@ const ROUTES: &[(&str, &str, &str)] = &[
     (
         "POST",
         "/__admin/webhooks/perscom",
-        "registers a PERSCOM webhook: {url, secret, events?, method?: POST|GET}",
+        "registers a PERSCOM webhook: {url, secret, events?, method?: POST|GET}; unknown events and URLs other than http(s) are refused",
     ),
     (
         "POST",
         "/__admin/webhooks/permission-assist",
-        "registers a Permission Assist catch hook: {url}",
+        "registers a Permission Assist catch hook: {url} (an http(s) URL)",
     ),
     (
         "GET",
@@ -143,6 +145,9 @@ impl Admin {
             .split('/')
             .filter(|s| !s.is_empty())
             .collect();
+        if let Err(message) = takes_only(method, &segments, query, &body) {
+            return refused(400, message);
+        }
         match (method, segments.as_slice()) {
             ("GET", []) => (200, index()),
             ("GET", ["requests"]) => (
@@ -164,7 +169,11 @@ impl Admin {
                 Err(message) => refused(400, message),
             },
             ("GET", ["faults"]) => {
-                let unfired = query.is_some_and(|q| q.split('&').any(|p| p == "unfired=true"));
+                let unfired = match query_pairs(query).find(|(name, _)| *name == "unfired") {
+                    None | Some((_, "false")) => false,
+                    Some((_, "true")) => true,
+                    Some(_) => return refused(400, "\"unfired\" is true or false"),
+                };
                 let listed = parts
                     .faults()
                     .iter()
@@ -178,9 +187,12 @@ impl Admin {
                 (200, json!({"cleared": true}))
             }
             ("POST", ["permission-assist", kind, id, "status"]) => {
-                let Some(status) = body["status"].as_str() else {
-                    return refused(400, "the body needs {\"status\": \"...\"}");
-                };
+                let status =
+                    match only_keys(&body, &["status"], "a status").and(text(&body, "status")) {
+                        Ok(Some(status)) => status,
+                        Ok(None) => return refused(400, "the body needs {\"status\": \"...\"}"),
+                        Err(message) => return refused(400, message),
+                    };
                 let moved = match *kind {
                     "imports" => parts.set_import_status(id, status),
                     "personnel-events" => parts.set_personnel_event_status(id, status),
@@ -203,12 +215,12 @@ impl Admin {
                 }
                 Err(message) => refused(400, message),
             },
-            ("POST", ["webhooks", "permission-assist"]) => match body["url"].as_str() {
-                Some(url) => {
+            ("POST", ["webhooks", "permission-assist"]) => match catch_hook_url(&body) {
+                Ok(url) => {
                     parts.permission_assist.register(url.to_string());
                     (201, json!({"registered": url}))
                 }
-                None => refused(400, "the body needs {\"url\": \"...\"}"),
+                Err(message) => refused(400, message),
             },
             ("GET", ["webhooks", "deliveries"]) => (
                 200,
@@ -223,10 +235,14 @@ impl Admin {
             }
             ("GET", ["clock"]) => (200, clock_json(&parts)),
             ("PUT", ["clock"]) => {
-                let Some(text) = body["now"].as_str() else {
-                    return refused(400, "the body needs {\"now\": \"2026-01-01T00:00:00Z\"}");
+                let now = match only_keys(&body, &["now"], "a clock").and(text(&body, "now")) {
+                    Ok(Some(now)) => now,
+                    Ok(None) => {
+                        return refused(400, "the body needs {\"now\": \"2026-01-01T00:00:00Z\"}");
+                    }
+                    Err(message) => return refused(400, message),
                 };
-                match chrono::DateTime::parse_from_rfc3339(text) {
+                match chrono::DateTime::parse_from_rfc3339(now) {
                     Ok(now) => {
                         parts.set_now(now.with_timezone(&chrono::Utc));
                         (200, clock_json(&parts))
@@ -241,6 +257,54 @@ impl Admin {
             _ => not_found(method, path),
         }
     }
+}
+
+/// Refuses what a known route would otherwise ignore: a query parameter it does not read, or a
+/// body when it reads none (`DELETE /__admin/faults?operation=x` would clear every fault, not
+/// one). Unknown routes are left to the 404.
+fn takes_only(
+    method: &str,
+    segments: &[&str],
+    query: Option<&str>,
+    body: &Value,
+) -> Result<(), String> {
+    let (params, reads_body): (&[&str], bool) = match (method, segments) {
+        ("GET", ["faults"]) => (&["unfired"], false),
+        ("POST", ["faults"])
+        | ("PUT", ["clock"])
+        | ("POST", ["webhooks", "perscom" | "permission-assist"])
+        | ("POST", ["permission-assist", _, _, "status"]) => (&[], true),
+        ("GET", [] | ["requests"] | ["webhooks", "deliveries"] | ["clock"])
+        | ("DELETE", ["requests"] | ["faults"])
+        | ("POST", ["intacct", "expire-tokens"] | ["webhooks", "settle"] | ["reset"]) => {
+            (&[], false)
+        }
+        _ => return Ok(()),
+    };
+    let route = format!("{method} {ADMIN_PREFIX}/{}", segments.join("/"));
+    if let Some((name, _)) = query_pairs(query).find(|(name, _)| !params.contains(name)) {
+        return Err(match params {
+            [] => format!("{route} takes no query parameter, not {name:?}"),
+            _ => format!(
+                "{route} takes the query parameter {}, not {name:?}",
+                params.join(", ")
+            ),
+        });
+    }
+    if !reads_body && !body.is_null() {
+        return Err(format!("{route} takes no body"));
+    }
+    Ok(())
+}
+
+/// The `name=value` pairs of a query string, as written (the admin API's names and values
+/// need no decoding).
+fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
 fn clock_json(parts: &Parts) -> Value {
@@ -285,6 +349,7 @@ fn delivery_json(d: &WebhookDelivery) -> Value {
         "url": d.url,
         "attempt": d.attempt,
         "status": d.status,
+        "error": d.error,
         "succeeded": d.succeeded(),
     })
 }
@@ -321,15 +386,7 @@ fn fault_from_json(v: &Value) -> Result<Fault, String> {
         "nth_call",
         "times",
     ];
-    let Some(object) = v.as_object() else {
-        return Err("the body needs a JSON object: {\"operation\": \"...\", ...}".into());
-    };
-    if let Some(key) = object.keys().find(|k| !KEYS.contains(&k.as_str())) {
-        return Err(format!(
-            "unknown key {key:?}; a fault takes {}",
-            KEYS.join(", ")
-        ));
-    }
+    only_keys(v, KEYS, "a fault")?;
     let Some(operation) = v["operation"].as_str() else {
         return Err("the body needs \"operation\": an operationId (list_identities)".into());
     };
@@ -354,7 +411,7 @@ fn fault_from_json(v: &Value) -> Result<Fault, String> {
             _ => return Err("\"status\" must be an HTTP status (100 to 599)".into()),
         }
     }
-    if let Some(message) = v["message"].as_str() {
+    if let Some(message) = text(v, "message")? {
         fault = fault.message(message);
     }
     if let Some(ms) = number("retry_after_ms")? {
@@ -369,7 +426,7 @@ fn fault_from_json(v: &Value) -> Result<Fault, String> {
         Value::String(s) if s == "mid_body" => fault = fault.drop_mid_body(),
         _ => return Err("\"drop\" is \"before_response\" or \"mid_body\"".into()),
     }
-    if let Some(path) = v["path"].as_str() {
+    if let Some(path) = text(v, "path")? {
         fault = fault.path(path);
     }
     if let Some(n) = small("nth_call")? {
@@ -382,19 +439,107 @@ fn fault_from_json(v: &Value) -> Result<Fault, String> {
 }
 
 fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
-    let (Some(url), Some(secret)) = (v["url"].as_str(), v["secret"].as_str()) else {
+    only_keys(
+        v,
+        &["url", "secret", "events", "method"],
+        "a PERSCOM webhook",
+    )?;
+    let (Some(url), Some(secret)) = (text(v, "url")?, text(v, "secret")?) else {
         return Err("the body needs {\"url\": \"...\", \"secret\": \"...\"}".into());
     };
-    let mut webhook = crate::PerscomWebhook::new(url, secret);
-    if let Some(events) = v["events"].as_array() {
-        webhook = webhook.events(events.iter().filter_map(Value::as_str));
+    let mut webhook = crate::PerscomWebhook::new(receiver_url(url)?, secret);
+    match &v["events"] {
+        Value::Null => {}
+        Value::Array(events) => {
+            let mut names = Vec::with_capacity(events.len());
+            for event in events {
+                let Some(name) = event.as_str() else {
+                    return Err(format!(
+                        "\"events\" are names (\"user.created\"), not {event}"
+                    ));
+                };
+                if !crate::perscom_webhooks::is_event(name) {
+                    return Err(format!(
+                        "unknown event {name:?}; PERSCOM's are <resource>.created, .updated or \
+                         .deleted, for the resources {}",
+                        crate::perscom_webhooks::RESOURCES.join(", ")
+                    ));
+                }
+                names.push(name);
+            }
+            webhook = webhook.events(names);
+        }
+        _ => return Err("\"events\" is a list of event names (\"user.created\")".into()),
     }
-    match v["method"].as_str() {
+    match text(v, "method")? {
         None | Some("POST") => {}
         Some("GET") => webhook = webhook.method(crate::WebhookMethod::Get),
         Some(other) => return Err(format!("\"method\" is POST or GET, not {other:?}")),
     }
     Ok(webhook)
+}
+
+/// The URL of a Permission Assist catch hook registration.
+fn catch_hook_url(v: &Value) -> Result<&str, String> {
+    only_keys(v, &["url"], "a catch hook")?;
+    match text(v, "url")? {
+        Some(url) => receiver_url(url),
+        None => Err("the body needs {\"url\": \"...\"}".into()),
+    }
+}
+
+/// `url` if it is an absolute `http` or `https` URL, as a receiver's must be: one that is not
+/// is refused rather than registered to fail every delivery.
+fn receiver_url(url: &str) -> Result<&str, String> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(url),
+        Ok(u) => Err(format!(
+            "\"url\" must be an http or https URL, not {}:",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("\"url\" is not an absolute URL ({e})")),
+    }
+}
+
+/// Refuses an object with a key outside `keys` (so a typo is refused rather than ignored), or a
+/// body that is not an object; `what` names what the body describes. No body passes: the
+/// caller then names the keys it needs.
+fn only_keys(v: &Value, keys: &[&str], what: &str) -> Result<(), String> {
+    if v.is_null() {
+        return Ok(());
+    }
+    let Some(object) = v.as_object() else {
+        return Err(format!("the body needs a JSON object describing {what}"));
+    };
+    match object.keys().find(|k| !keys.contains(&k.as_str())) {
+        Some(key) => Err(format!(
+            "unknown key {key:?}; {what} takes {}",
+            keys.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What kind of JSON value `v` is, for a message that should not repeat it.
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The text at `key`: `None` when absent or null, refused when another kind of value.
+fn text<'v>(v: &'v Value, key: &str) -> Result<Option<&'v str>, String> {
+    match &v[key] {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        // The value is not repeated: it may be a secret.
+        other => Err(format!("{key:?} must be text, not {}", kind(other))),
+    }
 }
 
 #[cfg(test)]
@@ -419,6 +564,112 @@ mod tests {
         assert_eq!(shown["status"], 429);
         assert_eq!(shown["retry_after_ms"], 1500);
         assert_eq!(shown["drop"], "mid_body");
+    }
+
+    #[test]
+    fn a_fault_with_a_message_or_path_that_is_not_text_is_refused() {
+        let e = fault_from_json(&json!({"operation": "x", "message": 5})).unwrap_err();
+        assert!(e.contains("\"message\" must be text"), "{e}");
+        let e = fault_from_json(&json!({"operation": "x", "path": ["/users"]})).unwrap_err();
+        assert!(e.contains("\"path\" must be text"), "{e}");
+    }
+
+    #[test]
+    fn a_perscom_webhook_is_read_with_its_events_and_method() {
+        let hook = perscom_webhook(&json!({
+            "url": "http://127.0.0.1:8080/perscom", "secret": "s3cret",
+            "events": ["user.created", "RankRecord.deleted"], "method": "GET"
+        }))
+        .unwrap();
+        let shown = format!("{hook:?}");
+        assert!(
+            shown.contains("user.created") && shown.contains("rankrecord.deleted"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("Get") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_perscom_webhook_that_would_silently_misfire_is_refused() {
+        let refused = |body: Value| perscom_webhook(&body).unwrap_err();
+        let url = "http://127.0.0.1:8080/perscom";
+        // A misspelt key would otherwise register for every event.
+        let e = refused(json!({"url": url, "secret": "s", "event": ["user.deleted"]}));
+        assert!(e.contains("unknown key \"event\""), "{e}");
+        // A misspelt event, or one that is not a name, would never fire.
+        let e = refused(json!({"url": url, "secret": "s", "events": ["user.craeted"]}));
+        assert!(e.contains("unknown event \"user.craeted\""), "{e}");
+        let e = refused(json!({"url": url, "secret": "s", "events": ["user.created", 5]}));
+        assert!(e.contains("not 5"), "{e}");
+        let e = refused(json!({"url": url, "secret": "s", "events": "user.created"}));
+        assert!(e.contains("a list of event names"), "{e}");
+        // A URL no delivery could reach.
+        let e = refused(json!({"url": "http://[::1", "secret": "s"}));
+        assert!(e.contains("not an absolute URL"), "{e}");
+        let e = refused(json!({"url": "/perscom", "secret": "s"}));
+        assert!(e.contains("not an absolute URL"), "{e}");
+        let e = refused(json!({"url": "ftp://127.0.0.1/x", "secret": "s"}));
+        assert!(e.contains("not ftp:"), "{e}");
+        let e = refused(json!({"url": url, "secret": 5}));
+        assert!(
+            e.contains("\"secret\" must be text") && !e.contains('5'),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_catch_hook_needs_an_http_url_and_nothing_else() {
+        assert_eq!(
+            catch_hook_url(&json!({"url": "https://hooks.example.com/pa"})),
+            Ok("https://hooks.example.com/pa")
+        );
+        assert!(catch_hook_url(&json!({"url": "https://x/pa", "secret": "s"})).is_err());
+        assert!(catch_hook_url(&json!({"url": "not a url"})).is_err());
+        assert!(catch_hook_url(&json!({})).is_err());
+        assert!(catch_hook_url(&json!(["https://x/pa"])).is_err());
+    }
+
+    #[test]
+    fn every_route_refuses_a_query_parameter_or_body_it_does_not_read() {
+        for (method, path, what) in ROUTES {
+            let segments: Vec<&str> = path
+                .strip_prefix(ADMIN_PREFIX)
+                .unwrap()
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| if s.starts_with('{') { "some-id" } else { s })
+                .collect();
+            let e = takes_only(
+                method,
+                &segments,
+                Some("operation=list_users"),
+                &Value::Null,
+            )
+            .unwrap_err();
+            assert!(e.contains("not \"operation\""), "{method} {path}: {e}");
+            // A route that reads a body says so in its description (`: {...}`) and checks the
+            // body's keys itself; every other one refuses a body.
+            let reads_body = *method != "GET" && what.contains(": {");
+            match takes_only(method, &segments, None, &json!({"x": 1})) {
+                Ok(()) => assert!(reads_body, "{method} {path} took a body"),
+                Err(e) => assert!(
+                    !reads_body && e.ends_with("takes no body"),
+                    "{method} {path}: {e}"
+                ),
+            }
+        }
+        assert_eq!(
+            takes_only("GET", &["faults"], Some("unfired=true"), &Value::Null),
+            Ok(())
+        );
+        // An unknown route is the 404's.
+        assert_eq!(
+            takes_only("GET", &["nothing"], Some("x=1"), &Value::Null),
+            Ok(())
+        );
     }
 
     #[test]

@@ -40,11 +40,25 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         now: None,
         quiet: false,
     };
+    let mut seen: Vec<String> = Vec::new();
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg, None),
         };
+        // A repeated option would quietly override the first, and a switch takes no value.
+        let name = match flag.as_str() {
+            "-q" => "--quiet",
+            "-h" => "--help",
+            f => f,
+        };
+        if seen.iter().any(|s| s == name) {
+            return Err(format!("{name} is given twice"));
+        }
+        seen.push(name.to_string());
+        if inline.is_some() && matches!(name, "--quiet" | "--help") {
+            return Err(format!("{name} takes no value"));
+        }
         let mut value = |name: &str| {
             inline
                 .clone()
@@ -194,5 +208,16 @@ mod tests {
                 .contains("unknown argument")
         );
         assert!(args(&["--help"]).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_repeated_option_or_a_switch_with_a_value_is_refused() {
+        let e = args(&["--port", "4040", "--port=4041"]).unwrap_err();
+        assert_eq!(e, "--port is given twice");
+        assert_eq!(
+            args(&["-q", "--quiet"]).unwrap_err(),
+            "--quiet is given twice"
+        );
+        assert_eq!(args(&["--quiet=no"]).unwrap_err(), "--quiet takes no value");
     }
 }

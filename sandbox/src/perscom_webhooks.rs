@@ -23,6 +23,16 @@ pub(crate) const RESOURCES: &[&str] = &[
     "user",
 ];
 
+/// Whether `name` is one of PERSCOM's webhook events (`user.created`: a resource of
+/// [`RESOURCES`] and what happened to it), in any case, as [`PerscomWebhook::events`] takes
+/// them.
+pub(crate) fn is_event(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.split_once('.').is_some_and(|(resource, action)| {
+        RESOURCES.contains(&resource) && ["created", "updated", "deleted"].contains(&action)
+    })
+}
+
 /// PERSCOM tries a delivery 3 times in all.
 const TRIES: u32 = 3;
 

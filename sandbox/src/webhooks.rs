@@ -43,6 +43,9 @@ pub struct WebhookDelivery {
     pub attempt: u32,
     /// The receiver's status, or `None` when it did not answer (refused connection, timeout).
     pub status: Option<u16>,
+    /// Why the receiver did not answer, when it did not: `"could not connect"`,
+    /// `"timed out"`, `"not a URL the sandbox can call"`, or `"no answer"`.
+    pub error: Option<&'static str>,
 }
 
 impl WebhookDelivery {
@@ -175,7 +178,10 @@ async fn deliver_all(
             if !out.body.is_empty() {
                 request = request.body(out.body.clone());
             }
-            let status = request.send().await.ok().map(|r| r.status().as_u16());
+            let (status, error) = match request.send().await {
+                Ok(response) => (Some(response.status().as_u16()), None),
+                Err(e) => (None, Some(no_answer(&e))),
+            };
             let entry = WebhookDelivery {
                 api: out.api,
                 event: out.event.clone(),
@@ -183,6 +189,7 @@ async fn deliver_all(
                 url: url_without_query.clone(),
                 attempt,
                 status,
+                error,
             };
             let succeeded = entry.succeeded();
             log.lock().unwrap_or_else(|p| p.into_inner()).push(entry);
@@ -193,5 +200,19 @@ async fn deliver_all(
             backoff *= 2;
         }
         finished.send_modify(|done| *done += 1);
+    }
+}
+
+/// Why a delivery got no answer, in words that carry nothing of the URL (which may hold a
+/// credential in its query string).
+fn no_answer(e: &reqwest::Error) -> &'static str {
+    if e.is_builder() {
+        "not a URL the sandbox can call"
+    } else if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "no answer"
     }
 }

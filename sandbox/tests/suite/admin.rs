@@ -155,6 +155,31 @@ async fn a_fault_on_an_unknown_operation_is_refused_with_the_closest_ids() {
 }
 
 #[tokio::test]
+async fn clearing_one_fault_is_refused_rather_than_clearing_every_fault() {
+    let sandbox = Sandbox::start().await;
+    let faults = format!("{}/__admin/faults", sandbox.uri());
+    for operation in ["list_identities", "get_identity"] {
+        let fault = json!({"operation": operation, "status": 503});
+        assert_eq!(call("POST", faults.clone(), Some(fault)).await.0, 201);
+    }
+    // The admin API clears faults all at once: a query parameter it does not read is refused.
+    let (status, body) = call("DELETE", format!("{faults}?operation=get_identity"), None).await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["error"].as_str().unwrap();
+    assert!(
+        message.contains("takes no query parameter, not \"operation\""),
+        "{message}"
+    );
+    assert_eq!(sandbox.faults().len(), 2);
+    let (status, body) = call("GET", format!("{faults}?unfired=yes"), None).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = call("GET", format!("{faults}?unfired=true"), None).await;
+    assert_eq!((status, body.as_array().map(Vec::len)), (200, Some(2)));
+    assert_eq!(call("DELETE", faults, None).await.0, 200);
+    assert!(sandbox.faults().is_empty());
+}
+
+#[tokio::test]
 async fn workflows_move_and_unknown_ids_or_statuses_are_refused() {
     let sandbox = Sandbox::start().await;
     let admin = format!("{}/__admin/permission-assist", sandbox.uri());
@@ -250,6 +275,28 @@ async fn webhooks_are_registered_and_settled_over_http() {
     )
     .await;
     assert_eq!(status, 400);
+    // A misspelt key is refused, not ignored (it would register the webhook for every event).
+    let (status, body) = call(
+        "POST",
+        format!("{admin}/webhooks/perscom"),
+        Some(json!({"url": "http://127.0.0.1:9/nowhere", "secret": "s3cret", "event": ["user.deleted"]})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown key \"event\""),
+        "{body}"
+    );
+    let (status, body) = call(
+        "POST",
+        format!("{admin}/webhooks/permission-assist"),
+        Some(json!({"url": "http://[::1"})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
     let (status, body) = call("POST", format!("{admin}/webhooks/settle"), None).await;
     assert_eq!((status, body), (200, json!({"settled": true})));
     let (status, deliveries) = call("GET", format!("{admin}/webhooks/deliveries"), None).await;

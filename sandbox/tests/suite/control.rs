@@ -630,7 +630,15 @@ async fn reset_puts_the_sandbox_back_before_the_new_now() {
     sandbox.fault(Fault::on("list_users").status(503).nth_call(5));
     sandbox.expire_intacct_tokens();
     sandbox.webhooks_settled().await;
-    assert!(!sandbox.webhook_deliveries().is_empty());
+    let deliveries = sandbox.webhook_deliveries();
+    assert!(!deliveries.is_empty());
+    // Nothing listens on port 9: each attempt says why it got no answer.
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.status.is_none() && d.error == Some("could not connect")),
+        "{deliveries:?}"
+    );
 
     let later = pinned() + Duration::days(100);
     sandbox.set_now(later);
