@@ -50,6 +50,11 @@ impl Source {
     /// A value: the profile's (its key is the variable's name, in any case), else the
     /// environment's; empty values count as unset.
     fn var(&self, name: &str) -> Option<String> {
+        // A profile refuses a key outside this list: every variable read must be in it.
+        debug_assert!(
+            crate::config::KEYS.contains(&name),
+            "{name} is not in config::KEYS"
+        );
         self.profile
             .as_ref()
             .and_then(|p| p.get(name))

@@ -101,7 +101,25 @@ fn check_permissions(_path: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Every profile of a config file's text. Errors name the line, never a value.
+/// The keys a profile may set: the variables the clients read (`client.rs`, whose reads are
+/// checked against this list).
+pub const KEYS: &[&str] = &[
+    "PERMISSION_ASSIST_URL",
+    "PERMISSION_ASSIST_TOKEN",
+    "PERSCOM_URL",
+    "PERSCOM_API_KEY",
+    "PERSCOM_ID",
+    "INTACCT_URL",
+    "INTACCT_TOKEN",
+    "INTACCT_CLIENT_ID",
+    "INTACCT_CLIENT_SECRET",
+    "INTACCT_USERNAME",
+    "INTACCT_ENTITY",
+];
+
+/// Every profile of a config file's text. Errors name the line, never a value. A key no client
+/// reads (a misspelt one) and a key set twice in a profile are refused rather than one of them
+/// ignored.
 pub fn parse(text: &str) -> Result<BTreeMap<String, Profile>, String> {
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
     let mut current: Option<String> = None;
@@ -130,9 +148,21 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, Profile>, String> {
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
             .unwrap_or(value);
-        profile
-            .values
-            .insert(key.trim().to_ascii_uppercase(), value.to_string());
+        let key = key.trim().to_ascii_uppercase();
+        if !KEYS.contains(&key.as_str()) {
+            return Err(format!(
+                "line {}: unknown key {key}; a profile sets {}",
+                n + 1,
+                KEYS.join(", ")
+            ));
+        }
+        if profile.values.contains_key(&key) {
+            return Err(format!(
+                "line {}: {key} is set twice in this profile",
+                n + 1
+            ));
+        }
+        profile.values.insert(key, value.to_string());
     }
     Ok(profiles)
 }
@@ -148,9 +178,16 @@ pub fn read_secret(path: &str) -> Result<String, Failure> {
         std::fs::read_to_string(path)
             .map_err(|e| Failure::usage(format!("--token-file {path}: {e}")))?
     };
-    let secret = text.lines().next().unwrap_or_default().trim().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let secret = lines.next().unwrap_or_default().to_string();
     if secret.is_empty() {
         return Err(Failure::usage(format!("--token-file {path}: empty")));
+    }
+    // Only one line is read: more would be ignored, and which one is the token is a guess.
+    if lines.next().is_some() {
+        return Err(Failure::usage(format!(
+            "--token-file {path}: more than one line; it holds the token alone"
+        )));
     }
     Ok(secret)
 }
@@ -170,5 +207,14 @@ mod tests {
         let e = parse("SECRET = s3cr3t\n").unwrap_err();
         assert!(!e.contains("s3cr3t"), "{e}");
         assert!(parse("[a]\nno equals sign\n").is_err());
+    }
+
+    #[test]
+    fn a_misspelt_or_repeated_key_is_refused_without_its_value() {
+        let e = parse("[prod]\nPERSCOM_APIKEY = k1\n").unwrap_err();
+        assert!(e.starts_with("line 2: unknown key PERSCOM_APIKEY;"), "{e}");
+        assert!(e.contains("PERSCOM_API_KEY") && !e.contains("k1"), "{e}");
+        let e = parse("[prod]\nperscom_api_key = k1\n[prod]\nPERSCOM_API_KEY = k2\n").unwrap_err();
+        assert_eq!(e, "line 4: PERSCOM_API_KEY is set twice in this profile");
     }
 }

@@ -23,17 +23,39 @@ pub struct Output {
     /// Rows held for a table (its widths need every row).
     table: Vec<Vec<String>>,
     header_written: bool,
+    /// For columns the user chose: whether any row had each one (a value or `null`).
+    found: Vec<bool>,
+    /// Rows written (not JSON ones).
+    rows_written: u64,
 }
 
 impl Output {
     pub fn new(format: Format, columns: Option<Vec<String>>) -> Self {
         Output {
             format,
+            found: vec![false; columns.as_ref().map_or(0, Vec::len)],
             columns,
             out: BufWriter::new(std::io::stdout()),
             table: Vec::new(),
             header_written: false,
+            rows_written: 0,
         }
+    }
+
+    /// The chosen columns (`--columns`) that no row written so far had, when rows were written:
+    /// a misspelt field, or a relation not asked for (`rank.name` without `--include rank`),
+    /// which would otherwise be an empty column and no word said.
+    pub fn unmatched_columns(&self) -> Vec<&str> {
+        if self.rows_written == 0 {
+            return Vec::new();
+        }
+        let columns = self.columns.as_deref().unwrap_or_default();
+        columns
+            .iter()
+            .zip(&self.found)
+            .filter(|(_, found)| !**found)
+            .map(|(c, _)| c.as_str())
+            .collect()
     }
 
     fn write(&mut self, text: &str) -> Result<(), Failure> {
@@ -98,6 +120,10 @@ impl Output {
             self.columns = Some(default_columns(item));
         }
         let columns = self.columns.clone().unwrap_or_default();
+        for (found, column) in self.found.iter_mut().zip(&columns) {
+            *found = *found || lookup(item, column).is_some();
+        }
+        self.rows_written += 1;
         let cells: Vec<String> = columns.iter().map(|c| cell(item, c)).collect();
         match self.format {
             Format::Text => {
@@ -153,22 +179,25 @@ fn default_columns(item: &Value) -> Vec<String> {
 /// The text of column `path` (dotted) in `item`: strings as they are, `null` and missing as
 /// nothing, other scalars as JSON, objects and arrays as compact JSON.
 pub fn cell(item: &Value, path: &str) -> String {
-    let value = if path == "value" && !item.is_object() {
-        Some(item)
-    } else {
-        // A field whose own name has dots (Intacct's query keeps `role.id` flat) wins.
-        item.get(path).or_else(|| {
-            path.split('.').try_fold(item, |v, key| match v {
-                Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
-                _ => v.get(key),
-            })
-        })
-    };
-    match value {
+    match lookup(item, path) {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
     }
+}
+
+/// The value at column `path` (dotted) in `item`, `None` when the item has no such field.
+fn lookup<'v>(item: &'v Value, path: &str) -> Option<&'v Value> {
+    if path == "value" && !item.is_object() {
+        return Some(item);
+    }
+    // A field whose own name has dots (Intacct's query keeps `role.id` flat) wins.
+    item.get(path).or_else(|| {
+        path.split('.').try_fold(item, |v, key| match v {
+            Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => v.get(key),
+        })
+    })
 }
 
 /// One CSV record (RFC 4180): fields with a comma, quote, CR or LF quoted, quotes doubled;

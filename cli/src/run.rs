@@ -53,17 +53,38 @@ pub async fn main(matches: &ArgMatches) -> Result<(), Failure> {
         quiet: args.get_flag("quiet"),
         dry_run: args.get_flag("dry-run"),
     };
+    // Columns are those of a tabular output: with JSON, which prints whole items, they would
+    // be ignored without a word.
+    match &globals.columns {
+        Some(_) if globals.format == Format::Json => {
+            return Err(Failure::usage(
+                "--columns chooses the columns of --output csv, table or text; JSON prints whole items",
+            ));
+        }
+        Some(columns) if columns.is_empty() => {
+            return Err(Failure::usage("--columns names no column"));
+        }
+        _ => {}
+    }
     let sandbox = if args.get_flag("sandbox") {
         Some(permkit_sandbox::Sandbox::start().await)
     } else {
         None
     };
-    let profile = crate::config::selected(args.get_one::<String>("profile").map(String::as_str))?;
-    let token = match args.get_one::<String>("token-file") {
-        Some(path) => Some(crate::config::read_secret(path)?),
-        None => None,
+    // The sandbox has its own credentials (`--profile` and `--token-file` conflict with
+    // `--sandbox`): no profile is read for it, not even PERMKIT_PROFILE's.
+    let source = if sandbox.is_some() {
+        Source::new(None, None)
+    } else {
+        let profile =
+            crate::config::selected(args.get_one::<String>("profile").map(String::as_str))?;
+        let token = match args.get_one::<String>("token-file") {
+            Some(path) => Some(crate::config::read_secret(path)?),
+            None => None,
+        };
+        Source::new(profile, token)
     };
-    let client = client::build(api, sandbox.as_ref(), &Source::new(profile, token))?;
+    let client = client::build(api, sandbox.as_ref(), &source)?;
     let run = Run {
         api,
         command,
@@ -85,15 +106,28 @@ pub struct Run<'a> {
 
 impl Run<'_> {
     async fn execute(&self, client: &Client) -> Result<(), Failure> {
-        let operation = self.operation(client).await?;
         let mut out = Output::new(self.globals.format, self.globals.columns.clone());
+        let done = self.emit(client, &mut out).await;
+        let unmatched = out.unmatched_columns();
+        if !unmatched.is_empty() && !self.globals.quiet {
+            eprintln!(
+                "--columns: no item had {} (a misspelt field, or a relation without --include?)",
+                unmatched.join(", ")
+            );
+        }
+        done
+    }
+
+    /// The call made and its answer written to `out`.
+    async fn emit(&self, client: &Client, out: &mut Output) -> Result<(), Failure> {
+        let operation = self.operation(client).await?;
         if self.globals.dry_run {
             let preview = operation.preview().fail()?;
             out.raw(&preview.to_string())?;
             return Ok(());
         }
         if crate::workflows::is_upload_wait(self) {
-            return crate::workflows::upload_and_wait(self, client, operation, &mut out).await;
+            return crate::workflows::upload_and_wait(self, client, operation, out).await;
         }
         let all = spec::is_list(self.api, self.command.id) && self.args.get_flag("all");
         if all {
@@ -154,6 +188,7 @@ impl Run<'_> {
                 None => continue,
             };
             for value in values_of(p, values) {
+                check_kind(p, &value)?;
                 op = match p.location {
                     Location::Path => op.path(p.name, value),
                     Location::Query => op.query(p.name, value),
@@ -209,7 +244,11 @@ impl Run<'_> {
                 let (part, path) = spec
                     .split_once('=')
                     .ok_or_else(|| Failure::usage(format!("--file {spec}: expected PART=PATH")))?;
-                let file = permkit::upload::FilePart::from_path(path).await.fail()?;
+                // A file that cannot be opened is a bad argument (exit 2), as `--body`'s is;
+                // nothing has been sent.
+                let file = permkit::upload::FilePart::from_path(path)
+                    .await
+                    .map_err(|e| Failure::usage(format!("--file {spec}: {e}")))?;
                 op = op.file(part, file);
             }
             return Ok(op);
@@ -248,6 +287,24 @@ fn values_of(p: &spec::Param, values: Vec<String>) -> Vec<String> {
             .collect()
     } else {
         values
+    }
+}
+
+/// Refuses a parameter's value that is not of its kind (`--limit 1.5`), as a field flag's is:
+/// a usage error here rather than the server's validation error, or a 404 for a path value.
+fn check_kind(p: &spec::Param, value: &str) -> Result<(), Failure> {
+    let arg = match p.location {
+        Location::Path => p.name.to_ascii_uppercase(),
+        _ => format!("--{}", p.flag),
+    };
+    match p.kind {
+        "integer" | "number" => field_value(p.kind, value)
+            .map(drop)
+            .map_err(|why| Failure::usage(format!("{arg}: {why}"))),
+        "boolean" if value != "true" && value != "false" => Err(Failure::usage(format!(
+            "{arg}: `{value}` is not true or false"
+        ))),
+        _ => Ok(()),
     }
 }
 

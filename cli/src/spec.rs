@@ -226,6 +226,8 @@ fn global_args() -> Vec<Arg> {
             .long("sandbox")
             .global(true)
             .action(ArgAction::SetTrue)
+            // The sandbox has its own credentials: others given beside it would be ignored.
+            .conflicts_with_all(["profile", "token-file"])
             .help("Run against an embedded sandbox of the three APIs (no credentials)"),
         Arg::new("profile")
             .long("profile")
@@ -343,6 +345,8 @@ fn operation(api: Api, command: &'static Command) -> Clap {
                     .long("prefetch")
                     .value_name("N")
                     .value_parser(clap::value_parser!(u16).range(1..=64))
+                    // Without --all one page is read: refused rather than ignored.
+                    .requires("all")
                     .help("With --all: keep up to N pages in flight"),
             );
     }

@@ -47,6 +47,7 @@ pub fn extend(api: Api, id: &str, sub: Command) -> Command {
                     .value_name("SECS")
                     .value_parser(clap::value_parser!(u64))
                     .default_value("3600")
+                    .requires("wait")
                     .help("With --wait: give up after SECS (exit 7)"),
             )
             .arg(
@@ -55,6 +56,7 @@ pub fn extend(api: Api, id: &str, sub: Command) -> Command {
                     .value_name("SECS")
                     .value_parser(clap::value_parser!(u64).range(1..))
                     .default_value("5")
+                    .requires("wait")
                     .help("With --wait: seconds between polls"),
             ),
         _ => sub,

@@ -136,6 +136,66 @@ fn usage_errors_and_missing_credentials_exit_2() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("PERSCOM_URL"), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
+    // A flag that only means something beside another is refused without it, not ignored.
+    for (args, needs) in [
+        (&["perscom", "list-users", "--prefetch", "4"][..], "--all"),
+        (
+            &[
+                "permission-assist",
+                "upload-application-import",
+                "--poll-interval",
+                "3",
+            ][..],
+            "--wait",
+        ),
+    ] {
+        let o = bare(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(needs), "{args:?}: {}", stderr(&o));
+    }
+    // The sandbox has its own credentials: others beside it are refused, not ignored...
+    for flag in ["--token-file", "--profile"] {
+        let o = bare(&["perscom", "get-me", "--sandbox", flag, "x"]);
+        assert_eq!(code(&o), 2, "{flag}");
+        assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+    }
+    // ...and no profile is read for it.
+    let o = Command::new(BIN)
+        .args(["perscom", "get-me", "--sandbox"])
+        .env_clear()
+        .env("PERMKIT_PROFILE", "no-such-profile")
+        .env("PERMKIT_CONFIG", "/nonexistent/permkit/config")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parameter_that_is_not_of_its_kind_is_a_usage_error_and_nothing_is_sent() {
+    let sandbox = sandbox().await;
+    for (args, message) in [
+        (
+            &["perscom", "list-users", "--limit", "1.5"][..],
+            "--limit: `1.5` is not an integer",
+        ),
+        (
+            &["perscom", "get-user", "abc"][..],
+            "USER: `abc` is not an integer",
+        ),
+    ] {
+        let o = permkit(&sandbox, args);
+        assert_eq!(code(&o), 2, "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+    }
+    assert!(sandbox.requests().is_empty());
+    // Values of their kind go through as written.
+    let o = permkit(
+        &sandbox,
+        &["perscom", "list-users", "--limit", "2", "--dry-run"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("/users?limit=2"), "{}", stdout(&o));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,6 +324,76 @@ async fn roster_export_to_csv() {
     assert_eq!(csv.lines().count() as u64, Sandbox::PERSCOM_USERS + 1);
     let head: String = csv.split_inclusive('\n').take(6).collect();
     snapshot("roster-head.csv", &head);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_part_that_cannot_be_opened_is_a_usage_error() {
+    let sandbox = sandbox().await;
+    let missing = std::env::temp_dir()
+        .join(format!("permkit-cli-test-{}", std::process::id()))
+        .join("no-such-dir/employees.csv");
+    let part = format!("group={}", missing.display());
+    let o = permkit(
+        &sandbox,
+        &[
+            "permission-assist",
+            "upload-application-import",
+            "--application-id",
+            "00000000-0000-0000-0000-000000000001",
+            "--file",
+            &part,
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("--file {part}: ")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(sandbox.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_no_item_has_is_named_on_stderr() {
+    let sandbox = sandbox().await;
+    let args = [
+        "perscom",
+        "list-users",
+        "--limit",
+        "2",
+        "--output",
+        "csv",
+        "--columns",
+    ];
+    let run = |columns: &str, more: &[&str]| {
+        let mut all = args.to_vec();
+        all.push(columns);
+        all.extend(more);
+        permkit(&sandbox, &all)
+    };
+    // A misspelt field, and a relation without `--include`: the output is still written.
+    let o = run("id,nmae,rank.name", &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 3);
+    assert!(
+        stderr(&o).contains("--columns: no item had nmae, rank.name"),
+        "{}",
+        stderr(&o)
+    );
+    // With the relation asked for, and `null` fields (a field the item has), nothing is said.
+    let o = run("id,name,rank.name,cover_photo", &["--include", "rank"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // `--quiet` says nothing on stderr but errors.
+    let o = run("id,nmae", &["--quiet"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    // JSON prints whole items: columns there would be ignored, so they are refused.
+    let o = permkit(&sandbox, &["perscom", "list-users", "--columns", "id"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--columns chooses the columns of --output csv"));
+    assert!(stdout(&o).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
