@@ -11,7 +11,7 @@
 use crate::Parts;
 use crate::faults::Fault;
 use crate::request_log::RecordedRequest;
-use crate::webhooks::WebhookDelivery;
+use crate::webhooks::{WebhookDelivery, receiver_url};
 use serde_json::{Value, json};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -458,13 +458,7 @@ fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
                         "\"events\" are names (\"user.created\"), not {event}"
                     ));
                 };
-                if !crate::perscom_webhooks::is_event(name) {
-                    return Err(format!(
-                        "unknown event {name:?}; PERSCOM's are <resource>.created, .updated or \
-                         .deleted, for the resources {}",
-                        crate::perscom_webhooks::RESOURCES.join(", ")
-                    ));
-                }
+                crate::perscom_webhooks::check_event(name)?;
                 names.push(name);
             }
             webhook = webhook.events(names);
@@ -485,19 +479,6 @@ fn catch_hook_url(v: &Value) -> Result<&str, String> {
     match text(v, "url")? {
         Some(url) => receiver_url(url),
         None => Err("the body needs {\"url\": \"...\"}".into()),
-    }
-}
-
-/// `url` if it is an absolute `http` or `https` URL, as a receiver's must be: one that is not
-/// is refused rather than registered to fail every delivery.
-fn receiver_url(url: &str) -> Result<&str, String> {
-    match reqwest::Url::parse(url) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(url),
-        Ok(u) => Err(format!(
-            "\"url\" must be an http or https URL, not {}:",
-            u.scheme()
-        )),
-        Err(e) => Err(format!("\"url\" is not an absolute URL ({e})")),
     }
 }
 

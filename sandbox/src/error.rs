@@ -3,7 +3,8 @@
 use std::fmt;
 
 /// Why the sandbox refused what a test asked of it: a fault on an operation no API has, a
-/// workflow step for an id it does not hold, or a status the API's spec does not list.
+/// workflow step for an id it does not hold, a status the API's spec does not list, or a
+/// webhook it could never deliver.
 ///
 /// ```
 /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -46,6 +47,13 @@ pub enum SandboxError {
         /// The values the spec lists, in its order.
         allowed: Vec<&'static str>,
     },
+    /// A webhook that could never be delivered: its URL is not an absolute `http` or `https`
+    /// one, or it asks for an event the API does not send.
+    #[non_exhaustive]
+    InvalidWebhook {
+        /// What is wrong with it (`unknown event "user.craeted"; ...`).
+        reason: String,
+    },
 }
 
 impl SandboxError {
@@ -63,6 +71,11 @@ impl SandboxError {
             what,
             id: id.into(),
         }
+    }
+
+    /// An [`InvalidWebhook`](SandboxError::InvalidWebhook) error.
+    pub(crate) fn invalid_webhook(reason: String) -> Self {
+        SandboxError::InvalidWebhook { reason }
     }
 
     /// An [`UnknownValue`](SandboxError::UnknownValue) error.
@@ -120,6 +133,9 @@ impl fmt::Display for SandboxError {
                 "{value:?} is not in the spec's {schema} ({})",
                 allowed.join(", ")
             ),
+            SandboxError::InvalidWebhook { reason } => {
+                write!(f, "the webhook cannot be registered: {reason}")
+            }
         }
     }
 }

@@ -988,8 +988,46 @@ impl Sandbox {
     /// client.create_user().body(new).send().await?; // `user.created` is delivered to :8080
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the webhook could never be delivered (its URL is not an absolute http or https one,
+    /// or it asks for an event PERSCOM does not send), as [`fault`](Sandbox::fault) panics on
+    /// an unknown operation; [`try_register_perscom_webhook`](Sandbox::try_register_perscom_webhook)
+    /// returns the error instead.
+    #[track_caller]
     pub fn register_perscom_webhook(&self, webhook: PerscomWebhook) {
+        if let Err(e) = self.try_register_perscom_webhook(webhook) {
+            panic!("{e}");
+        }
+    }
+
+    /// Registers a PERSCOM webhook as [`register_perscom_webhook`](Sandbox::register_perscom_webhook)
+    /// does, or refuses one that could never be delivered:
+    /// [`SandboxError::InvalidWebhook`] when its URL is not an absolute http or https one or
+    /// it asks for an event PERSCOM does not send (`user.craeted`), rather than registering a
+    /// webhook that would fail every delivery or never fire.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use permkit_sandbox::{PerscomWebhook, Sandbox, SandboxError};
+    /// let sandbox = Sandbox::start().await;
+    /// let hook = PerscomWebhook::new("http://127.0.0.1:8080/perscom", "s3cret");
+    /// assert!(sandbox.try_register_perscom_webhook(hook.events(["user.craeted"])).is_err());
+    /// let err = sandbox
+    ///     .try_register_perscom_webhook(PerscomWebhook::new("127.0.0.1:8080/perscom", "s3cret"))
+    ///     .unwrap_err();
+    /// assert!(matches!(err, SandboxError::InvalidWebhook { .. }));
+    /// assert!(sandbox.webhook_deliveries().is_empty());
+    /// # });
+    /// ```
+    pub fn try_register_perscom_webhook(
+        &self,
+        webhook: PerscomWebhook,
+    ) -> Result<(), SandboxError> {
+        webhook.check().map_err(SandboxError::invalid_webhook)?;
         self.parts().perscom.register(webhook);
+        Ok(())
     }
 
     /// Registers a Permission Assist catch hook at `url`: from now on, each access request the
@@ -1009,8 +1047,39 @@ impl Sandbox {
     /// sandbox.register_permission_assist_catch_hook("http://127.0.0.1:8080/permission-assist");
     /// # }
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `url` is not an absolute http or https URL;
+    /// [`try_register_permission_assist_catch_hook`](Sandbox::try_register_permission_assist_catch_hook)
+    /// returns the error instead.
+    #[track_caller]
     pub fn register_permission_assist_catch_hook(&self, url: impl Into<String>) {
-        self.parts().permission_assist.register(url.into());
+        if let Err(e) = self.try_register_permission_assist_catch_hook(url) {
+            panic!("{e}");
+        }
+    }
+
+    /// Registers a Permission Assist catch hook as
+    /// [`register_permission_assist_catch_hook`](Sandbox::register_permission_assist_catch_hook)
+    /// does, or refuses a `url` that is not an absolute http or https URL
+    /// ([`SandboxError::InvalidWebhook`]), which no delivery could reach.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sandbox = permkit_sandbox::Sandbox::start().await;
+    /// let err = sandbox.try_register_permission_assist_catch_hook("localhost:8080/pa").unwrap_err();
+    /// assert!(err.to_string().contains("http or https"), "{err}");
+    /// # });
+    /// ```
+    pub fn try_register_permission_assist_catch_hook(
+        &self,
+        url: impl Into<String>,
+    ) -> Result<(), SandboxError> {
+        let url = url.into();
+        webhooks::receiver_url(&url).map_err(SandboxError::invalid_webhook)?;
+        self.parts().permission_assist.register(url);
+        Ok(())
     }
 
     /// Every webhook delivery attempt so far, oldest first: the event, the URL, the try and the

@@ -26,11 +26,23 @@ pub(crate) const RESOURCES: &[&str] = &[
 /// Whether `name` is one of PERSCOM's webhook events (`user.created`: a resource of
 /// [`RESOURCES`] and what happened to it), in any case, as [`PerscomWebhook::events`] takes
 /// them.
-pub(crate) fn is_event(name: &str) -> bool {
+fn is_event(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     name.split_once('.').is_some_and(|(resource, action)| {
         RESOURCES.contains(&resource) && ["created", "updated", "deleted"].contains(&action)
     })
+}
+
+/// Refuses a name that is not one of PERSCOM's webhook events, saying which names are.
+pub(crate) fn check_event(name: &str) -> Result<(), String> {
+    if is_event(name) {
+        return Ok(());
+    }
+    Err(format!(
+        "unknown event {name:?}; PERSCOM's are <resource>.created, .updated or .deleted, for \
+         the resources {}",
+        RESOURCES.join(", ")
+    ))
 }
 
 /// PERSCOM tries a delivery 3 times in all.
@@ -117,6 +129,13 @@ impl PerscomWebhook {
     pub fn method(mut self, method: WebhookMethod) -> Self {
         self.method = method;
         self
+    }
+
+    /// Refuses a webhook that could never be delivered: its URL is not an absolute http or
+    /// https one, or it asks for an event PERSCOM does not send.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        super::webhooks::receiver_url(&self.url)?;
+        self.events.iter().try_for_each(|e| check_event(e))
     }
 
     fn wants(&self, event: &str) -> bool {

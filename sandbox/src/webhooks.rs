@@ -16,6 +16,19 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 /// backoff, so that tests do not wait.
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 
+/// `url` if it is an absolute `http` or `https` URL, as a receiver's must be: one that is not
+/// is refused when it is registered, rather than registered to fail every delivery.
+pub(crate) fn receiver_url(url: &str) -> Result<&str, String> {
+    match reqwest::Url::parse(url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(url),
+        Ok(u) => Err(format!(
+            "\"url\" must be an http or https URL, not {}:",
+            u.scheme()
+        )),
+        Err(e) => Err(format!("\"url\" is not an absolute URL ({e})")),
+    }
+}
+
 /// One attempt at delivering a webhook, as [`Sandbox::webhook_deliveries`] reports it.
 ///
 /// [`Sandbox::webhook_deliveries`]: super::Sandbox::webhook_deliveries

@@ -104,6 +104,18 @@ fn perscom_client(sandbox: &Sandbox) -> permkit::perscom::Client {
 
 // ---- A. Faults that cannot miss silently ----
 
+/// Creates a PERSCOM user through the client: one `user.created` event.
+async fn create_pat(sandbox: &Sandbox) {
+    let new: permkit::perscom::types::UserCreate =
+        serde_json::from_value(json!({"name": "Pat", "email": "pat@example.mil"})).unwrap();
+    perscom_client(sandbox)
+        .create_user()
+        .body(new)
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_fault_on_an_unknown_operation_is_refused_with_the_closest_ids() {
     let sandbox = Sandbox::start().await;
@@ -157,6 +169,70 @@ async fn a_fault_on_an_unknown_operation_is_refused_with_the_closest_ids() {
 async fn fault_panics_on_an_unknown_operation() {
     let sandbox = Sandbox::start().await;
     sandbox.fault(Fault::on("list_identites").status(503));
+}
+
+/// A webhook that could never be delivered is refused when it is registered, as the admin API
+/// refuses it, rather than registered to fail or never fire; a valid one after it still gets
+/// its events.
+#[tokio::test]
+async fn a_webhook_that_could_never_be_delivered_is_refused() {
+    let sandbox = Sandbox::start().await;
+    let reason = |e: SandboxError| match e {
+        SandboxError::InvalidWebhook { reason, .. } => reason,
+        other => panic!("{other:?}"),
+    };
+    let hook = |url: &str| PerscomWebhook::new(url, "s3cret");
+    let e = sandbox
+        .try_register_perscom_webhook(hook("http://127.0.0.1:9/").events(["user.craeted"]))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("the webhook cannot be registered: "),
+        "{e}"
+    );
+    let e = reason(e);
+    assert!(e.starts_with(r#"unknown event "user.craeted"; "#), "{e}");
+    assert!(e.contains("user"), "{e}");
+    for url in [
+        "127.0.0.1:9/hooks",
+        "/hooks",
+        "ftp://127.0.0.1/hooks",
+        "not a url",
+    ] {
+        let e = sandbox.try_register_perscom_webhook(hook(url)).unwrap_err();
+        assert!(reason(e).contains("URL"), "{url}");
+        let e = sandbox
+            .try_register_permission_assist_catch_hook(url)
+            .unwrap_err();
+        assert!(reason(e).contains("URL"), "{url}");
+    }
+    // Events in any case, as PERSCOM's dashboard takes them.
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    sandbox
+        .try_register_perscom_webhook(hook(&receiver.uri()).events(["User.Created"]))
+        .unwrap();
+    sandbox
+        .try_register_permission_assist_catch_hook(receiver.uri())
+        .unwrap();
+    create_pat(&sandbox).await;
+    sandbox.webhooks_settled().await;
+    let deliveries = sandbox.webhook_deliveries();
+    assert_eq!(deliveries.len(), 1, "{deliveries:?}");
+    assert_eq!(deliveries[0].event, "user.created");
+    assert!(deliveries[0].succeeded(), "{deliveries:?}");
+}
+
+#[tokio::test]
+#[should_panic(expected = r#"the webhook cannot be registered: unknown event "user.craeted""#)]
+async fn register_panics_on_a_webhook_that_could_never_be_delivered() {
+    let sandbox = Sandbox::start().await;
+    sandbox.register_perscom_webhook(
+        PerscomWebhook::new("http://127.0.0.1:9/", "s").events(["user.craeted"]),
+    );
 }
 
 #[tokio::test]
@@ -294,14 +370,7 @@ async fn webhooks_settled_waits_for_a_slow_receiver() {
         .send()
         .await
         .unwrap();
-    let new: permkit::perscom::types::UserCreate =
-        serde_json::from_value(json!({"name": "Pat", "email": "pat@example.mil"})).unwrap();
-    perscom_client(&sandbox)
-        .create_user()
-        .body(new)
-        .send()
-        .await
-        .unwrap();
+    create_pat(&sandbox).await;
 
     let waited = Instant::now();
     sandbox.webhooks_settled().await;
@@ -624,9 +693,7 @@ async fn reset_puts_the_sandbox_back_before_the_new_now() {
     let client = perscom_client(&sandbox);
     sandbox.register_perscom_webhook(PerscomWebhook::new("http://127.0.0.1:9/", "s"));
     sandbox.register_permission_assist_catch_hook("http://127.0.0.1:9/");
-    let new: permkit::perscom::types::UserCreate =
-        serde_json::from_value(json!({"name": "Pat", "email": "pat@example.mil"})).unwrap();
-    client.create_user().body(new).send().await.unwrap();
+    create_pat(&sandbox).await;
     sandbox.fault(Fault::on("list_users").status(503).nth_call(5));
     sandbox.expire_intacct_tokens();
     sandbox.webhooks_settled().await;
