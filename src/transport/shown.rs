@@ -22,21 +22,26 @@ pub(crate) fn secret_header(name: &str) -> bool {
 }
 
 /// A URL as the user wrote it, kept as given; its `Debug` hides a user info's name and
-/// password (`https://[redacted]@host/...`). The clients refuse such a URL when built.
+/// password (`https://[redacted]@host/...`), in a URL that does not parse too. The clients
+/// refuse such a URL when built.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct UrlText(pub(crate) String);
 
 impl fmt::Debug for UrlText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match reqwest::Url::parse(&self.0) {
-            Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
-                // Both succeed on a URL with a host, which one with user info has.
-                let _ = url.set_username("");
-                let _ = url.set_password(None);
-                let shown = url.as_str().replacen("://", "://[redacted]@", 1);
+        let url = self.0.as_str();
+        // The authority runs from after the scheme's `//` to the path, query or fragment; its
+        // user info ends at its last `@`, as URL parsers read it (`\` ends it as `/` does in
+        // an http URL).
+        let start = url.find("://").map_or(0, |i| i + 3);
+        let rest = &url[start..];
+        let authority = &rest[..rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len())];
+        match authority.rfind('@') {
+            Some(at) => {
+                let shown = format!("{}[redacted]@{}", &url[..start], &rest[at + 1..]);
                 fmt::Debug::fmt(&shown, f)
             }
-            _ => fmt::Debug::fmt(&self.0, f),
+            None => fmt::Debug::fmt(url, f),
         }
     }
 }
@@ -79,8 +84,18 @@ mod tests {
         assert_eq!(shown, "\"https://[redacted]@x.example/a@b\"");
         let shown = format!("{:?}", UrlText("https://api.example.com/v2".into()));
         assert_eq!(shown, "\"https://api.example.com/v2\"");
-        // Not a URL: shown as given (the builder refuses it with its own message).
+        // Not a URL: shown as given (the builder refuses it with its own message), but for
+        // what may be user info.
         assert_eq!(format!("{:?}", UrlText("nope".into())), "\"nope\"");
+        let shown = format!(
+            "{:?}",
+            UrlText("https://user:hunt er2@api.example.com".into())
+        );
+        assert_eq!(shown, "\"https://[redacted]@api.example.com\"");
+        let shown = format!("{:?}", UrlText("user:hunter2@api.example.com/v2".into()));
+        assert_eq!(shown, "\"[redacted]@api.example.com/v2\"");
+        let shown = format!("{:?}", UrlText("https://api.example.com/v2?to=a@b".into()));
+        assert_eq!(shown, "\"https://api.example.com/v2?to=a@b\"");
     }
 
     #[cfg(feature = "perscom")]
