@@ -11,7 +11,7 @@
 use crate::Parts;
 use crate::faults::Fault;
 use crate::request_log::RecordedRequest;
-use crate::webhooks::{WebhookDelivery, receiver_url};
+use crate::webhooks::WebhookDelivery;
 use serde_json::{Value, json};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -145,7 +145,11 @@ impl Admin {
             .split('/')
             .filter(|s| !s.is_empty())
             .collect();
-        if let Err(message) = takes_only(method, &segments, query, &body) {
+        let query = match query_pairs(query) {
+            Ok(pairs) => pairs,
+            Err(message) => return refused(400, message),
+        };
+        if let Err(message) = takes_only(method, &segments, &query, &body) {
             return refused(400, message);
         }
         match (method, segments.as_slice()) {
@@ -169,9 +173,10 @@ impl Admin {
                 Err(message) => refused(400, message),
             },
             ("GET", ["faults"]) => {
-                let unfired = match query_pairs(query).find(|(name, _)| *name == "unfired") {
-                    None | Some((_, "false")) => false,
-                    Some((_, "true")) => true,
+                let unfired = query.iter().find(|(name, _)| name == "unfired");
+                let unfired = match unfired.map(|(_, value)| value.as_str()) {
+                    None | Some("false") => false,
+                    Some("true") => true,
                     Some(_) => return refused(400, "\"unfired\" is true or false"),
                 };
                 let listed = parts
@@ -208,20 +213,19 @@ impl Admin {
                 parts.intacct.expire_tokens();
                 (200, json!({"expired": true}))
             }
-            ("POST", ["webhooks", "perscom"]) => match perscom_webhook(&body) {
-                Ok(webhook) => {
-                    parts.perscom.register(webhook);
-                    (201, json!({"registered": body["url"]}))
+            ("POST", ["webhooks", "perscom"]) => {
+                match perscom_webhook(&body).and_then(|webhook| parts.perscom.register(webhook)) {
+                    Ok(()) => (201, json!({"registered": body["url"]})),
+                    Err(message) => refused(400, message),
                 }
-                Err(message) => refused(400, message),
-            },
-            ("POST", ["webhooks", "permission-assist"]) => match catch_hook_url(&body) {
-                Ok(url) => {
-                    parts.permission_assist.register(url.to_string());
-                    (201, json!({"registered": url}))
+            }
+            ("POST", ["webhooks", "permission-assist"]) => {
+                let url = catch_hook_url(&body);
+                match url.and_then(|url| parts.permission_assist.register(url.to_string())) {
+                    Ok(()) => (201, json!({"registered": body["url"]})),
+                    Err(message) => refused(400, message),
                 }
-                Err(message) => refused(400, message),
-            },
+            }
             ("GET", ["webhooks", "deliveries"]) => (
                 200,
                 Value::Array(parts.outbox.log().iter().map(delivery_json).collect()),
@@ -265,7 +269,7 @@ impl Admin {
 fn takes_only(
     method: &str,
     segments: &[&str],
-    query: Option<&str>,
+    query: &[(String, String)],
     body: &Value,
 ) -> Result<(), String> {
     let (params, reads_body): (&[&str], bool) = match (method, segments) {
@@ -282,7 +286,10 @@ fn takes_only(
         _ => return Ok(()),
     };
     let route = format!("{method} {ADMIN_PREFIX}/{}", segments.join("/"));
-    if let Some((name, _)) = query_pairs(query).find(|(name, _)| !params.contains(name)) {
+    if let Some((name, _)) = query
+        .iter()
+        .find(|(name, _)| !params.contains(&name.as_str()))
+    {
         return Err(match params {
             [] => format!("{route} takes no query parameter, not {name:?}"),
             _ => format!(
@@ -297,14 +304,11 @@ fn takes_only(
     Ok(())
 }
 
-/// The `name=value` pairs of a query string, as written (the admin API's names and values
-/// need no decoding).
-fn query_pairs(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
-    query
-        .unwrap_or("")
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+/// The `name=value` pairs of a query string, in order, percent-decoded as any HTTP client may
+/// encode them (`unfired=%74rue` is `unfired=true`).
+fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, String> {
+    serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| format!("the query string does not decode: {e}"))
 }
 
 fn clock_json(parts: &Parts) -> Value {
@@ -438,6 +442,8 @@ fn fault_from_json(v: &Value) -> Result<Fault, String> {
     Ok(fault)
 }
 
+/// The PERSCOM webhook a registration's body describes; its URL and events are checked when
+/// it is registered (`perscom.register`), as the Rust API's are.
 fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
     only_keys(
         v,
@@ -447,7 +453,7 @@ fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
     let (Some(url), Some(secret)) = (text(v, "url")?, text(v, "secret")?) else {
         return Err("the body needs {\"url\": \"...\", \"secret\": \"...\"}".into());
     };
-    let mut webhook = crate::PerscomWebhook::new(receiver_url(url)?, secret);
+    let mut webhook = crate::PerscomWebhook::new(url, secret);
     match &v["events"] {
         Value::Null => {}
         Value::Array(events) => {
@@ -458,7 +464,6 @@ fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
                         "\"events\" are names (\"user.created\"), not {event}"
                     ));
                 };
-                crate::perscom_webhooks::check_event(name)?;
                 names.push(name);
             }
             webhook = webhook.events(names);
@@ -473,13 +478,10 @@ fn perscom_webhook(v: &Value) -> Result<crate::PerscomWebhook, String> {
     Ok(webhook)
 }
 
-/// The URL of a Permission Assist catch hook registration.
+/// The URL of a Permission Assist catch hook registration (checked when it is registered).
 fn catch_hook_url(v: &Value) -> Result<&str, String> {
     only_keys(v, &["url"], "a catch hook")?;
-    match text(v, "url")? {
-        Some(url) => receiver_url(url),
-        None => Err("the body needs {\"url\": \"...\"}".into()),
-    }
+    text(v, "url")?.ok_or_else(|| "the body needs {\"url\": \"...\"}".into())
 }
 
 /// Refuses an object with a key outside `keys` (so a typo is refused rather than ignored), or a
@@ -575,7 +577,12 @@ mod tests {
 
     #[test]
     fn a_perscom_webhook_that_would_silently_misfire_is_refused() {
-        let refused = |body: Value| perscom_webhook(&body).unwrap_err();
+        // As registration reads it: the body, then the check `perscom.register` makes.
+        let refused = |body: Value| {
+            perscom_webhook(&body)
+                .and_then(|hook| hook.check())
+                .unwrap_err()
+        };
         let url = "http://127.0.0.1:8080/perscom";
         // A misspelt key would otherwise register for every event.
         let e = refused(json!({"url": url, "secret": "s", "event": ["user.deleted"]}));
@@ -608,13 +615,20 @@ mod tests {
             Ok("https://hooks.example.com/pa")
         );
         assert!(catch_hook_url(&json!({"url": "https://x/pa", "secret": "s"})).is_err());
-        assert!(catch_hook_url(&json!({"url": "not a url"})).is_err());
+        // The check `permission_assist.register` makes.
+        assert!(
+            catch_hook_url(&json!({"url": "not a url"}))
+                .and_then(crate::webhooks::receiver_url)
+                .is_err()
+        );
         assert!(catch_hook_url(&json!({})).is_err());
         assert!(catch_hook_url(&json!(["https://x/pa"])).is_err());
     }
 
     #[test]
     fn every_route_refuses_a_query_parameter_or_body_it_does_not_read() {
+        let query = |q: &str| query_pairs(Some(q)).unwrap();
+        assert_eq!(query("unfired=%74rue"), query("unfired=true"));
         for (method, path, what) in ROUTES {
             let segments: Vec<&str> = path
                 .strip_prefix(ADMIN_PREFIX)
@@ -626,7 +640,7 @@ mod tests {
             let e = takes_only(
                 method,
                 &segments,
-                Some("operation=list_users"),
+                &query("operation=list_users"),
                 &Value::Null,
             )
             .unwrap_err();
@@ -634,7 +648,7 @@ mod tests {
             // A route that reads a body says so in its description (`: {...}`) and checks the
             // body's keys itself; every other one refuses a body.
             let reads_body = *method != "GET" && what.contains(": {");
-            match takes_only(method, &segments, None, &json!({"x": 1})) {
+            match takes_only(method, &segments, &[], &json!({"x": 1})) {
                 Ok(()) => assert!(reads_body, "{method} {path} took a body"),
                 Err(e) => assert!(
                     !reads_body && e.ends_with("takes no body"),
@@ -643,12 +657,12 @@ mod tests {
             }
         }
         assert_eq!(
-            takes_only("GET", &["faults"], Some("unfired=true"), &Value::Null),
+            takes_only("GET", &["faults"], &query("unfired=true"), &Value::Null),
             Ok(())
         );
         // An unknown route is the 404's.
         assert_eq!(
-            takes_only("GET", &["nothing"], Some("x=1"), &Value::Null),
+            takes_only("GET", &["nothing"], &query("x=1"), &Value::Null),
             Ok(())
         );
     }

@@ -1025,9 +1025,10 @@ impl Sandbox {
         &self,
         webhook: PerscomWebhook,
     ) -> Result<(), SandboxError> {
-        webhook.check().map_err(SandboxError::invalid_webhook)?;
-        self.parts().perscom.register(webhook);
-        Ok(())
+        self.parts()
+            .perscom
+            .register(webhook)
+            .map_err(SandboxError::invalid_webhook)
     }
 
     /// Registers a Permission Assist catch hook at `url`: from now on, each access request the
@@ -1076,10 +1077,10 @@ impl Sandbox {
         &self,
         url: impl Into<String>,
     ) -> Result<(), SandboxError> {
-        let url = url.into();
-        webhooks::receiver_url(&url).map_err(SandboxError::invalid_webhook)?;
-        self.parts().permission_assist.register(url);
-        Ok(())
+        self.parts()
+            .permission_assist
+            .register(url.into())
+            .map_err(SandboxError::invalid_webhook)
     }
 
     /// Every webhook delivery attempt so far, oldest first: the event, the URL, the try and the

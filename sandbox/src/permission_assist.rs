@@ -474,11 +474,14 @@ impl PermissionAssist {
         true
     }
 
-    pub(crate) fn register(&self, url: String) {
+    /// Adds a catch hook at `url`, or refuses a URL no delivery could reach, saying why.
+    pub(crate) fn register(&self, url: String) -> Result<(), String> {
+        super::webhooks::receiver_url(&url)?;
         self.catch_hooks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(url);
+        Ok(())
     }
 
     /// Sends each access request in `created` to every registered catch hook, with a callback

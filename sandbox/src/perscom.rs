@@ -316,12 +316,15 @@ impl Perscom {
         self
     }
 
-    /// Adds a webhook: every later change it wants is delivered to it.
-    pub(crate) fn register(&self, webhook: PerscomWebhook) {
+    /// Adds a webhook: every later change it wants is delivered to it. One that could never be
+    /// delivered (its URL, an event PERSCOM does not send) is refused, saying why.
+    pub(crate) fn register(&self, webhook: PerscomWebhook) -> Result<(), String> {
+        webhook.check()?;
         self.webhooks
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(webhook);
+        Ok(())
     }
 }
 

@@ -23,19 +23,14 @@ pub(crate) const RESOURCES: &[&str] = &[
     "user",
 ];
 
-/// Whether `name` is one of PERSCOM's webhook events (`user.created`: a resource of
-/// [`RESOURCES`] and what happened to it), in any case, as [`PerscomWebhook::events`] takes
-/// them.
-fn is_event(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name.split_once('.').is_some_and(|(resource, action)| {
+/// Refuses a name that is not one of PERSCOM's webhook events (`user.created`: a resource of
+/// [`RESOURCES`] and what happened to it), saying which names are. `name` is in lower case,
+/// as [`PerscomWebhook::events`] keeps it.
+fn check_event(name: &str) -> Result<(), String> {
+    let known = name.split_once('.').is_some_and(|(resource, action)| {
         RESOURCES.contains(&resource) && ["created", "updated", "deleted"].contains(&action)
-    })
-}
-
-/// Refuses a name that is not one of PERSCOM's webhook events, saying which names are.
-pub(crate) fn check_event(name: &str) -> Result<(), String> {
-    if is_event(name) {
+    });
+    if known {
         return Ok(());
     }
     Err(format!(
